@@ -1,0 +1,139 @@
+"""Courses, enrolments and progress in the JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from courses.enrolling import EnrolmentError, self_enrol
+from courses.models import CoursePage, Enrolment, LessonPage
+from courses.models.pages import course_hours_subquery
+from courses.progress import (
+    ProgressError,
+    course_of_lesson,
+    find_enrolment,
+    record_lesson_completed,
+)
+
+router = Router(tags=["courses"])
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    url: str
+    language: str
+    hours: Decimal
+    programme_type: str
+    self_enrolment: bool
+
+
+class EnrolIn(Schema):
+    key: str = ""
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_id: int
+    course_title: str
+    cohort: str | None
+    status: str
+    percent: int
+    completed_items: int
+    total_items: int
+    hours_earned: Decimal
+    enrolled_at: datetime
+    completed_at: datetime | None
+    last_activity_at: datetime | None
+
+
+class Message(Schema):
+    detail: str
+
+
+def enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
+    return EnrolmentOut(
+        id=enrolment.pk,
+        course_id=enrolment.course_id,
+        course_title=enrolment.course.title,
+        cohort=enrolment.cohort.name if enrolment.cohort else None,
+        status=enrolment.status,
+        percent=enrolment.percent,
+        completed_items=enrolment.completed_items,
+        total_items=enrolment.total_items,
+        hours_earned=enrolment.hours_earned,
+        enrolled_at=enrolment.enrolled_at,
+        completed_at=enrolment.completed_at,
+        last_activity_at=enrolment.last_activity_at,
+    )
+
+
+@router.get("/courses", response=list[CourseOut], auth=None)
+def list_courses(request: HttpRequest) -> list[CourseOut]:
+    """Published courses in every language, with their academic hours."""
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .select_related("locale")
+        .annotate(total_hours=course_hours_subquery())
+        .order_by("path")
+    )
+    return [
+        CourseOut(
+            id=course.pk,
+            title=course.title,
+            url=course.get_full_url(request) or "",
+            language=course.locale.language_code,
+            hours=course.total_hours,
+            programme_type=course.programme_type,
+            self_enrolment=course.self_enrolment,
+        )
+        for course in courses
+    ]
+
+
+@router.post(
+    "/courses/{course_id}/enrol",
+    response={201: EnrolmentOut, 400: Message, 404: Message},
+)
+def enrol(request: HttpRequest, course_id: int, payload: EnrolIn | None = None):
+    """Enrol the signed-in learner; send ``key`` when the cohort has one."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment = self_enrol(request.user, course, key=payload.key if payload else "")
+    except EnrolmentError as exc:
+        raise HttpError(400, str(exc)) from None
+    return 201, enrolment_out(enrolment)
+
+
+@router.post(
+    "/lessons/{lesson_id}/complete",
+    response={200: EnrolmentOut, 400: Message, 403: Message, 404: Message},
+)
+def complete_lesson(request: HttpRequest, lesson_id: int):
+    """Mark a lesson done; returns the enrolment's updated progress."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    course = course_of_lesson(lesson)
+    enrolment = find_enrolment(request.user, course) if course else None
+    if enrolment is None:
+        raise HttpError(403, _("You are not enrolled in this course."))
+    try:
+        record_lesson_completed(enrolment, lesson)
+    except ProgressError as exc:
+        raise HttpError(400, str(exc)) from None
+    return 200, enrolment_out(enrolment)
+
+
+@router.get("/me/enrolments", response=list[EnrolmentOut])
+def my_enrolments(request: HttpRequest) -> list[EnrolmentOut]:
+    """The signed-in learner's enrolments with their progress."""
+    enrolments = Enrolment.objects.filter(user=request.user).select_related(
+        "course", "cohort"
+    )
+    return [enrolment_out(e) for e in enrolments]

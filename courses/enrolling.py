@@ -1,0 +1,152 @@
+"""Enrolling learners: self-enrolment, staff enrolment, withdrawal.
+
+Progress belongs to :mod:`courses.progress`; this module only decides who is in a
+course. Messages of :class:`EnrolmentError` are shown to the learner as they are.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from courses.models import Cohort, CoursePage, Enrolment, EnrolmentEvent
+from courses.progress import refresh_summary
+
+
+class EnrolmentError(Exception):
+    """Enrolment refused; the message says why, for the learner."""
+
+
+def self_enrol(user: AbstractBaseUser, course: CoursePage, key: str = "") -> Enrolment:
+    """Enrol ``user`` themselves, checking the key, capacity and enrolment window.
+
+    With a key, the learner joins the cohort whose key it is. Without one, they join
+    the course directly when it accepts self-enrolment without a key.
+    """
+    if not course.live:
+        raise EnrolmentError(_("This course is not open."))
+    if not course.self_enrolment:
+        raise EnrolmentError(
+            _(
+                "This course does not accept self-enrolment. Ask the course team to enrol you."
+            )
+        )
+    existing = Enrolment.objects.filter(
+        user=user, course_key=course.translation_key
+    ).first()
+    if existing is not None and existing.status != Enrolment.Status.WITHDRAWN:
+        raise EnrolmentError(_("You are already enrolled in this course."))
+    cohorts = list(
+        Cohort.objects.filter(course__translation_key=course.translation_key)
+    )
+    key = (key or "").strip()
+    cohort = None
+    if key:
+        cohort = next(
+            (
+                c
+                for c in cohorts
+                if c.enrolment_key and constant_time_compare(c.enrolment_key, key)
+            ),
+            None,
+        )
+        if cohort is None:
+            raise EnrolmentError(_("That enrolment key is not correct."))
+    elif any(c.enrolment_key for c in cohorts) and not any(
+        not c.enrolment_key for c in cohorts
+    ):
+        raise EnrolmentError(
+            _("This course needs an enrolment key from your course team.")
+        )
+    else:
+        keyless = [c for c in cohorts if not c.enrolment_key and c.is_open()]
+        cohort = keyless[0] if keyless else None
+    return enrol(user, course, cohort=cohort, actor=user)
+
+
+def enrol(
+    user: AbstractBaseUser,
+    course: CoursePage,
+    cohort: Cohort | None = None,
+    actor: AbstractBaseUser | None = None,
+    note: str = "",
+) -> Enrolment:
+    """Enrol ``user`` (or re-enrol after withdrawal, keeping earlier progress)."""
+    with transaction.atomic():
+        if cohort is not None:
+            # Lock the cohort so two learners cannot both take its last place.
+            cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+            if not cohort.is_open():
+                raise EnrolmentError(
+                    _("Enrolment for %(cohort)s is closed.") % {"cohort": cohort.name}
+                )
+            if cohort.capacity is not None:
+                taken = cohort.enrolments.exclude(
+                    status=Enrolment.Status.WITHDRAWN
+                ).count()
+                if taken >= cohort.capacity:
+                    raise EnrolmentError(
+                        _("%(cohort)s is full.") % {"cohort": cohort.name}
+                    )
+        existing = (
+            Enrolment.objects.select_for_update()
+            .filter(user=user, course_key=course.translation_key)
+            .first()
+        )
+        if existing is not None:
+            if existing.status != Enrolment.Status.WITHDRAWN:
+                raise EnrolmentError(_("Already enrolled in this course."))
+            existing.status = (
+                Enrolment.Status.COMPLETED
+                if existing.completed_at
+                else Enrolment.Status.ACTIVE
+            )
+            existing.cohort = cohort or existing.cohort
+            existing.save(update_fields=["status", "cohort"])
+            EnrolmentEvent.objects.create(
+                enrolment=existing,
+                kind=EnrolmentEvent.Kind.REENROLLED,
+                actor=actor,
+                note=note,
+            )
+            enrolment = existing
+        else:
+            try:
+                with transaction.atomic():
+                    enrolment = Enrolment.objects.create(
+                        user=user,
+                        course=course,
+                        course_key=course.translation_key,
+                        cohort=cohort,
+                    )
+            except IntegrityError:
+                raise EnrolmentError(_("Already enrolled in this course.")) from None
+            EnrolmentEvent.objects.create(
+                enrolment=enrolment,
+                kind=EnrolmentEvent.Kind.ENROLLED,
+                actor=actor,
+                note=note,
+            )
+    return refresh_summary(enrolment)
+
+
+def withdraw(
+    enrolment: Enrolment, actor: AbstractBaseUser | None = None, note: str = ""
+) -> Enrolment:
+    """Withdraw a learner. Their progress stays and returns if they re-enrol."""
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        return enrolment
+    with transaction.atomic():
+        enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.save(update_fields=["status"])
+        EnrolmentEvent.objects.create(
+            enrolment=enrolment,
+            kind=EnrolmentEvent.Kind.WITHDRAWN,
+            actor=actor,
+            note=note,
+            at=timezone.now(),
+        )
+    return enrolment

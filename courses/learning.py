@@ -1,0 +1,156 @@
+"""What a learner sees of a course: access decisions and per-page progress context.
+
+Pages call these helpers from ``serve``/``get_context`` so that the page models stay
+declarations and the rules can be tested directly. Every helper uses a fixed number
+of queries, whatever the size of the course.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from courses.models import Cohort, CoursePage, Enrolment, LessonPage, LessonProgress
+from courses.progress import (
+    CourseOutline,
+    ProgressError,
+    completed_keys,
+    course_outline,
+    find_enrolment,
+    record_lesson_viewed,
+)
+
+
+def is_course_staff(user) -> bool:
+    """Staff may open every module and lesson, e.g. to preview them."""
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+@dataclass
+class Access:
+    course: CoursePage | None
+    enrolment: Enrolment | None
+    staff: bool
+
+    @property
+    def allowed(self) -> bool:
+        return self.staff or (
+            self.enrolment is not None
+            and self.enrolment.status != Enrolment.Status.WITHDRAWN
+        )
+
+
+def access_for(request: HttpRequest, page) -> Access:
+    """Who may read the content of ``page`` (a module or lesson)."""
+    course = CoursePage.objects.ancestor_of(page).first()
+    enrolment = find_enrolment(request.user, course) if course else None
+    return Access(
+        course=course, enrolment=enrolment, staff=is_course_staff(request.user)
+    )
+
+
+@dataclass
+class ModuleProgress:
+    done: int
+    total: int
+    is_open: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.done) // self.total if self.total else 0
+
+
+def module_progress(
+    outline: CourseOutline, done: set[uuid.UUID], sequential: bool
+) -> dict[str, ModuleProgress]:
+    """Progress of each module, keyed by the module's page path."""
+    open_paths = outline.open_modules(done, sequential)
+    return {
+        module.path: ModuleProgress(
+            done=sum(1 for key in module.lesson_keys if key in done),
+            total=len(module.lesson_keys),
+            is_open=module.path in open_paths,
+        )
+        for module in outline.modules
+    }
+
+
+def key_required(course: CoursePage) -> bool:
+    """Whether self-enrolment needs a cohort key (every cohort has one)."""
+    keys = list(
+        Cohort.objects.filter(
+            course__translation_key=course.translation_key
+        ).values_list("enrolment_key", flat=True)
+    )
+    return bool(keys) and all(keys)
+
+
+def course_page_context(request: HttpRequest, course: CoursePage) -> dict:
+    """The learner's enrolment and per-module progress for the course page."""
+    enrolment = find_enrolment(request.user, course)
+    context = {
+        "enrolment": enrolment,
+        "module_progress": {},
+        "done_keys": set(),
+        "key_required": key_required(course),
+    }
+    if enrolment is not None:
+        done = completed_keys(enrolment)
+        outline = course_outline(course)
+        context["done_keys"] = done
+        context["module_progress"] = module_progress(outline, done, course.sequential)
+    return context
+
+
+def lesson_page_context(
+    request: HttpRequest, lesson: LessonPage, access: Access
+) -> dict:
+    """Progress, navigation and the mark-as-done state for a lesson page."""
+    course = access.course
+    outline = course_outline(course)
+    enrolment = access.enrolment
+    progress: LessonProgress | None = None
+    error = ""
+    done: set[uuid.UUID] = set()
+    if enrolment is not None and enrolment.status != Enrolment.Status.WITHDRAWN:
+        try:
+            progress = record_lesson_viewed(enrolment, lesson)
+        except ProgressError as exc:
+            error = str(exc)
+        done = completed_keys(enrolment)
+    keys = outline.lesson_keys
+    position = (
+        keys.index(lesson.translation_key) if lesson.translation_key in keys else -1
+    )
+    neighbour_ids = []
+    if position > 0:
+        neighbour_ids.append(outline.lesson_ids[keys[position - 1]])
+    if 0 <= position < len(keys) - 1:
+        neighbour_ids.append(outline.lesson_ids[keys[position + 1]])
+    neighbours = {
+        page.translation_key: page
+        for page in LessonPage.objects.filter(pk__in=neighbour_ids).defer_streamfields()
+    }
+    module = outline.module_of(lesson.translation_key)
+    progress_by_module = module_progress(outline, done, course.sequential)
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "progress": progress,
+        "lesson_done": lesson.translation_key in done,
+        "progress_error": error,
+        "previous_lesson": neighbours.get(keys[position - 1]) if position > 0 else None,
+        "next_lesson": neighbours.get(keys[position + 1])
+        if 0 <= position < len(keys) - 1
+        else None,
+        "module_progress": progress_by_module.get(module.path) if module else None,
+        "locked": bool(module and not progress_by_module[module.path].is_open),
+    }

@@ -1,0 +1,390 @@
+"""The course page tree: CourseIndexPage → CoursePage → ModulePage → LessonPage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Sum
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.models.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.models.competences import Competence, FrameworkLevel
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class CourseIndexPage(Page):
+    """The catalogue: lists the published courses below it."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    template = "courses/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+    def get_courses(self) -> QuerySet[CoursePage]:
+        """Live courses in this catalogue, each annotated with ``total_hours``."""
+        return (
+            CoursePage.objects.live()
+            .child_of(self)
+            .select_related("cover_image")
+            .annotate(total_hours=course_hours_subquery())
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = self.get_courses()
+        return context
+
+
+def course_hours_subquery() -> models.Subquery:
+    """Sum of the live modules' hours of the course in the outer query."""
+    return models.Subquery(
+        ModulePage.objects.live()
+        .filter(
+            path__startswith=models.OuterRef("path"), depth=models.OuterRef("depth") + 1
+        )
+        .order_by()
+        .values("depth")
+        .annotate(total=Sum("hours"))
+        .values("total")[:1],
+        output_field=models.DecimalField(max_digits=6, decimal_places=1),
+    )
+
+
+class CoursePage(Page):
+    class ProgrammeType(models.TextChoices):
+        A = "A", _("A — approved professional development programme")
+        B = "B", _("B — other professional development programme")
+
+    class Language(models.TextChoices):
+        LATVIAN = "lv", _("Latvian")
+        ENGLISH = "en", _("English")
+        BILINGUAL = "lv+en", _("Latvian and English")
+
+    summary = RichTextField(_("summary"), features=RICH_TEXT_FEATURES)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    programme_type = models.CharField(
+        _("programme type"),
+        max_length=1,
+        choices=ProgrammeType.choices,
+        default=ProgrammeType.A,
+    )
+    language_of_instruction = models.CharField(
+        _("language of instruction"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.LATVIAN,
+    )
+    provider_name = models.CharField(_("provider"), max_length=255)
+    provider_registration_number = models.CharField(
+        _("provider registration number"), max_length=50, blank=True
+    )
+    approval_body = models.CharField(
+        _("approved by"),
+        max_length=255,
+        blank=True,
+        help_text=_("The body that approved the programme, e.g. a municipality."),
+    )
+    approval_number = models.CharField(_("approval number"), max_length=100, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    funding_line = models.TextField(
+        _("funding line"),
+        blank=True,
+        help_text=_("Printed on certificates where a funder requires it."),
+    )
+    self_enrolment = models.BooleanField(
+        _("learners may enrol themselves"), default=True
+    )
+    sequential = models.BooleanField(
+        _("sequential"),
+        default=False,
+        help_text=_("A module opens only when the previous one is complete."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("programme_type"),
+                FieldPanel("language_of_instruction"),
+                FieldPanel("provider_name"),
+                FieldPanel("provider_registration_number"),
+            ],
+            heading=_("Programme"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("approval_body"),
+                FieldPanel("approval_number"),
+                FieldPanel("approval_date"),
+                FieldPanel("funding_line"),
+            ],
+            heading=_("Approval and funding"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("self_enrolment"), FieldPanel("sequential")],
+            heading=_("Learning"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def get_modules(self) -> QuerySet[ModulePage]:
+        """Live modules in page-tree order, with their competences prefetched."""
+        return (
+            ModulePage.objects.live()
+            .child_of(self)
+            .prefetch_related(
+                Prefetch(
+                    "module_competences",
+                    queryset=ModuleCompetence.objects.select_related(
+                        "competence__framework", "target_level"
+                    ),
+                )
+            )
+        )
+
+    def get_lessons(self) -> QuerySet[LessonPage]:
+        """Live lessons of the whole course in page-tree order (one query)."""
+        return LessonPage.objects.live().descendant_of(self).order_by("path")
+
+    @cached_property
+    def total_hours(self) -> Decimal:
+        """Academic hours: the sum of the live modules' hours."""
+        # get_courses() annotates this attribute, which then shadows the query.
+        hours = ModulePage.objects.live().child_of(self).aggregate(total=Sum("hours"))
+        return hours["total"] or Decimal(0)
+
+    def get_competences(
+        self, modules: list[ModulePage] | None = None
+    ) -> list[ModuleCompetence]:
+        """The competences the course develops: its modules' competences, each once,
+        with the highest target level any module sets."""
+        if modules is None:
+            modules = list(self.get_modules())
+        best: dict[int, ModuleCompetence] = {}
+        for module in modules:
+            for link in module.module_competences.all():
+                current = best.get(link.competence_id)
+                if current is None or (
+                    link.target_level is not None
+                    and (
+                        current.target_level is None
+                        or link.target_level.sort_order
+                        > current.target_level.sort_order
+                    )
+                ):
+                    best[link.competence_id] = link
+        return sorted(
+            best.values(),
+            key=lambda link: (link.competence.framework.code, link.competence.code),
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        modules = list(self.get_modules())
+        lessons_by_module: dict[str, list[LessonPage]] = {m.path: [] for m in modules}
+        for lesson in self.get_lessons().defer_streamfields():
+            parent_path = lesson.path[: -self.steplen]
+            if parent_path in lessons_by_module:
+                lessons_by_module[parent_path].append(lesson)
+        for module in modules:
+            module.course_lessons = lessons_by_module[module.path]
+        context["modules"] = modules
+        context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
+        context["competences"] = self.get_competences(modules)
+        from courses.learning import course_page_context
+
+        context.update(course_page_context(request, self))
+        return context
+
+
+class ModulePage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    hours = models.DecimalField(
+        _("academic hours"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Academic hours a learner earns by completing this module."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hours"),
+        InlinePanel(
+            "module_competences",
+            heading=_("Competences developed"),
+            label=_("Competence"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/module_page.html"
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def get_lessons(self) -> QuerySet[LessonPage]:
+        return LessonPage.objects.live().child_of(self)
+
+    def serve(self, request, *args, **kwargs):
+        return serve_course_content(self, request, super().serve, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from courses.learning import course_page_context
+
+        access = request.course_access
+        lessons = list(self.get_lessons().defer_streamfields())
+        context.update(course_page_context(request, access.course))
+        context.update(course=access.course, lessons=lessons, access=access)
+        return context
+
+
+class ModuleCompetence(Orderable):
+    """A competence a module develops, with the level it aims for."""
+
+    module = ParentalKey(
+        ModulePage, on_delete=models.CASCADE, related_name="module_competences"
+    )
+    competence = models.ForeignKey(
+        Competence,
+        verbose_name=_("competence"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_level = models.ForeignKey(
+        FrameworkLevel,
+        verbose_name=_("target level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only for frameworks with levels, e.g. DigCompEdu B1."),
+    )
+
+    panels = [FieldPanel("competence"), FieldPanel("target_level")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("module competence")
+        verbose_name_plural = _("module competences")
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.target_level_id
+            and self.competence_id
+            and self.target_level.framework_id != self.competence.framework_id
+        ):
+            raise ValidationError(
+                {
+                    "target_level": _(
+                        "Choose a level of the competence's own framework (%(framework)s)."
+                    )
+                    % {"framework": self.competence.framework.code}
+                }
+            )
+
+    def __str__(self) -> str:
+        if self.target_level_id:
+            return f"{self.competence} ({self.target_level.code})"
+        return str(self.competence)
+
+
+class LessonPage(Page):
+    class CompletionRule(models.TextChoices):
+        MARK = "mark", _("The learner marks it as done")
+        VIEW = "view", _("Done when first opened")
+        ACTIVITY = "activity", _("Done by a linked activity (e.g. a passed quiz)")
+
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated duration (minutes)"), default=30
+    )
+    completion_rule = models.CharField(
+        _("completion"),
+        max_length=10,
+        choices=CompletionRule.choices,
+        default=CompletionRule.MARK,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("completion_rule")],
+            heading=_("Learning"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def serve(self, request, *args, **kwargs):
+        return serve_course_content(self, request, super().serve, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from courses.learning import lesson_page_context
+
+        context["module"] = self.get_parent()
+        context.update(lesson_page_context(request, self, request.course_access))
+        return context
+
+
+def serve_course_content(page, request, serve, *args, **kwargs):
+    """Serve a module or lesson to enrolled learners and staff; explain to everyone
+    else how to get in, rather than showing a bare 403."""
+    from courses.learning import access_for
+
+    access = access_for(request, page)
+    if not access.allowed:
+        return TemplateResponse(
+            request,
+            "courses/enrolment_required.html",
+            {"page": page, "course": access.course, "enrolment": access.enrolment},
+            status=403,
+        )
+    request.course_access = access
+    return serve(request, *args, **kwargs)

@@ -1,0 +1,259 @@
+"""The one place that records learning and decides completion.
+
+Every learning event goes through here: one idempotent write of the event, then, in
+the same transaction and under a lock on the enrolment row, the enrolment's stored
+summary is brought up to date from that learner's records. When the enrolment turns
+completed, :data:`courses.signals.course_completed` is sent after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    EnrolmentEvent,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+)
+from courses.signals import course_completed
+
+
+class ProgressError(Exception):
+    """A learning event that cannot be recorded; the message is for the learner."""
+
+
+@dataclass
+class ModuleOutline:
+    page_id: int
+    path: str
+    hours: Decimal
+    lesson_keys: list[uuid.UUID] = field(default_factory=list)
+
+
+@dataclass
+class CourseOutline:
+    """The live structure of a course: modules in order, each with lesson keys."""
+
+    modules: list[ModuleOutline]
+    lesson_ids: dict[uuid.UUID, int]
+
+    @property
+    def lesson_keys(self) -> list[uuid.UUID]:
+        return [key for module in self.modules for key in module.lesson_keys]
+
+    def module_of(self, lesson_key: uuid.UUID) -> ModuleOutline | None:
+        for module in self.modules:
+            if lesson_key in module.lesson_keys:
+                return module
+        return None
+
+    def open_modules(self, done: set[uuid.UUID], sequential: bool) -> set[str]:
+        """Paths of the modules a learner may work in."""
+        if not sequential:
+            return {module.path for module in self.modules}
+        opened = set()
+        for module in self.modules:
+            opened.add(module.path)
+            if not set(module.lesson_keys) <= done:
+                break
+        return opened
+
+
+def course_outline(course: CoursePage) -> CourseOutline:
+    """Two queries, whatever the size of the course."""
+    modules = [
+        ModuleOutline(page_id=pk, path=path, hours=hours)
+        for pk, path, hours in ModulePage.objects.live()
+        .child_of(course)
+        .values_list("pk", "path", "hours")
+    ]
+    by_path = {module.path: module for module in modules}
+    lesson_ids = {}
+    lessons = (
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values_list("pk", "path", "translation_key")
+    )
+    for pk, path, key in lessons:
+        module = by_path.get(path[: -LessonPage.steplen])
+        if module is not None:
+            module.lesson_keys.append(key)
+            lesson_ids[key] = pk
+    return CourseOutline(modules=modules, lesson_ids=lesson_ids)
+
+
+def find_enrolment(user, course: CoursePage) -> Enrolment | None:
+    """The learner's enrolment in any language version of ``course``."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(user=user, course_key=course.translation_key)
+        .select_related("course", "cohort")
+        .first()
+    )
+
+
+def course_of_lesson(lesson: LessonPage) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(lesson).first()
+
+
+def record_lesson_viewed(enrolment: Enrolment, lesson: LessonPage) -> LessonProgress:
+    """Note the first view of a lesson and return its progress row; a lesson whose
+    rule is "done on first view" is completed."""
+    progress = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson_key=lesson.translation_key
+    ).first()
+    if progress is not None and (
+        progress.completed_at
+        or lesson.completion_rule != LessonPage.CompletionRule.VIEW
+    ):
+        return progress
+    if lesson.completion_rule == LessonPage.CompletionRule.VIEW:
+        return record_lesson_completed(enrolment, lesson, LessonProgress.Source.VIEW)
+    progress, _created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment, lesson_key=lesson.translation_key
+    )
+    return progress
+
+
+def record_lesson_completed(
+    enrolment: Enrolment,
+    lesson: LessonPage,
+    source: str = LessonProgress.Source.MARK,
+) -> LessonProgress:
+    """Record that the learner completed ``lesson``; safe to call any number of times.
+
+    Raises :class:`ProgressError` when the enrolment is withdrawn, or the lesson is
+    not live, not in the course, or in a module that is not open yet.
+    """
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ProgressError(_("You have withdrawn from this course."))
+    if not lesson.live:
+        raise ProgressError(_("This lesson is not published."))
+    with transaction.atomic():
+        # The row lock serialises all events of one enrolment, so two lessons
+        # completed at once cannot overwrite each other's summary.
+        locked = (
+            Enrolment.objects.select_for_update()
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        outline = course_outline(locked.course)
+        done = completed_keys(locked)
+        module = outline.module_of(lesson.translation_key)
+        if module is None:
+            raise ProgressError(_("This lesson is not part of your course."))
+        if module.path not in outline.open_modules(done, locked.course.sequential):
+            raise ProgressError(_("Complete the previous module first."))
+        now = timezone.now()
+        progress, created = LessonProgress.objects.get_or_create(
+            enrolment=locked,
+            lesson_key=lesson.translation_key,
+            defaults={"first_viewed_at": now, "completed_at": now, "source": source},
+        )
+        if not created and progress.completed_at is None:
+            progress.completed_at = now
+            progress.source = source
+            progress.save(update_fields=["completed_at", "source"])
+        done.add(lesson.translation_key)
+        _apply_summary(locked, outline, done, now)
+    _copy_summary(locked, enrolment)
+    return progress
+
+
+def _copy_summary(source: Enrolment, target: Enrolment) -> None:
+    """Hand the fresh summary to the caller's instance without another query."""
+    for name in SUMMARY_FIELDS:
+        setattr(target, name, getattr(source, name))
+
+
+SUMMARY_FIELDS = (
+    "status",
+    "completed_at",
+    "completed_items",
+    "total_items",
+    "percent",
+    "hours_earned",
+    "last_activity_at",
+    "next_lesson_id",
+)
+
+
+def completed_keys(enrolment: Enrolment) -> set[uuid.UUID]:
+    return set(
+        LessonProgress.objects.filter(
+            enrolment=enrolment, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+
+
+def refresh_summary(enrolment: Enrolment) -> Enrolment:
+    """Recount one enrolment's summary, e.g. after lessons were (un)published."""
+    with transaction.atomic():
+        locked = (
+            Enrolment.objects.select_for_update()
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        outline = course_outline(locked.course)
+        _apply_summary(locked, outline, completed_keys(locked), None)
+    return locked
+
+
+def _apply_summary(
+    enrolment: Enrolment,
+    outline: CourseOutline,
+    done: set[uuid.UUID],
+    activity_at: timezone.datetime | None,
+) -> None:
+    keys = outline.lesson_keys
+    completed = [key for key in keys if key in done]
+    total = len(keys)
+    enrolment.total_items = total
+    enrolment.completed_items = len(completed)
+    enrolment.percent = (100 * len(completed)) // total if total else 0
+    enrolment.hours_earned = sum(
+        (
+            m.hours
+            for m in outline.modules
+            if m.lesson_keys and set(m.lesson_keys) <= done
+        ),
+        Decimal(0),
+    )
+    next_key = next((key for key in keys if key not in done), None)
+    enrolment.next_lesson_id = outline.lesson_ids.get(next_key) if next_key else None
+    fields = [
+        "total_items",
+        "completed_items",
+        "percent",
+        "hours_earned",
+        "next_lesson",
+    ]
+    if activity_at is not None:
+        enrolment.last_activity_at = activity_at
+        fields.append("last_activity_at")
+    if (
+        enrolment.status == Enrolment.Status.ACTIVE
+        and total
+        and len(completed) == total
+    ):
+        enrolment.status = Enrolment.Status.COMPLETED
+        enrolment.completed_at = activity_at or timezone.now()
+        fields += ["status", "completed_at"]
+        EnrolmentEvent.objects.create(
+            enrolment=enrolment, kind=EnrolmentEvent.Kind.COMPLETED
+        )
+        transaction.on_commit(
+            lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
+        )
+    enrolment.save(update_fields=fields)

@@ -1,0 +1,110 @@
+"""Learner views that are not Wagtail pages: the dashboard and the POST actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Locale, Page
+
+from courses.enrolling import EnrolmentError, self_enrol
+from courses.models import CoursePage, Enrolment, LessonPage
+from courses.progress import (
+    ProgressError,
+    course_of_lesson,
+    find_enrolment,
+    record_lesson_completed,
+)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """My courses: progress, where to continue, and what is completed."""
+    enrolments = list(
+        Enrolment.objects.filter(user=request.user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course", "cohort", "next_lesson")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    # Show each course and lesson in the language the learner is reading in.
+    keys = [e.course.translation_key for e in enrolments] + [
+        e.next_lesson.translation_key for e in enrolments if e.next_lesson
+    ]
+    translations = {}
+    if keys:
+        locale = Locale.get_active()
+        translations = {
+            page.translation_key: page
+            for page in Page.objects.filter(translation_key__in=keys, locale=locale)
+            .live()
+            .only("id", "title", "url_path", "translation_key", "locale_id", "path")
+        }
+    for enrolment in enrolments:
+        enrolment.display_course = translations.get(
+            enrolment.course.translation_key, enrolment.course
+        )
+        enrolment.display_next = (
+            translations.get(
+                enrolment.next_lesson.translation_key, enrolment.next_lesson
+            )
+            if enrolment.next_lesson
+            else None
+        )
+    return TemplateResponse(
+        request,
+        "courses/dashboard.html",
+        {
+            "active": [e for e in enrolments if e.status == Enrolment.Status.ACTIVE],
+            "completed": [
+                e for e in enrolments if e.status == Enrolment.Status.COMPLETED
+            ],
+        },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+@login_required
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        self_enrol(request.user, course, key=request.POST.get("key", ""))
+    except EnrolmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("You are enrolled in %(course)s.") % {"course": course.title}
+        )
+    return redirect(_back(request, course.url))
+
+
+@require_POST
+@login_required
+def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    course = course_of_lesson(lesson)
+    enrolment = find_enrolment(request.user, course) if course else None
+    if enrolment is None:
+        messages.error(request, _("You are not enrolled in this course."))
+        return redirect(course.url if course else "/")
+    try:
+        record_lesson_completed(enrolment, lesson)
+    except ProgressError as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson.url)
+    if enrolment.status == Enrolment.Status.COMPLETED and enrolment.percent == 100:
+        messages.success(request, _("Congratulations — you have completed the course!"))
+    return redirect(_back(request, lesson.url))

@@ -1,0 +1,39 @@
+"""The site's JSON API at /api/v1/: the apps' routers under one OpenAPI schema."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from courses.api import router as courses_router
+
+api = NinjaAPI(
+    title="STEM LMS API",
+    version="1.0.0",
+    description="Courses, enrolments and progress for university systems and apps.",
+    urls_namespace="api-v1",
+    auth=django_auth,
+)
+
+
+@api.exception_handler(ValidationError)
+def bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Bad input is a 400 with a readable message, not pydantic's 422."""
+    messages = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        messages.append(f"{where}: {error.get('msg')}" if where else error.get("msg"))
+    return api.create_response(
+        request,
+        {"detail": _("Invalid request."), "errors": messages},
+        status=400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Sign in first.")}, status=401)
+
+
+api.add_router("/", courses_router)

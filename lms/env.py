@@ -1,0 +1,65 @@
+"""Reading the site's configuration from the environment.
+
+A misconfigured deployment must stop with one line that says what to fix, not a
+traceback, so every failure here ends in :func:`fail`.
+"""
+
+import os
+from typing import NoReturn
+
+import dj_database_url
+
+
+def fail(message: str) -> NoReturn:
+    """Stop start-up with a single readable line on stderr."""
+    raise SystemExit(f"Configuration error: {message}")
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    fail(f"{name} must be true or false, not {value!r}.")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_config(default_sqlite_path: str) -> dict:
+    """The default database: ``DATABASE_URL`` when set, else a local SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": default_sqlite_path,
+            # WAL lets readers proceed while a learner's progress is written.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    try:
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except Exception as exc:  # the library raises several types for bad URLs
+        fail(f"DATABASE_URL is not a valid database URL ({exc}).")
+    if not config.get("ENGINE") or not config.get("NAME"):
+        fail("DATABASE_URL must name a database, e.g. postgres://user@host:5432/lms.")
+    return config
+
+
+def secret_key(production: bool) -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if production:
+        fail("SECRET_KEY must be set when DJANGO_ENV=production.")
+    # Only for a development machine; production refuses to start without one.
+    return "django-insecure-development-only-key-do-not-use-in-production"

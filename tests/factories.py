@@ -1,0 +1,104 @@
+"""Small factory functions for tests: pass only what a test cares about."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale, Page, Site
+
+from courses.models import (
+    Cohort,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+)
+
+_numbers = itertools.count(1)
+
+
+def publish(page: Page) -> Page:
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_user(**kwargs):
+    n = next(_numbers)
+    kwargs.setdefault("username", f"user{n}")
+    kwargs.setdefault("email", f"user{n}@example.edu")
+    kwargs.setdefault("first_name", "Jolanta")
+    kwargs.setdefault("last_name", "Ūzuliņa")
+    password = kwargs.pop("password", "pw-for-tests")
+    user = get_user_model().objects.create_user(password=password, **kwargs)
+    return user
+
+
+def make_catalogue(**kwargs) -> CourseIndexPage:
+    """A catalogue that is the default site's root (replacing Wagtail's welcome page)."""
+    root = Page.get_first_root_node()
+    kwargs.setdefault("title", "Kursi")
+    kwargs.setdefault("slug", f"kursi-{next(_numbers)}")
+    kwargs.setdefault("locale", Locale.get_default())
+    catalogue = CourseIndexPage(**kwargs)
+    root.add_child(instance=catalogue)
+    publish(catalogue)
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = catalogue
+    site.save()
+    return catalogue
+
+
+def make_course(parent: CourseIndexPage | None = None, **kwargs) -> CoursePage:
+    parent = parent or CourseIndexPage.objects.first() or make_catalogue()
+    n = next(_numbers)
+    kwargs.setdefault("title", f"STEM kurss {n}")
+    kwargs.setdefault("slug", f"course-{n}")
+    kwargs.setdefault("summary", "<p>Kompetenču pieeja STEM mācībās.</p>")
+    kwargs.setdefault("provider_name", "Daugavpils Universitāte")
+    kwargs.setdefault("locale", parent.locale)
+    course = CoursePage(**kwargs)
+    parent.add_child(instance=course)
+    return publish(course)
+
+
+def make_module(course: CoursePage, **kwargs) -> ModulePage:
+    n = next(_numbers)
+    kwargs.setdefault("title", f"Modulis {n}")
+    kwargs.setdefault("slug", f"module-{n}")
+    kwargs.setdefault("hours", Decimal(12))
+    kwargs.setdefault("locale", course.locale)
+    module = ModulePage(**kwargs)
+    course.add_child(instance=module)
+    return publish(module)
+
+
+def make_lesson(module: ModulePage, **kwargs) -> LessonPage:
+    n = next(_numbers)
+    kwargs.setdefault("title", f"Nodarbība {n}")
+    kwargs.setdefault("slug", f"lesson-{n}")
+    kwargs.setdefault("locale", module.locale)
+    kwargs.setdefault(
+        "body",
+        [("paragraph", "<p>Pētnieciskā mācīšanās fizikā.</p>")],
+    )
+    lesson = LessonPage(**kwargs)
+    module.add_child(instance=lesson)
+    return publish(lesson)
+
+
+def make_course_tree(modules: int = 2, lessons: int = 2, **course_kwargs):
+    """A published course with ``modules`` × ``lessons``; returns (course, lessons)."""
+    course = make_course(**course_kwargs)
+    all_lessons = []
+    for _ in range(modules):
+        module = make_module(course)
+        all_lessons += [make_lesson(module) for _ in range(lessons)]
+    return course, all_lessons
+
+
+def make_cohort(course: CoursePage, **kwargs) -> Cohort:
+    kwargs.setdefault("name", f"Cohort {next(_numbers)}")
+    return Cohort.objects.create(course=course, **kwargs)
