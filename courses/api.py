@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from courses.enrolling import EnrolmentError, self_enrol
@@ -29,7 +28,7 @@ class CourseOut(Schema):
     title: str
     url: str
     language: str
-    hours: Decimal
+    hours: float
     programme_type: str
     self_enrolment: bool
 
@@ -47,7 +46,7 @@ class EnrolmentOut(Schema):
     percent: int
     completed_items: int
     total_items: int
-    hours_earned: Decimal
+    hours_earned: float
     enrolled_at: datetime
     completed_at: datetime | None
     last_activity_at: datetime | None
@@ -109,7 +108,7 @@ def enrol(request: HttpRequest, course_id: int, payload: EnrolIn | None = None):
         enrolment = self_enrol(request.user, course, key=payload.key if payload else "")
     except EnrolmentError as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, enrolment_out(enrolment)
+    return Status(201, enrolment_out(enrolment))
 
 
 @router.post(
@@ -127,7 +126,7 @@ def complete_lesson(request: HttpRequest, lesson_id: int):
         record_lesson_completed(enrolment, lesson)
     except ProgressError as exc:
         raise HttpError(400, str(exc)) from None
-    return 200, enrolment_out(enrolment)
+    return Status(200, enrolment_out(enrolment))
 
 
 @router.get("/me/enrolments", response=list[EnrolmentOut])

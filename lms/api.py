@@ -1,19 +1,32 @@
 """The site's JSON API at /api/v1/: the apps' routers under one OpenAPI schema."""
 
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 
 from courses.api import router as courses_router
+
+class BrowserSessionAuth(SessionAuth):
+    """Django's session, with CSRF checked on every state change."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # The CSRF check parses form data; reading the raw body first keeps it
+        # available to the API's own parser, whatever the content type.
+        request.body  # noqa: B018
+        return super().__call__(request)
+
 
 api = NinjaAPI(
     title="STEM LMS API",
     version="1.0.0",
     description="Courses, enrolments and progress for university systems and apps.",
     urls_namespace="api-v1",
-    auth=django_auth,
+    auth=BrowserSessionAuth(),
 )
 
 
@@ -28,6 +41,13 @@ def bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         request,
         {"detail": _("Invalid request."), "errors": messages},
         status=400,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("The request body is too large.")}, status=400
     )
 
 

@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page
+
+from courses.models import (
+    Cohort,
+    Competence,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    ModuleCompetence,
+    ModulePage,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    Page,
+    CoursePage,
+    ModulePage,
+    LessonPage,
+    ModuleCompetence,
+    Competence,
+    Cohort,
+    Enrolment,
+    get_user_model(),
+)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_builds_the_programme(capsys):
+    """The demo course has 60 hours over ≥4 modules and ≥12 lessons, in Latvian and English."""
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    for line in ("admin / ", "author / ", "teacher / "):
+        assert line in output
+    lv = CoursePage.objects.get(locale__language_code="lv")
+    en = CoursePage.objects.get(locale__language_code="en")
+    assert en.translation_key == lv.translation_key
+    assert "Competence-Based Approach for STEM Specialists" in en.title
+    assert "Kompetenču pieeja" in lv.title
+    assert lv.total_hours == en.total_hours == Decimal(60)
+    assert ModulePage.objects.child_of(lv).count() >= 4
+    assert LessonPage.objects.descendant_of(lv).count() >= 12
+    assert ModuleCompetence.objects.filter(module__locale=lv.locale).count() >= 8
+    assert lv.provider_name == "Daugavpils Universitāte"
+    assert "NFI/IC/VIAA/2020/4" in lv.funding_line
+    assert lv.self_enrolment
+
+
+def test_seed_demo_twice_gives_the_same_counts():
+    """Running the demo seed again duplicates nothing."""
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+
+
+def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
+    """The printed teacher account works and the demo course needs no key."""
+    from courses.enrolling import self_enrol
+
+    call_command("seed_demo")
+    assert client.login(username="teacher", password="teacher-demo-2026")
+    course = CoursePage.objects.get(locale__language_code="lv")
+    other = get_user_model().objects.create_user("guest", password="x")
+    assert self_enrol(other, course).status == Enrolment.Status.ACTIVE
