@@ -34,23 +34,26 @@ def is_course_staff(user) -> bool:
 class Access:
     course: CoursePage | None
     enrolment: Enrolment | None
-    staff: bool
+    user: object
 
     @property
-    def allowed(self) -> bool:
-        return self.staff or (
+    def enrolled(self) -> bool:
+        return (
             self.enrolment is not None
             and self.enrolment.status != Enrolment.Status.WITHDRAWN
         )
+
+    @property
+    def allowed(self) -> bool:
+        # Learners are the common case; the staff check costs permission queries.
+        return self.enrolled or is_course_staff(self.user)
 
 
 def access_for(request: HttpRequest, page) -> Access:
     """Who may read the content of ``page`` (a module or lesson)."""
     course = CoursePage.objects.ancestor_of(page).first()
     enrolment = find_enrolment(request.user, course) if course else None
-    return Access(
-        course=course, enrolment=enrolment, staff=is_course_staff(request.user)
-    )
+    return Access(course=course, enrolment=enrolment, user=request.user)
 
 
 @dataclass
@@ -93,7 +96,9 @@ def key_required(course: CoursePage) -> bool:
     return bool(keys) and all(keys)
 
 
-def course_page_context(request: HttpRequest, course: CoursePage) -> dict:
+def course_page_context(
+    request: HttpRequest, course: CoursePage, outline: CourseOutline | None = None
+) -> dict:
     """The learner's enrolment and per-module progress for the course page."""
     enrolment = find_enrolment(request.user, course)
     context = {
@@ -104,7 +109,7 @@ def course_page_context(request: HttpRequest, course: CoursePage) -> dict:
     }
     if enrolment is not None:
         done = completed_keys(enrolment)
-        outline = course_outline(course)
+        outline = outline or course_outline(course)
         context["done_keys"] = done
         context["module_progress"] = module_progress(outline, done, course.sequential)
     return context

@@ -70,26 +70,34 @@ class CourseOutline:
 
 def course_outline(course: CoursePage) -> CourseOutline:
     """Two queries, whatever the size of the course."""
-    modules = [
-        ModuleOutline(page_id=pk, path=path, hours=hours)
-        for pk, path, hours in ModulePage.objects.live()
-        .child_of(course)
-        .values_list("pk", "path", "hours")
-    ]
-    by_path = {module.path: module for module in modules}
-    lesson_ids = {}
+    modules = (
+        ModulePage.objects.live().child_of(course).values_list("pk", "path", "hours")
+    )
     lessons = (
         LessonPage.objects.live()
         .descendant_of(course)
         .order_by("path")
         .values_list("pk", "path", "translation_key")
     )
+    return build_outline(modules, lessons)
+
+
+def build_outline(modules, lessons) -> CourseOutline:
+    """An outline from ``(pk, path, hours)`` module rows and ``(pk, path,
+    translation_key)`` lesson rows in page-tree order."""
+    outline = CourseOutline(
+        modules=[
+            ModuleOutline(page_id=pk, path=path, hours=h) for pk, path, h in modules
+        ],
+        lesson_ids={},
+    )
+    by_path = {module.path: module for module in outline.modules}
     for pk, path, key in lessons:
         module = by_path.get(path[: -LessonPage.steplen])
         if module is not None:
             module.lesson_keys.append(key)
-            lesson_ids[key] = pk
-    return CourseOutline(modules=modules, lesson_ids=lesson_ids)
+            outline.lesson_ids[key] = pk
+    return outline
 
 
 def find_enrolment(user, course: CoursePage) -> Enrolment | None:

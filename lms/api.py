@@ -11,6 +11,7 @@ from ninja.security import SessionAuth
 
 from courses.api import router as courses_router
 
+
 class BrowserSessionAuth(SessionAuth):
     """Django's session, with CSRF checked on every state change."""
 

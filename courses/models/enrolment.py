@@ -39,6 +39,10 @@ class Cohort(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # Learner records are not content: keep them out of Wagtail's reference index,
+    # which would otherwise be rewritten on every progress update.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["course", "-starts_on", "name"]
         constraints = [
@@ -116,6 +120,8 @@ class Enrolment(models.Model):
         related_name="+",
     )
 
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-enrolled_at"]
         constraints = [
@@ -164,6 +170,8 @@ class EnrolmentEvent(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["at", "pk"]

@@ -213,20 +213,35 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from courses.learning import course_page_context
+        from courses.progress import build_outline
+
         modules = list(self.get_modules())
+        lessons = list(self.get_lessons().defer_streamfields())
         lessons_by_module: dict[str, list[LessonPage]] = {m.path: [] for m in modules}
-        for lesson in self.get_lessons().defer_streamfields():
+        for lesson in lessons:
             parent_path = lesson.path[: -self.steplen]
             if parent_path in lessons_by_module:
                 lessons_by_module[parent_path].append(lesson)
         for module in modules:
             module.course_lessons = lessons_by_module[module.path]
+        outline = build_outline(
+            [(m.pk, m.path, m.hours) for m in modules],
+            [(lesson.pk, lesson.path, lesson.translation_key) for lesson in lessons],
+        )
         context["modules"] = modules
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
         context["competences"] = self.get_competences(modules)
-        from courses.learning import course_page_context
-
-        context.update(course_page_context(request, self))
+        context.update(course_page_context(request, self, outline))
+        # "Continue" leads to the first lesson not done, in the language being read.
+        context["continue_lesson"] = next(
+            (
+                lesson
+                for lesson in lessons
+                if lesson.translation_key not in context["done_keys"]
+            ),
+            None,
+        )
         return context
 
 
@@ -272,7 +287,14 @@ class ModulePage(Page):
         access = request.course_access
         lessons = list(self.get_lessons().defer_streamfields())
         context.update(course_page_context(request, access.course))
-        context.update(course=access.course, lessons=lessons, access=access)
+        context.update(
+            course=access.course,
+            lessons=lessons,
+            access=access,
+            competences=self.module_competences.select_related(
+                "competence__framework", "target_level"
+            ),
+        )
         return context
 
 

@@ -28,6 +28,8 @@ class LessonProgress(models.Model):
         _("completed by"), max_length=10, choices=Source.choices, blank=True
     )
 
+    wagtail_reference_index_ignore = True
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,9 @@
+"""Settings for benchmarks: the site's own settings, production-like, plus the
+floor view that pages are measured against."""
+
+from lms.settings import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.urls"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
