@@ -98,7 +98,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench.http import measure_rps, wait_until_up
+    from bench.load import measure_rps, wait_until_up
 
     lesson_path, cookie = seed()
     port = free_port()

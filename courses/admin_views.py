@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
 from django.urls import path
 from django.utils.functional import cached_property
@@ -25,7 +25,7 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from courses.csv_enrolment import MAX_FILE_BYTES, CsvEnrolmentError, enrol_from_csv
+from courses.csv_enrolment import CsvEnrolmentError, enrol_from_csv
 from courses.models import (
     Cohort,
     Competence,
@@ -116,6 +116,8 @@ class EnrolmentPermissionPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions) -> QuerySet:
         if "view" not in actions:
             return get_user_model()._default_manager.none()
+        # Broader than exact (anyone who may edit some page); the admin never asks
+        # this of enrolments, and an exact answer would walk the page tree.
         return PagePermissionPolicy(CoursePage).users_with_permission("change")
 
     def user_has_permission_for_instance(
@@ -150,7 +152,7 @@ def _cohorts_for_request(request: HttpRequest | None) -> QuerySet[Cohort]:
 class EnrolmentFilterSet(WagtailFilterSet):
     # Only the cohorts of the user's own courses, so the filter names no others.
     cohort = django_filters.ModelChoiceFilter(
-        queryset=_cohorts_for_request, label=_("cohort")
+        queryset=_cohorts_for_request, label=_("Cohort")
     )
 
     class Meta:
@@ -189,8 +191,8 @@ class EnrolmentViewSet(ModelViewSet):
         "status",
         "percent",
         "hours_earned",
-        DateColumn("enrolled_at", label=_("enrolled"), sort_key="enrolled_at"),
-        DateColumn("completed_at", label=_("completed"), sort_key="completed_at"),
+        DateColumn("enrolled_at", label=_("Enrolled"), sort_key="enrolled_at"),
+        DateColumn("completed_at", label=_("Completed"), sort_key="completed_at"),
     ]
     filterset_class = EnrolmentFilterSet
     search_fields = ["user__first_name", "user__last_name", "user__email"]
@@ -230,7 +232,7 @@ class EnrolFromCsvForm(forms.Form):
             "optionally, cohort (or in Latvian: e-pasts, vārds, uzvārds, grupa)."
         ),
         validators=[FileExtensionValidator(["csv"])],
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(
         label=_("Dry run"),
@@ -243,15 +245,6 @@ class EnrolFromCsvForm(forms.Form):
         self.fields["course"].queryset = (
             editable_courses(user).select_related("locale").order_by("title")
         )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > MAX_FILE_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)s MB."),
-                params={"size": MAX_FILE_BYTES // (1024 * 1024)},
-            )
-        return file
 
 
 class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):

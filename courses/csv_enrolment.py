@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
+from django.utils.formats import number_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -186,7 +187,7 @@ def read_csv(file: bytes | IO[bytes] | IO[str]) -> list[CsvLine]:
                     _(
                         "The file has more than %(max)s rows. Split it into smaller files."
                     )
-                    % {"max": f"{MAX_ROWS:,}"}
+                    % {"max": number_format(MAX_ROWS, force_grouping=True)}
                 )
             lines.append(_line(line, cells, columns, width))
     except csv.Error as error:

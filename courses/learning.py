@@ -51,7 +51,10 @@ class Access:
 
 def access_for(request: HttpRequest, page) -> Access:
     """Who may read the content of ``page`` (a module or lesson)."""
-    course = CoursePage.objects.ancestor_of(page).first()
+    # The catalogue's route() hands the course over; otherwise look it up.
+    course = getattr(page, "course_page", None)
+    if course is None:
+        course = CoursePage.objects.ancestor_of(page).first()
     enrolment = find_enrolment(request.user, course) if course else None
     return Access(course=course, enrolment=enrolment, user=request.user)
 
@@ -122,15 +125,26 @@ def lesson_page_context(
     course = access.course
     outline = course_outline(course)
     enrolment = access.enrolment
-    progress: LessonProgress | None = None
     error = ""
     done: set[uuid.UUID] = set()
-    if enrolment is not None and enrolment.status != Enrolment.Status.WITHDRAWN:
-        try:
-            progress = record_lesson_viewed(enrolment, lesson)
-        except ProgressError as exc:
-            error = str(exc)
-        done = completed_keys(enrolment)
+    if access.enrolled:
+        # One query answers both "is this lesson noted?" and "what is done?".
+        rows = dict(
+            LessonProgress.objects.filter(enrolment=enrolment).values_list(
+                "lesson_key", "completed_at"
+            )
+        )
+        key = lesson.translation_key
+        if key not in rows or (
+            rows[key] is None
+            and lesson.completion_rule == LessonPage.CompletionRule.VIEW
+        ):
+            try:
+                progress = record_lesson_viewed(enrolment, lesson)
+                rows[key] = progress.completed_at
+            except ProgressError as exc:
+                error = str(exc)
+        done = {key for key, completed_at in rows.items() if completed_at}
     keys = outline.lesson_keys
     position = (
         keys.index(lesson.translation_key) if lesson.translation_key in keys else -1
@@ -149,7 +163,6 @@ def lesson_page_context(
     return {
         "course": course,
         "enrolment": enrolment,
-        "progress": progress,
         "lesson_done": lesson.translation_key in done,
         "progress_error": error,
         "previous_lesson": neighbours.get(keys[position - 1]) if position > 0 else None,

@@ -51,6 +51,34 @@ class CourseIndexPage(Page):
         context["courses"] = self.get_courses()
         return context
 
+    def route(self, request, path_components):
+        """Resolve course, module and lesson URLs with one query per level.
+
+        Wagtail's default walks the tree with two queries per level (the child, then
+        its specific type); the page types below a catalogue are fixed, so each
+        level is fetched by its URL path as its own type. The course and module
+        found on the way are handed to the lesson, which needs them to check access.
+        """
+        if not path_components or len(path_components) > 3:
+            return super().route(request, path_components)
+        found: list[Page] = []
+        for depth, model in enumerate((CoursePage, ModulePage, LessonPage)):
+            if depth == len(path_components):
+                break
+            url_path = self.url_path + "/".join(path_components[: depth + 1]) + "/"
+            page = model.objects.filter(
+                url_path=url_path,
+                path__startswith=self.path,
+                depth=self.depth + depth + 1,
+            ).first()
+            if page is None:
+                return super().route(request, path_components)
+            if found:
+                page._cached_parent_obj = found[-1]
+                page.course_page = found[0]
+            found.append(page)
+        return found[-1].route(request, [])
+
 
 def course_hours_subquery() -> models.Subquery:
     """Sum of the live modules' hours of the course in the outer query."""

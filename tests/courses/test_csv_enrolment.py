@@ -585,12 +585,13 @@ def test_enrolment_listing_shows_only_the_staff_members_courses(
     mine = make_user(email="mans@skola.lv", first_name="Līga", last_name="Mana")
     theirs = make_user(email="svesais@skola.lv", last_name="Svešais")
     enrol(mine, other_course_staff.other_course)
-    enrol(theirs, course)
+    enrol(theirs, course, cohort=make_cohort(course, name="Svešā grupa"))
     client.force_login(other_course_staff)
 
     html = client.get(LISTING_URL).content.decode()
     assert "Līga Mana &lt;mans@skola.lv&gt;" in html
     assert "svesais@skola.lv" not in html
+    assert "Svešā grupa" not in html  # not even as a filter choice
     assert client.get(LISTING_URL + "new/").status_code == 404
     searched = client.get(LISTING_URL, {"q": "mans@"}).content.decode()
     assert "mans@skola.lv" in searched
