@@ -22,6 +22,9 @@ from courses.progress import (
     record_lesson_viewed,
 )
 
+#: What a link to a page needs; loading whole pages would cost more than the page.
+PAGE_LINK_FIELDS = ("id", "title", "url_path", "translation_key", "locale_id", "path")
+
 
 def is_course_staff(user) -> bool:
     """Staff may open every module and lesson, e.g. to preview them."""
@@ -156,7 +159,9 @@ def lesson_page_context(
         neighbour_ids.append(outline.lesson_ids[keys[position + 1]])
     neighbours = {
         page.translation_key: page
-        for page in LessonPage.objects.filter(pk__in=neighbour_ids).defer_streamfields()
+        for page in LessonPage.objects.filter(pk__in=neighbour_ids)
+        .only(*PAGE_LINK_FIELDS)
+        .order_by()
     }
     module = outline.module_of(lesson.translation_key)
     progress_by_module = module_progress(outline, done, course.sequential)

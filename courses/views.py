@@ -8,17 +8,33 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from courses.enrolling import EnrolmentError, self_enrol
+from courses.learning import PAGE_LINK_FIELDS
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.progress import (
     ProgressError,
     course_of_lesson,
     find_enrolment,
     record_lesson_completed,
+)
+
+DASHBOARD_FIELDS = (
+    "status",
+    "percent",
+    "completed_items",
+    "total_items",
+    "hours_earned",
+    "enrolled_at",
+    "completed_at",
+    "last_activity_at",
+    "cohort__name",
+    *(f"course__{name}" for name in PAGE_LINK_FIELDS),
+    *(f"next_lesson__{name}" for name in PAGE_LINK_FIELDS),
 )
 
 
@@ -29,6 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         Enrolment.objects.filter(user=request.user)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("course", "cohort", "next_lesson")
+        .only(*DASHBOARD_FIELDS)
         .order_by("-last_activity_at", "-enrolled_at")
     )
     # Show each course and lesson in the language the learner is reading in.
@@ -37,12 +54,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     translations = {}
     if keys:
-        locale = Locale.get_active()
         translations = {
             page.translation_key: page
-            for page in Page.objects.filter(translation_key__in=keys, locale=locale)
-            .live()
-            .only("id", "title", "url_path", "translation_key", "locale_id", "path")
+            for page in Page.objects.filter(
+                translation_key__in=keys,
+                locale__language_code=get_language(),
+                live=True,
+            )
+            .only(*PAGE_LINK_FIELDS)
+            .order_by()
         }
     for enrolment in enrolments:
         enrolment.display_course = translations.get(

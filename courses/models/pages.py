@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Sum
 from django.template.response import TemplateResponse
@@ -151,6 +151,21 @@ class CoursePage(Page):
         default=False,
         help_text=_("A module opens only when the previous one is complete."),
     )
+    min_attendance_hours = models.DecimalField(
+        _("minimum attendance (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Hours of live sessions a learner must attend to complete."),
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Share of the course's live-session hours a learner must attend."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -175,8 +190,13 @@ class CoursePage(Page):
             heading=_("Approval and funding"),
         ),
         MultiFieldPanel(
-            [FieldPanel("self_enrolment"), FieldPanel("sequential")],
-            heading=_("Learning"),
+            [
+                FieldPanel("self_enrolment"),
+                FieldPanel("sequential"),
+                FieldPanel("min_attendance_hours"),
+                FieldPanel("min_attendance_percent"),
+            ],
+            heading=_("Learning and completion"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
@@ -255,7 +275,7 @@ class CoursePage(Page):
             module.course_lessons = lessons_by_module[module.path]
         outline = build_outline(
             [(m.pk, m.path, m.hours) for m in modules],
-            [(lesson.pk, lesson.path, lesson.translation_key) for lesson in lessons],
+            [(le.pk, le.path, le.translation_key, le.optional) for le in lessons],
         )
         context["modules"] = modules
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
@@ -393,12 +413,21 @@ class LessonPage(Page):
         choices=CompletionRule.choices,
         default=CompletionRule.MARK,
     )
+    optional = models.BooleanField(
+        _("optional"),
+        default=False,
+        help_text=_("Optional lessons do not count towards completing the course."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("estimated_minutes"), FieldPanel("completion_rule")],
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("completion_rule"),
+                FieldPanel("optional"),
+            ],
             heading=_("Learning"),
         ),
     ]

@@ -11,6 +11,8 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from courses.learning import PAGE_LINK_FIELDS
+
 register = template.Library()
 
 
@@ -52,7 +54,13 @@ def translation_urls(page: Page, request: HttpRequest) -> dict[str, str]:
     404; a language the page is not translated into gets that language's home page.
     """
     urls = {code: _language_root(code) for code, _name in settings.LANGUAGES}
-    translations = page.get_translations(inclusive=True).live().select_related("locale")
+    translations = (
+        page.get_translations(inclusive=True)
+        .live()
+        .select_related("locale")
+        .only(*PAGE_LINK_FIELDS, "locale__language_code")
+        .order_by()
+    )
     for translation_page in translations:
         url = translation_page.get_url(request)
         if url:
