@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import operator
+from decimal import Decimal
+from functools import reduce
 from typing import TYPE_CHECKING
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
-from django.urls import path
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.utils.translation import ngettext
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,16 +36,23 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from courses.attendance import AttendanceError, mark_attendance, register_enrolments
 from courses.csv_enrolment import CsvEnrolmentError, enrol_from_csv
 from courses.models import (
+    Attendance,
     Cohort,
     Competence,
     CompetenceArea,
     CoursePage,
     Enrolment,
     Framework,
+    LiveSession,
+    ModulePage,
 )
 
 if TYPE_CHECKING:
@@ -314,3 +334,370 @@ class LearnersViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_name = "learners"
     menu_order = 205
+
+
+# Live sessions and their attendance registers ---------------------------------
+
+
+def editable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
+    """Modules of the courses ``user`` may edit, each with ``course_title``."""
+    paths = list(editable_courses(user).values_list("path", flat=True))
+    if not paths:
+        return ModulePage.objects.none()
+    # Modules sit directly below courses, so "below a course" means "its module".
+    below = reduce(operator.or_, (Q(path__startswith=path) for path in paths))
+    course_title = CoursePage.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - ModulePage.steplen)
+    ).values("title")[:1]
+    return (
+        ModulePage.objects.filter(below)
+        .select_related("locale")
+        .annotate(course_title=Subquery(course_title))
+        .order_by("path")
+    )
+
+
+class LiveSessionPermissionPolicy(BasePermissionPolicy):
+    """Staff schedule the sessions of the courses they may edit and take their
+    registers, as they see those courses' learners (EnrolmentPermissionPolicy)."""
+
+    actions = {"add", "change", "delete", "view"}
+
+    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
+        return action in self.actions and editable_courses(user).exists()
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        # Broader than exact, as for enrolments; the admin never asks this here.
+        return PagePermissionPolicy(CoursePage).users_with_permission("change")
+
+    def user_has_permission_for_instance(
+        self, user: AbstractBaseUser, action: str, instance: LiveSession
+    ) -> bool:
+        return (
+            action in self.actions
+            and editable_courses(user)
+            .filter(translation_key=instance.course_key)
+            .exists()
+        )
+
+    def instances_user_has_any_permission_for(
+        self, user: AbstractBaseUser, actions
+    ) -> QuerySet[LiveSession]:
+        if not self.actions & set(actions):
+            return LiveSession.objects.none()
+        return LiveSession.objects.filter(
+            course_key__in=editable_courses(user).values("translation_key")
+        )
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ModulePage) -> str:
+        language = obj.locale.language_code
+        return f"{obj.course_title} › {obj.title} ({language})"
+
+
+class LiveSessionForm(WagtailAdminModelForm):
+    """Offers only the modules and cohorts of courses the user may edit."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        field = self.fields["module"]
+        self.fields["module"] = ModuleChoiceField(
+            queryset=editable_modules(user),
+            label=field.label,
+            help_text=_("The Latvian and English course pages both show the session."),
+        )
+        self.fields["cohort"].queryset = Cohort.objects.filter(
+            course__translation_key__in=editable_courses(user).values("translation_key")
+        ).select_related("course")
+
+
+def _modules_for_request(request: HttpRequest | None) -> QuerySet[ModulePage]:
+    if request is None:
+        return ModulePage.objects.none()
+    return editable_modules(request.user)
+
+
+class LiveSessionFilterSet(WagtailFilterSet):
+    # Only the modules of the user's own courses, so the filter names no others.
+    module = django_filters.ModelChoiceFilter(
+        queryset=_modules_for_request, label=_("Module")
+    )
+
+    class Meta:
+        model = LiveSession
+        fields = ["module", "mode"]
+
+
+class LiveSessionIndexView(SnippetIndexView):
+    register_url_name: str | None = None
+
+    def get_base_queryset(self) -> QuerySet[LiveSession]:
+        return (
+            self.permission_policy.instances_user_has_permission_for(
+                self.request.user, "view"
+            )
+            .select_related("module", "cohort")
+            .order_by("-start")
+        )
+
+    def get_list_more_buttons(self, instance: LiveSession) -> list:
+        return [
+            ListingMenuItem(
+                _("Attendance register"),
+                url=reverse(self.register_url_name, args=[instance.pk]),
+                icon_name="tasks",
+                priority=5,
+            ),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
+class InstancePermissionMixin:
+    """Refuse one session's screens to staff of other courses, who may still
+    have the screens of their own."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.permission_required, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class LiveSessionEditView(InstancePermissionMixin, SnippetEditView):
+    pass
+
+
+class LiveSessionDeleteView(InstancePermissionMixin, SnippetDeleteView):
+    pass
+
+
+class RegisterForm(forms.Form):
+    """One status and hours field pair per learner in the session's register."""
+
+    def __init__(
+        self,
+        *args,
+        session: LiveSession,
+        enrolments: list[Enrolment],
+        attendance: dict[int, Attendance],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.rows = []
+        for enrolment in enrolments:
+            marked = attendance.get(enrolment.pk)
+            status_name, hours_name = f"status-{enrolment.pk}", f"hours-{enrolment.pk}"
+            self.fields[status_name] = forms.ChoiceField(
+                label=_("Attendance"),
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=marked.status if marked else None,
+            )
+            self.fields[hours_name] = forms.DecimalField(
+                label=_("Hours"),
+                min_value=Decimal(0),
+                max_value=session.hours,
+                max_digits=4,
+                decimal_places=1,
+                required=False,
+                localize=True,
+                initial=marked.hours if marked else None,
+                help_text=_("Empty: the session's hours for a present learner."),
+            )
+            self.rows.append(
+                {
+                    "enrolment": enrolment,
+                    "attendance": marked,
+                    "status": self[status_name],
+                    "hours": self[hours_name],
+                }
+            )
+
+    def save(self, actor: AbstractBaseUser) -> int:
+        """Record each learner whose status or hours changed, all or nothing;
+        returns how many were recorded."""
+        changed = 0
+        with transaction.atomic():
+            for row in self.rows:
+                enrolment, marked = row["enrolment"], row["attendance"]
+                status = self.cleaned_data[f"status-{enrolment.pk}"]
+                hours = self.cleaned_data[f"hours-{enrolment.pk}"]
+                if not status:
+                    continue
+                if status != Attendance.Status.PRESENT and hours == 0:
+                    hours = None
+                if (
+                    marked is not None
+                    and marked.status == status
+                    and (hours is None or hours == marked.hours)
+                ):
+                    continue
+                try:
+                    mark_attendance(
+                        self.session, enrolment, status, hours=hours, actor=actor
+                    )
+                except AttendanceError as exc:
+                    self.add_error(f"hours-{enrolment.pk}", str(exc))
+                    continue
+                changed += 1
+            if self.errors:
+                transaction.set_rollback(True)
+                return 0
+        return changed
+
+
+class SessionRegisterView(WagtailAdminTemplateMixin, TemplateView):
+    """The attendance register of one session: all learners, one POST."""
+
+    template_name = "courses/admin/session_register.html"
+    header_icon = "tasks"
+    index_url_name: str | None = None
+    regenerate_url_name: str | None = None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.session = get_object_or_404(
+            LiveSession.objects.select_related("module", "cohort"), pk=kwargs["pk"]
+        )
+        policy = LiveSessionPermissionPolicy(LiveSession)
+        if not policy.user_has_permission_for_instance(
+            request.user, "change", self.session
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return _("Attendance register")
+
+    def get_page_subtitle(self) -> str:
+        return str(self.session)
+
+    def get_breadcrumbs_items(self) -> list[dict]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Live sessions")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_form(self, data=None) -> RegisterForm:
+        enrolments = register_enrolments(self.session)
+        attendance = {
+            row.enrolment_id: row
+            for row in Attendance.objects.filter(session=self.session)
+        }
+        return RegisterForm(
+            data,
+            session=self.session,
+            enrolments=enrolments,
+            attendance=attendance,
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(
+            session=self.session,
+            regenerate_url=reverse(self.regenerate_url_name, args=[self.session.pk]),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            changed = form.save(actor=request.user)
+            if not form.errors:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved for %(count)d learner.",
+                        "Attendance saved for %(count)d learners.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+                return redirect(request.path)
+        messages.error(request, _("The register was not saved: see the errors below."))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RegenerateCheckInCodeView(View):
+    """A new check-in code, e.g. when the old one was shared outside the room."""
+
+    register_url_name: str | None = None
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        session = get_object_or_404(LiveSession, pk=pk)
+        policy = LiveSessionPermissionPolicy(LiveSession)
+        if not policy.user_has_permission_for_instance(request.user, "change", session):
+            raise PermissionDenied
+        code = session.regenerate_check_in_code()
+        messages.success(
+            request, _("The new check-in code is %(code)s.") % {"code": code}
+        )
+        return redirect(self.register_url_name, pk)
+
+
+def _session_start(session: LiveSession) -> str:
+    return formats.date_format(timezone.localtime(session.start), "DATETIME_FORMAT")
+
+
+class LiveSessionViewSet(SnippetViewSet):
+    model = LiveSession
+    icon = "date"
+    menu_label = _("Live sessions")
+    add_to_admin_menu = True
+    menu_order = 215
+    index_view_class = LiveSessionIndexView
+    edit_view_class = LiveSessionEditView
+    delete_view_class = LiveSessionDeleteView
+    copy_view_enabled = False
+    list_display = [
+        "title",
+        Column("start", label=_("Starts"), accessor=_session_start, sort_key="start"),
+        "mode",
+        "module",
+        "cohort",
+        "hours",
+    ]
+    filterset_class = LiveSessionFilterSet
+    search_fields = ["title", "title_en", "place", "place_en"]
+    search_backend_name = None
+
+    def get_edit_handler(self) -> ObjectList:
+        # The model's panels, in a form that offers only the user's own modules.
+        return ObjectList(
+            self.model.panels, base_form_class=LiveSessionForm
+        ).bind_to_model(self.model)
+
+    def get_index_view_kwargs(self, **kwargs) -> dict:
+        return super().get_index_view_kwargs(
+            register_url_name=self.get_url_name("register"), **kwargs
+        )
+
+    def get_urlpatterns(self) -> list:
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "register/<int:pk>/",
+                SessionRegisterView.as_view(
+                    index_url_name=self.get_url_name("list"),
+                    regenerate_url_name=self.get_url_name("regenerate_code"),
+                ),
+                name="register",
+            ),
+            path(
+                "regenerate-code/<int:pk>/",
+                RegenerateCheckInCodeView.as_view(
+                    register_url_name=self.get_url_name("register")
+                ),
+                name="regenerate_code",
+            ),
+        ]
+
+    def get_permissions_to_register(self) -> QuerySet:
+        # Access follows page permissions (LiveSessionPermissionPolicy).
+        return Permission.objects.none()

@@ -13,16 +13,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import (
+    Assignment,
+    AssignmentSubmission,
+    Attendance,
     CoursePage,
     Enrolment,
     EnrolmentEvent,
     LessonPage,
     LessonProgress,
     ModulePage,
+    QuizAttempt,
 )
 from courses.signals import course_completed
 
@@ -36,6 +41,7 @@ class ModuleOutline:
     page_id: int
     path: str
     hours: Decimal
+    key: uuid.UUID
     lesson_keys: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -46,6 +52,16 @@ class CourseOutline:
     modules: list[ModuleOutline]
     lesson_ids: dict[uuid.UUID, int]
     optional_keys: set[uuid.UUID] = field(default_factory=set)
+    #: lesson key → key of the quiz linked to the lesson
+    quiz_keys: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+
+    @property
+    def required_quiz_keys(self) -> set[uuid.UUID]:
+        return {
+            quiz
+            for lesson, quiz in self.quiz_keys.items()
+            if lesson not in self.optional_keys
+        }
 
     @property
     def lesson_keys(self) -> list[uuid.UUID]:
@@ -81,34 +97,42 @@ class CourseOutline:
 def course_outline(course: CoursePage) -> CourseOutline:
     """Two queries, whatever the size of the course."""
     modules = (
-        ModulePage.objects.live().child_of(course).values_list("pk", "path", "hours")
+        ModulePage.objects.live()
+        .child_of(course)
+        .values_list("pk", "path", "hours", "translation_key")
     )
     lessons = (
         LessonPage.objects.live()
         .descendant_of(course)
         .order_by("path")
-        .values_list("pk", "path", "translation_key", "optional")
+        .values_list(
+            "pk", "path", "translation_key", "optional", "quiz__translation_key"
+        )
     )
     return build_outline(modules, lessons)
 
 
 def build_outline(modules, lessons) -> CourseOutline:
-    """An outline from ``(pk, path, hours)`` module rows and ``(pk, path,
-    translation_key, optional)`` lesson rows in page-tree order."""
+    """An outline from ``(pk, path, hours, translation_key)`` module rows and ``(pk,
+    path, translation_key, optional, quiz translation_key)`` lesson rows in page-tree
+    order."""
     outline = CourseOutline(
         modules=[
-            ModuleOutline(page_id=pk, path=path, hours=h) for pk, path, h in modules
+            ModuleOutline(page_id=pk, path=path, hours=hours, key=key)
+            for pk, path, hours, key in modules
         ],
         lesson_ids={},
     )
     by_path = {module.path: module for module in outline.modules}
-    for pk, path, key, optional in lessons:
+    for pk, path, key, optional, quiz_key in lessons:
         module = by_path.get(path[: -LessonPage.steplen])
         if module is not None:
             module.lesson_keys.append(key)
             outline.lesson_ids[key] = pk
             if optional:
                 outline.optional_keys.add(key)
+            if quiz_key:
+                outline.quiz_keys[key] = quiz_key
     return outline
 
 
@@ -169,8 +193,8 @@ def record_lesson_completed(
         # The row lock serialises all events of one enrolment, so two lessons
         # completed at once cannot overwrite each other's summary.
         locked = (
-            Enrolment.objects.select_for_update()
-            .select_related("course")
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course", "cohort")
             .get(pk=enrolment.pk)
         )
         outline = course_outline(locked.course)
@@ -209,6 +233,7 @@ SUMMARY_FIELDS = (
     "total_items",
     "percent",
     "hours_earned",
+    "attended_hours",
     "last_activity_at",
     "next_lesson_id",
 )
@@ -222,17 +247,174 @@ def completed_keys(enrolment: Enrolment) -> set[uuid.UUID]:
     )
 
 
-def refresh_summary(enrolment: Enrolment) -> Enrolment:
-    """Recount one enrolment's summary, e.g. after lessons were (un)published."""
+def refresh_summary(enrolment: Enrolment, activity: bool = False) -> Enrolment:
+    """Recount one enrolment's summary, e.g. after lessons were (un)published;
+    ``activity`` notes the learner's activity now (e.g. a graded quiz attempt)."""
     with transaction.atomic():
         locked = (
-            Enrolment.objects.select_for_update()
-            .select_related("course")
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course", "cohort")
             .get(pk=enrolment.pk)
         )
         outline = course_outline(locked.course)
-        _apply_summary(locked, outline, completed_keys(locked), None)
+        now = timezone.now() if activity else None
+        _apply_summary(locked, outline, completed_keys(locked), now)
+    _copy_summary(locked, enrolment)
     return locked
+
+
+@dataclass
+class Requirement:
+    """One line of a course's completion checklist, as the learner sees it."""
+
+    code: str
+    label: str
+    done: Decimal
+    needed: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.needed
+
+
+@dataclass
+class Evidence:
+    """What one learner has done, read in a fixed number of queries."""
+
+    lessons: set[uuid.UUID]
+    quizzes_passed: set[uuid.UUID]
+    assignments_accepted: set[uuid.UUID]
+    attended_by_module: dict[uuid.UUID, Decimal]
+
+    @property
+    def attended_hours(self) -> Decimal:
+        return sum(self.attended_by_module.values(), Decimal(0))
+
+
+def gather_evidence(enrolment: Enrolment, lessons_done: set[uuid.UUID]) -> Evidence:
+    attended: dict[uuid.UUID, Decimal] = {}
+    for module_key, hours in (
+        Attendance.objects.filter(enrolment=enrolment, status=Attendance.Status.PRESENT)
+        .values_list("session__module__translation_key")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    ):
+        attended[module_key] = hours or Decimal(0)
+    return Evidence(
+        lessons=lessons_done,
+        quizzes_passed=set(
+            QuizAttempt.objects.filter(enrolment=enrolment, passed=True)
+            .values_list("quiz_key", flat=True)
+            .distinct()
+        ),
+        assignments_accepted=set(
+            AssignmentSubmission.objects.filter(
+                enrolment=enrolment, status=AssignmentSubmission.Status.ACCEPTED
+            )
+            .values_list("assignment_key", flat=True)
+            .distinct()
+        ),
+        attended_by_module=attended,
+    )
+
+
+def course_assignment_keys(outline: CourseOutline) -> set[uuid.UUID]:
+    """Practical assignments set on the course's modules or lessons."""
+    page_ids = [m.page_id for m in outline.modules] + list(outline.lesson_ids.values())
+    if not page_ids:
+        return set()
+    return set(
+        Assignment.objects.filter(page_id__in=page_ids)
+        .values_list("translation_key", flat=True)
+        .distinct()
+    )
+
+
+def completion_checklist(
+    enrolment: Enrolment, outline: CourseOutline, evidence: Evidence
+) -> list[Requirement]:
+    """The course's completion criteria and how far the learner is with each.
+
+    Required lessons always count; quizzes linked to required lessons must be
+    passed; every practical assignment must be accepted; and the course may ask for
+    a minimum of live-session attendance, in hours or as a share of its sessions.
+    """
+    course = enrolment.course
+    required = outline.required_keys
+    checklist = [
+        Requirement(
+            "lessons",
+            _("Required lessons done"),
+            Decimal(sum(1 for key in required if key in evidence.lessons)),
+            Decimal(len(required)),
+        )
+    ]
+    quizzes = outline.required_quiz_keys
+    if quizzes:
+        checklist.append(
+            Requirement(
+                "quizzes",
+                _("Tests passed"),
+                Decimal(len(quizzes & evidence.quizzes_passed)),
+                Decimal(len(quizzes)),
+            )
+        )
+    assignments = course_assignment_keys(outline)
+    if assignments:
+        checklist.append(
+            Requirement(
+                "assignments",
+                _("Practical assignments accepted"),
+                Decimal(len(assignments & evidence.assignments_accepted)),
+                Decimal(len(assignments)),
+            )
+        )
+    if course.min_attendance_hours:
+        checklist.append(
+            Requirement(
+                "attendance_hours",
+                _("Live-session hours attended"),
+                evidence.attended_hours,
+                course.min_attendance_hours,
+            )
+        )
+    if course.min_attendance_percent:
+        from courses.attendance import course_session_hours
+
+        offered = course_session_hours(course, enrolment.cohort)
+        share = (
+            (100 * evidence.attended_hours / offered).quantize(Decimal(1))
+            if offered
+            else Decimal(100)
+        )
+        checklist.append(
+            Requirement(
+                "attendance_percent",
+                _("Share of live sessions attended (%)"),
+                share,
+                Decimal(course.min_attendance_percent),
+            )
+        )
+    return checklist
+
+
+def learner_checklist(enrolment: Enrolment) -> list[Requirement]:
+    """The checklist for a learner's page, computed from their records."""
+    outline = course_outline(enrolment.course)
+    evidence = gather_evidence(enrolment, completed_keys(enrolment))
+    return completion_checklist(enrolment, outline, evidence)
+
+
+def hours_earned(outline: CourseOutline, evidence: Evidence) -> Decimal:
+    """A completed module earns its hours; before that, the live-session hours
+    attended in it count, up to the module's hours."""
+    total = Decimal(0)
+    for module in outline.modules:
+        if outline.module_done(module, evidence.lessons):
+            total += module.hours
+        else:
+            total += min(module.hours, evidence.attended_by_module.get(module.key, 0))
+    return total
 
 
 def _apply_summary(
@@ -241,6 +423,7 @@ def _apply_summary(
     done: set[uuid.UUID],
     activity_at: timezone.datetime | None,
 ) -> None:
+    evidence = gather_evidence(enrolment, done)
     keys = outline.lesson_keys
     required = outline.required_keys
     completed = [key for key in required if key in done]
@@ -248,10 +431,8 @@ def _apply_summary(
     enrolment.total_items = total
     enrolment.completed_items = len(completed)
     enrolment.percent = (100 * len(completed)) // total if total else 0
-    enrolment.hours_earned = sum(
-        (m.hours for m in outline.modules if outline.module_done(m, done)),
-        Decimal(0),
-    )
+    enrolment.hours_earned = hours_earned(outline, evidence)
+    enrolment.attended_hours = evidence.attended_hours
     next_key = next((key for key in keys if key not in done), None)
     enrolment.next_lesson_id = outline.lesson_ids.get(next_key) if next_key else None
     fields = [
@@ -259,15 +440,17 @@ def _apply_summary(
         "completed_items",
         "percent",
         "hours_earned",
+        "attended_hours",
         "next_lesson",
     ]
     if activity_at is not None:
         enrolment.last_activity_at = activity_at
         fields.append("last_activity_at")
+    checklist = completion_checklist(enrolment, outline, evidence)
     if (
         enrolment.status == Enrolment.Status.ACTIVE
-        and total
-        and len(completed) == total
+        and any(requirement.needed for requirement in checklist)
+        and all(requirement.met for requirement in checklist)
     ):
         enrolment.status = Enrolment.Status.COMPLETED
         enrolment.completed_at = activity_at or timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from courses.calendar import learner_feed_url
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.learning import PAGE_LINK_FIELDS
 from courses.models import CoursePage, Enrolment, LessonPage
@@ -83,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "completed": [
                 e for e in enrolments if e.status == Enrolment.Status.COMPLETED
             ],
+            "calendar_feed_url": learner_feed_url(request) if enrolments else "",
         },
     )
 

@@ -7,16 +7,37 @@ from courses.admin_views import (
     CompetenceViewSetGroup,
     EnrolmentPermissionPolicy,
     LearnersViewSetGroup,
+    LiveSessionPermissionPolicy,
+    LiveSessionViewSet,
 )
-from courses.models import Enrolment
+from courses.assessment_admin import (
+    AssessmentViewSetGroup,
+    SubmissionPermissionPolicy,
+    SubmissionViewSet,
+)
+from courses.models import AssignmentSubmission, Enrolment, LiveSession
 
 # Before any viewset asks for Enrolment's policy, or Wagtail makes a default one.
 register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
 
 register_snippet(CompetenceViewSetGroup)
 register_snippet(CohortViewSet)
+register_snippet(AssessmentViewSetGroup)
 
 
 @hooks.register("register_admin_viewset")
 def register_learners_viewsets() -> LearnersViewSetGroup:
     return LearnersViewSetGroup()
+
+
+register_permission_policy(LiveSession, LiveSessionPermissionPolicy(LiveSession))
+register_snippet(LiveSessionViewSet)
+
+register_permission_policy(
+    AssignmentSubmission, SubmissionPermissionPolicy(AssignmentSubmission)
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_submissions_viewset() -> SubmissionViewSet:
+    return SubmissionViewSet()

@@ -9,7 +9,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
+from certificates.api import router as certificates_router
 from courses.api import router as courses_router
+from courses.assessment_api import router as assessment_router
+from courses.sessions_api import router as sessions_router
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -17,8 +20,11 @@ class BrowserSessionAuth(SessionAuth):
 
     def __call__(self, request: HttpRequest) -> Any:
         # The CSRF check parses form data; reading the raw body first keeps it
-        # available to the API's own parser, whatever the content type.
-        request.body  # noqa: B018
+        # available to the API's own parser, whatever the content type. Multipart
+        # bodies are left to Django's streaming parser: read whole, an uploaded
+        # file would count against DATA_UPLOAD_MAX_MEMORY_SIZE.
+        if not request.content_type.startswith("multipart/"):
+            request.body  # noqa: B018
         return super().__call__(request)
 
 
@@ -58,3 +64,6 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 api.add_router("/", courses_router)
+api.add_router("/", sessions_router)
+api.add_router("/", certificates_router)
+api.add_router("/", assessment_router)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
+from lms.views import set_language
 
 accounts = (
     [
@@ -49,7 +50,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    # Certificates: verification URLs are printed on paper, so no language prefix.
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

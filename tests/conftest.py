@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -12,5 +13,30 @@ def _isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
-    yield
+    # Functions called directly speak English in tests unless a test says otherwise;
+    # requests still get the language of their URL prefix.
+    with translation.override("en"):
+        yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree(request):
+    """The root page, default locale and site that Wagtail's migrations create, so
+    that tests also run with ``--no-migrations``."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue(
+        "transactional_db" if marker.kwargs.get("transaction") else "db"
+    )
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page, Site
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        root = Page.add_root(title="Root", slug="root", locale=locale)
+        home = root.add_child(title="Welcome", slug="home", locale=locale)
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

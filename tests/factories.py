@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from courses.models import (
@@ -13,6 +15,7 @@ from courses.models import (
     CourseIndexPage,
     CoursePage,
     LessonPage,
+    LiveSession,
     ModulePage,
 )
 
@@ -102,3 +105,18 @@ def make_course_tree(modules: int = 2, lessons: int = 2, **course_kwargs):
 def make_cohort(course: CoursePage, **kwargs) -> Cohort:
     kwargs.setdefault("name", f"Cohort {next(_numbers)}")
     return Cohort.objects.create(course=course, **kwargs)
+
+
+def make_live_session(module: ModulePage, **kwargs) -> LiveSession:
+    """A two-hour online session tomorrow, unless told otherwise."""
+    kwargs.setdefault("title", f"Tiešsaistes sesija {next(_numbers)}")
+    kwargs.setdefault("title_en", "Online session")
+    # Whole minutes, as staff enter them and calendar files carry them.
+    tomorrow = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
+    kwargs.setdefault("start", tomorrow)
+    kwargs.setdefault("end", kwargs["start"] + timedelta(hours=2))
+    kwargs.setdefault("mode", LiveSession.Mode.ONLINE)
+    kwargs.setdefault("place", "Zoom")
+    kwargs.setdefault("online_link", "https://zoom.us/j/555000111")
+    kwargs.setdefault("hours", Decimal(2))
+    return LiveSession.objects.create(module=module, **kwargs)

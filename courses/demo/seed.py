@@ -10,11 +10,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from courses.demo.assessment import ensure_assignment, ensure_quizzes
+from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
 from courses.enrolling import enrol
 from courses.frameworks import load_frameworks
 from courses.models import (
@@ -276,5 +279,15 @@ def seed_demo() -> list[DemoAccount]:
     locales = ensure_locales()
     catalogues = ensure_catalogues(locales)
     courses = ensure_course(data, catalogues, locales)
+    ensure_quizzes(data, courses)
+    ensure_assignment(data, courses)
     cohorts = ensure_cohorts(courses["lv"])
-    return ensure_accounts(courses["lv"], cohorts[0])
+    # Other installed apps add their demo data for the course (certificates: the
+    # default certificate template) without courses importing them.
+    for app_config in apps.get_app_configs():
+        if hasattr(app_config, "seed_demo"):
+            app_config.seed_demo(courses)
+    sessions = ensure_sessions(data, courses["lv"])
+    accounts = ensure_accounts(courses["lv"], cohorts[0])
+    ensure_demo_attendance(sessions, username="teacher")
+    return accounts

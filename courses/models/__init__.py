@@ -1,3 +1,10 @@
+from courses.models.assessment import (
+    AssessedCompetence,
+    Assignment,
+    AssignmentSubmission,
+    Quiz,
+    QuizAttempt,
+)
 from courses.models.competences import (
     Competence,
     CompetenceArea,
@@ -12,9 +19,16 @@ from courses.models.pages import (
     ModuleCompetence,
     ModulePage,
 )
+from courses.models.profile import LearnerProfile
 from courses.models.progress import LessonProgress
+from courses.models.sessions import Attendance, CalendarToken, LiveSession
 
 __all__ = [
+    "AssessedCompetence",
+    "Assignment",
+    "AssignmentSubmission",
+    "Attendance",
+    "CalendarToken",
     "Cohort",
     "Competence",
     "CompetenceArea",
@@ -24,8 +38,12 @@ __all__ = [
     "EnrolmentEvent",
     "Framework",
     "FrameworkLevel",
+    "LearnerProfile",
     "LessonPage",
     "LessonProgress",
+    "LiveSession",
     "ModuleCompetence",
     "ModulePage",
+    "Quiz",
+    "QuizAttempt",
 ]

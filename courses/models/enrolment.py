@@ -110,6 +110,12 @@ class Enrolment(models.Model):
     hours_earned = models.DecimalField(
         _("hours earned"), max_digits=6, decimal_places=1, default=Decimal(0)
     )
+    attended_hours = models.DecimalField(
+        _("live-session hours attended"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal(0),
+    )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     next_lesson = models.ForeignKey(
         "courses.LessonPage",

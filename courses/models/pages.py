@@ -261,7 +261,7 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from courses.learning import course_page_context
+        from courses.learning import course_page_context, live_sessions_context
         from courses.progress import build_outline
 
         modules = list(self.get_modules())
@@ -274,13 +274,14 @@ class CoursePage(Page):
         for module in modules:
             module.course_lessons = lessons_by_module[module.path]
         outline = build_outline(
-            [(m.pk, m.path, m.hours) for m in modules],
-            [(le.pk, le.path, le.translation_key, le.optional) for le in lessons],
+            [(m.pk, m.path, m.hours, m.translation_key) for m in modules],
+            [(le.pk, le.path, le.translation_key, le.optional, None) for le in lessons],
         )
         context["modules"] = modules
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
         context["competences"] = self.get_competences(modules)
         context.update(course_page_context(request, self, outline))
+        context.update(live_sessions_context(request, self, context["enrolment"]))
         # "Continue" leads to the first lesson not done, in the language being read.
         context["continue_lesson"] = next(
             (
@@ -330,11 +331,14 @@ class ModulePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from courses.learning import course_page_context
+        from courses.learning import course_page_context, live_sessions_context
 
         access = request.course_access
         lessons = list(self.get_lessons().defer_streamfields())
         context.update(course_page_context(request, access.course))
+        context.update(
+            live_sessions_context(request, access.course, access.enrolment, self)
+        )
         context.update(
             course=access.course,
             lessons=lessons,
@@ -418,6 +422,18 @@ class LessonPage(Page):
         default=False,
         help_text=_("Optional lessons do not count towards completing the course."),
     )
+    quiz = models.ForeignKey(
+        "courses.Quiz",
+        verbose_name=_("quiz"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Shown below the lesson. With completion “Done by a linked activity”, "
+            "passing it completes the lesson."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -427,6 +443,7 @@ class LessonPage(Page):
                 FieldPanel("estimated_minutes"),
                 FieldPanel("completion_rule"),
                 FieldPanel("optional"),
+                FieldPanel("quiz"),
             ],
             heading=_("Learning"),
         ),

@@ -15,7 +15,7 @@ def course_and_lessons():
 
 def signed_in(user) -> Client:
     """A browser-like client: CSRF enforced, token taken from the cookie."""
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     client.get("/api/v1/me/enrolments")
     client.cookies.load({"csrftoken": "x" * 32})

@@ -161,3 +161,17 @@ def test_unpublishing_the_last_open_lesson_completes_the_course(
     stored = Enrolment.objects.get(pk=enrolment.pk)
     assert stored.status == Enrolment.Status.COMPLETED
     assert completions == [enrolment.pk]
+
+
+def test_optional_lessons_do_not_hold_back_completion():
+    """A course completes when its required lessons are done; optional ones are extra."""
+    course = make_course()
+    module = make_module(course)
+    required = make_lesson(module)
+    make_lesson(module, optional=True)
+    enrolment = enrol(make_user(), course)
+    assert enrolment.total_items == 1
+    record_lesson_completed(enrolment, required)
+    stored = Enrolment.objects.get(pk=enrolment.pk)
+    assert stored.status == Enrolment.Status.COMPLETED
+    assert stored.hours_earned == module.hours

@@ -1,0 +1,273 @@
+"""Certificates per second against a floor and against the naive QR code.
+
+Seeds the demo programme (bilingual default template: two fonts, a logo, two
+signature images) in a temporary SQLite database, issues one certificate, then
+renders N certificates from in-memory copies of its snapshot (each with its own
+name, serial and verification code), and in the same run:
+
+- the floor: a bare ReportLab canvas drawing exactly the same strings with the same
+  fonts at the same places, and nothing else (no frame, images or QR code);
+- the naive way: the same page with ReportLab's ``QrCodeWidget`` for the QR code.
+
+    .venv/bin/python bench/certificates.py [--count 500] [--rounds 3]
+    .venv/bin/python bench/certificates.py --bulk 5000
+
+Last line: certs_per_s=… floor_per_s=… naive_per_s=… vs_floor=… vs_naive=… pdf_kb=…
+With ``--bulk N``: issues N certificates (snapshot, PDF, storage) in this one
+process and prints bulk_certificates=… bulk_s=… peak_mb=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+NAMES = [
+    "Jolanta Ūzuliņa",
+    "Ģirts Ķēniņš",
+    "Līga Šņore",
+    "Žanis Čakste",
+    "Ēriks Ļaviņš",
+]
+
+
+def setup() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="lms-bench-cert-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["TASKS_BACKEND_PATH"] = "django_tasks.backends.dummy.DummyBackend"
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import call_command
+    from wagtail.models import Collection, Locale, Page
+
+    # The schema straight from the models, as pytest-django's --no-migrations makes
+    # it: this measures certificates, not migrations, and keeps working while an
+    # app's next migration is still being written.
+    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    Page.add_root(instance=Page(title="Root", slug="root"))
+    Collection.add_root(name="Root")
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def first_certificate():
+    from certificates.issuing import issue_certificate
+    from certificates.models import Certificate
+    from courses.models import Enrolment
+
+    enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
+        user__username="teacher"
+    )
+    return issue_certificate(enrolment, how=Certificate.How.MANUAL, reason="benchmark")
+
+
+def variants(certificate, count: int) -> list:
+    """In-memory certificates: the issued snapshot with other names and numbers."""
+    from certificates.codes import format_code, new_code
+    from certificates.issuing import verification_url
+    from certificates.models import Certificate
+
+    result = []
+    for n in range(count):
+        snapshot = copy.deepcopy(certificate.snapshot)
+        code = new_code()
+        snapshot["learner"] = NAMES[n % len(NAMES)]
+        snapshot["serial"] = f"DU-2026-{n + 1:06d}"
+        snapshot["code"] = format_code(code)
+        snapshot["verification_url"] = verification_url(code)
+        result.append(Certificate(snapshot=snapshot, verification_code=code))
+    return result
+
+
+def renderers():
+    """(ours, floor, naive) as callables taking a certificate."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.pdfgen.canvas import Canvas
+
+    from certificates.rendering import get_renderer
+    from certificates.rendering.reportlab_pdf import (
+        BLACK,
+        ReportLabRenderer,
+        binary_streams,
+    )
+
+    ours = get_renderer("reportlab")
+
+    class Recorder(ReportLabRenderer):
+        """Notes every string the page draws, to replay on a bare canvas."""
+
+        def draw_text(self, canvas, x, y, text, font, size, align="left"):
+            self.ops.append((x, y, text, font, size, align))
+            super().draw_text(canvas, x, y, text, font, size, align)
+
+    class Naive(ReportLabRenderer):
+        def draw_qr(self, canvas, data):
+            size = self.qr_size
+            widget = QrCodeWidget(data["verification_url"], barLevel="M")
+            x0, y0, x1, y1 = widget.getBounds()
+            drawing = Drawing(
+                size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+            )
+            drawing.add(widget)
+            renderPDF.draw(
+                drawing,
+                canvas,
+                self.width - self.margin - size - 2 * 2.83,
+                self.margin + 12 * 2.83,
+            )
+
+    recorder = Recorder()
+    naive = Naive()
+
+    def record(certificate) -> tuple:
+        recorder.ops = []
+        recorder.render(certificate)
+        return (recorder.width, recorder.height), recorder.ops
+
+    def floor(page: tuple) -> bytes:
+        size, ops = page
+        buffer = io.BytesIO()
+        # The same PDF settings as ours, so only the drawing differs.
+        with binary_streams():
+            canvas = Canvas(buffer, pagesize=size, pageCompression=1)
+            canvas.setFillColor(BLACK)
+            for x, y, text, font, font_size, align in ops:
+                canvas.setFont(font, font_size)
+                if align == "centre":
+                    canvas.drawCentredString(x, y, text)
+                elif align == "right":
+                    canvas.drawRightString(x, y, text)
+                else:
+                    canvas.drawString(x, y, text)
+            canvas.showPage()
+            canvas.save()
+        return buffer.getvalue()
+
+    return ours.render, floor, naive.render, record
+
+
+def timed(function, items) -> float:
+    start = time.perf_counter()
+    for item in items:
+        function(item)
+    return time.perf_counter() - start
+
+
+def bench_render(count: int, rounds: int) -> None:
+    certificate = first_certificate()
+    ours, floor, naive, record = renderers()
+    certificates = variants(certificate, count)
+    pages = [record(c) for c in certificates]
+    for function, items in (
+        (ours, certificates),
+        (floor, pages),
+        (naive, certificates),
+    ):
+        for item in items[:5]:  # warm caches: fonts, images
+            function(item)
+    results: dict[str, list[float]] = {"ours": [], "floor": [], "naive": []}
+    naive_items = certificates[: max(50, count // 5)]
+    for _ in range(rounds):
+        results["ours"].append(timed(ours, certificates) / len(certificates))
+        results["floor"].append(timed(floor, pages) / len(pages))
+        results["naive"].append(timed(naive, naive_items) / len(naive_items))
+    per = {name: statistics.median(values) for name, values in results.items()}
+    pdf_kb = len(ours(certificates[0])) / 1024
+    print(
+        f"rendered {count} × {rounds} rounds; naive measured on {len(naive_items)} "
+        f"per round; one PDF: {pdf_kb:.1f} KB",
+        file=sys.stderr,
+    )
+    print(
+        f"certs_per_s={1 / per['ours']:.1f} floor_per_s={1 / per['floor']:.1f} "
+        f"naive_per_s={1 / per['naive']:.1f} "
+        f"vs_floor={per['ours'] / per['floor']:.2f} "
+        f"vs_naive={per['naive'] / per['ours']:.2f} pdf_kb={pdf_kb:.1f}"
+    )
+
+
+def bench_bulk(count: int) -> None:
+    """Issue ``count`` certificates of one course in this process, as a worker would."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from certificates.issuing import run_bulk_issue, start_bulk_issue
+    from courses.models import CoursePage, Enrolment
+
+    course = CoursePage.objects.get(
+        slug="stem-competence-approach", locale__language_code="lv"
+    )
+    User = get_user_model()
+    now = timezone.now()
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            User(
+                username=f"bulk{n}",
+                email=f"bulk{n}@example.edu",
+                first_name=NAMES[n % len(NAMES)].split()[0],
+                last_name=NAMES[n % len(NAMES)].split()[1],
+            )
+            for n in range(count)
+        )
+        Enrolment.objects.bulk_create(
+            Enrolment(
+                user=user,
+                course=course,
+                course_key=course.translation_key,
+                status=Enrolment.Status.COMPLETED,
+                completed_at=now,
+                hours_earned=course.total_hours,
+            )
+            for user in users
+        )
+    del users
+    # Peak resident memory of the whole process (tracemalloc would see only the
+    # Python heap, and slow the run several times over).
+    start = time.perf_counter()
+    job = run_bulk_issue(start_bulk_issue(course, None, actor=None))
+    elapsed = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"issued {job.issued}, skipped {job.skipped}, failed {job.failed}; "
+        f"{job.issued / elapsed:.1f} certificates/s",
+        file=sys.stderr,
+    )
+    print(f"bulk_certificates={job.issued} bulk_s={elapsed:.1f} peak_mb={rss_mb:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bulk", type=int, default=0, metavar="N")
+    args = parser.parse_args()
+    setup()
+    if args.bulk:
+        bench_bulk(args.bulk)
+    else:
+        bench_render(args.count, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

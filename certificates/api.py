@@ -1,0 +1,100 @@
+"""Certificates in the JSON API: the learner's own, and public verification."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from certificates.codes import normalise_code
+from certificates.issuing import base_url, verification_url
+from certificates.models import Certificate
+from certificates.views import public_facts
+
+router = Router(tags=["certificates"])
+
+
+class CertificateOut(Schema):
+    serial: str
+    status: str
+    course_title: str
+    hours: float
+    issued_at: datetime
+    pdf_url: str
+    verification_url: str
+
+
+class CompetenceOut(Schema):
+    framework: str
+    code: str
+    name: str
+    name_lv: str
+    level: str
+
+
+class VerificationOut(Schema):
+    serial: str
+    status: str
+    learner: str
+    courses: list[str]
+    programme_type: str
+    hours: float
+    start: date
+    end: date
+    competences: list[CompetenceOut]
+    providers: list[str]
+    registration_number: str
+    approval: list[str]
+    issued: date
+    expires: date | None
+    revoked_at: datetime | None
+    current_verification_url: str | None
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.get("/me/certificates", response=list[CertificateOut])
+def my_certificates(request: HttpRequest) -> list[CertificateOut]:
+    """The signed-in learner's certificates, newest first."""
+    return [
+        CertificateOut(
+            serial=c.serial,
+            status=c.public_status,
+            course_title=c.course_title,
+            hours=c.hours,
+            issued_at=c.issued_at,
+            pdf_url=base_url() + c.get_download_url(),
+            verification_url=verification_url(c.verification_code),
+        )
+        for c in Certificate.objects.filter(user=request.user)
+    ]
+
+
+@router.get(
+    "/certificates/verify/{code}",
+    response={200: VerificationOut, 404: Message},
+    auth=None,
+)
+def verify_certificate(request: HttpRequest, code: str):
+    """Check a certificate by its verification code (dashes and spaces allowed)."""
+    certificate = (
+        Certificate.objects.select_related("superseded_by")
+        .filter(verification_code=normalise_code(code))
+        .first()
+    )
+    if certificate is None:
+        raise HttpError(404, _("No certificate has this code."))
+    current = None
+    if certificate.status == Certificate.Status.SUPERSEDED:
+        current = verification_url(certificate.current_version().verification_code)
+    return VerificationOut(
+        **public_facts(certificate),
+        status=certificate.public_status,
+        revoked_at=certificate.revoked_at,
+        current_verification_url=current,
+    )

@@ -1,0 +1,15 @@
+"""Public certificate URLs, outside the language prefix: the verification URL is
+printed on paper and must never change."""
+
+from django.urls import path
+
+from certificates import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/mine/", views.mine, name="mine"),
+    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

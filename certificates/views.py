@@ -1,0 +1,116 @@
+"""Learner and public views: my certificates, download, verification."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from certificates.codes import normalise_code
+from certificates.issuing import ensure_pdf
+from certificates.models import Certificate
+from certificates.rendering import get_renderer
+from courses.admin_views import editable_courses
+
+
+def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
+    """The learner it belongs to, and staff who may edit its course."""
+    if not user.is_authenticated:
+        return False
+    if certificate.user_id == user.pk:
+        return True
+    return (
+        user.is_active
+        and editable_courses(user)
+        .filter(translation_key=certificate.course_key)
+        .exists()
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    certificates = Certificate.objects.filter(user=request.user).only(
+        "serial",
+        "verification_code",
+        "course_title",
+        "hours",
+        "issued_at",
+        "expires_on",
+        "status",
+        "revoked_at",
+        "user_id",
+    )
+    return TemplateResponse(
+        request, "certificates/mine.html", {"certificates": certificates}
+    )
+
+
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = Certificate.objects.filter(pk=pk).first()
+    # 404 for everyone else alike, so no one learns which certificates exist.
+    if certificate is None or not may_download(request.user, certificate):
+        raise Http404
+    ensure_pdf(certificate)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=get_renderer().filename(certificate),
+        content_type="application/pdf",
+    )
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    code = normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("certificates:verify", code=code)
+    return TemplateResponse(request, "certificates/verify_form.html", {})
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    normalised = normalise_code(code)
+    if normalised != code:
+        return redirect("certificates:verify", code=normalised)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("superseded_by"),
+        verification_code=normalised,
+    )
+    current = (
+        certificate.current_version()
+        if certificate.status == Certificate.Status.SUPERSEDED
+        else None
+    )
+    return TemplateResponse(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "status": certificate.public_status,
+            "current": current,
+            "facts": public_facts(certificate),
+        },
+    )
+
+
+def public_facts(certificate: Certificate) -> dict:
+    """What verification shows: only what the certificate itself states."""
+    data = certificate.snapshot
+    texts = data["texts"]
+    return {
+        "serial": certificate.serial,
+        "learner": data["learner"],
+        "courses": [t["course"] for t in texts.values()],
+        "programme_type": data["programme_type"],
+        "hours": data["hours"],
+        "start": date.fromisoformat(data["period"]["start"]),
+        "end": date.fromisoformat(data["period"]["end"]),
+        "competences": data["competences"],
+        "providers": list(dict.fromkeys(t["provider"] for t in texts.values())),
+        "registration_number": data["registration_number"],
+        "approval": [t["approval"] for t in texts.values() if t["approval"]],
+        "issued": date.fromisoformat(data["issued"]),
+        "expires": date.fromisoformat(data["expires"]) if data["expires"] else None,
+    }

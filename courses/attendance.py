@@ -1,0 +1,176 @@
+"""The one place that records attendance at live sessions.
+
+Staff mark learners in a session's register; learners check in themselves with the
+session's code while check-in is open. Either way the attendance row is written
+idempotently and the enrolment's stored summary is then recounted by
+:func:`courses.progress.refresh_summary`, which decides completion.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import (
+    Attendance,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    LiveSession,
+)
+from courses.models.sessions import normalise_check_in_code
+
+
+class AttendanceError(Exception):
+    """Attendance that cannot be recorded; the message is for the person acting."""
+
+
+def _refresh(enrolment: Enrolment) -> None:
+    # Imported here: progress reads attended_hours() from this module to decide
+    # completion, so importing it at the top would make the two import each other.
+    from courses.progress import refresh_summary
+
+    refresh_summary(enrolment, activity=True)
+
+
+def _check_expected(session: LiveSession, enrolment: Enrolment) -> None:
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise AttendanceError(
+            _("Attendance cannot be recorded: the learner has withdrawn.")
+        )
+    if not session.is_for(enrolment):
+        raise AttendanceError(
+            _("This session is not part of the learner's course or group.")
+        )
+
+
+def mark_attendance(
+    session: LiveSession,
+    enrolment: Enrolment,
+    status: str,
+    hours: Decimal | None = None,
+    actor=None,
+) -> Attendance:
+    """Record ``status`` for the learner in the session's register.
+
+    ``hours`` defaults to the session's hours for a present learner; fewer hours
+    record partial attendance. Absent and excused learners are credited nothing.
+    Marking the same again changes nothing but the marker and the time.
+    """
+    if status not in Attendance.Status.values:
+        raise AttendanceError(_("Choose present, absent or excused."))
+    _check_expected(session, enrolment)
+    if status != Attendance.Status.PRESENT:
+        if hours:
+            raise AttendanceError(_("Only a present learner is credited hours."))
+        hours = Decimal(0)
+    elif hours is None:
+        hours = session.hours
+    hours = Decimal(hours)
+    if hours < 0 or hours > session.hours:
+        raise AttendanceError(
+            _("Hours must be between 0 and the session's %(hours)s.")
+            % {"hours": formats.localize(session.hours)}
+        )
+    with transaction.atomic():
+        attendance, _created = Attendance.objects.update_or_create(
+            session=session,
+            enrolment=enrolment,
+            defaults={
+                "status": status,
+                "hours": hours,
+                "source": Attendance.Source.REGISTER,
+                "marked_by": actor,
+                "marked_at": timezone.now(),
+            },
+        )
+        _refresh(enrolment)
+    return attendance
+
+
+def check_in(
+    session: LiveSession,
+    enrolment: Enrolment,
+    code: str,
+    at: datetime | None = None,
+) -> Attendance:
+    """The learner checks in with the code shown at the session.
+
+    Refused outside the check-in window or with a wrong code, recording nothing.
+    Checking in again, or after staff marked the learner present, keeps the
+    existing record.
+    """
+    at = at or timezone.now()
+    _check_expected(session, enrolment)
+    if at < session.check_in_opens_at:
+        raise AttendanceError(
+            _("Check-in opens at %(time)s.")
+            % {
+                "time": formats.date_format(
+                    timezone.localtime(session.check_in_opens_at), "DATETIME_FORMAT"
+                )
+            }
+        )
+    if at > session.check_in_closes_at:
+        raise AttendanceError(_("Check-in for this session has closed."))
+    if normalise_check_in_code(code or "") != session.check_in_code:
+        raise AttendanceError(_("The check-in code is not correct."))
+    present = {
+        "status": Attendance.Status.PRESENT,
+        "hours": session.hours,
+        "source": Attendance.Source.CHECK_IN,
+        "marked_by": enrolment.user,
+        "marked_at": at,
+    }
+    with transaction.atomic():
+        # get_or_create survives two check-ins at once (a double-tapped button).
+        attendance, created = Attendance.objects.select_for_update().get_or_create(
+            session=session, enrolment=enrolment, defaults=present
+        )
+        if not created:
+            if attendance.status == Attendance.Status.PRESENT:
+                return attendance
+            for name, value in present.items():
+                setattr(attendance, name, value)
+            attendance.save()
+        _refresh(enrolment)
+    return attendance
+
+
+def attended_hours(enrolment: Enrolment) -> Decimal:
+    """Academic hours the learner was credited at live sessions."""
+    total = Attendance.objects.filter(
+        enrolment=enrolment, status=Attendance.Status.PRESENT
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def course_session_hours(course: CoursePage, cohort: Cohort | None = None) -> Decimal:
+    """Academic hours of the live sessions a learner of ``cohort`` is expected at:
+    the sessions for every cohort plus that cohort's own."""
+    total = (
+        LiveSession.objects.for_course(course)
+        .for_cohort(cohort.pk if cohort else None)
+        .aggregate(total=Sum("hours"))["total"]
+    )
+    return total or Decimal(0)
+
+
+def register_enrolments(session: LiveSession) -> list[Enrolment]:
+    """The learners in a session's register, in name order: those enrolled in its
+    course (and cohort) and not withdrawn."""
+    enrolments = Enrolment.objects.filter(course_key=session.course_key).exclude(
+        status=Enrolment.Status.WITHDRAWN
+    )
+    if session.cohort_id:
+        enrolments = enrolments.filter(cohort_id=session.cohort_id)
+    return list(
+        enrolments.select_related("user", "cohort").order_by(
+            "user__last_name", "user__first_name", "pk"
+        )
+    )

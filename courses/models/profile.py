@@ -1,0 +1,46 @@
+"""What the site remembers about a learner beyond Django's user."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LearnerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learner_profile",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Used for e-mails; empty means the site's default language."),
+    )
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("learner profile")
+        verbose_name_plural = _("learner profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+def preferred_language(user) -> str:
+    """The language to write to ``user`` in: their choice, else the site default."""
+    profile = getattr(user, "learner_profile", None) if user.pk else None
+    if profile is not None and profile.preferred_language:
+        return profile.preferred_language
+    return settings.LANGUAGE_CODE
+
+
+def remember_language(user, language: str) -> None:
+    """Store the language a signed-in learner chose in the switcher."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    LearnerProfile.objects.update_or_create(
+        user=user, defaults={"preferred_language": language}
+    )

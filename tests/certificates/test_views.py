@@ -1,0 +1,154 @@
+"""What learners, staff and the public see: downloads, my certificates, verification."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
+
+from certificates.codes import format_code
+from certificates.issuing import issue_certificate, reissue, revoke
+from certificates.models import Certificate
+from tests.certificates.conftest import completed_enrolment, pdf_text
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(template) -> Certificate:
+    enrolment = completed_enrolment(
+        first_name="Jolanta", last_name="Ūzuliņa", email="jolanta@example.edu"
+    )
+    return issue_certificate(enrolment, how=Certificate.How.AUTOMATIC)
+
+
+def test_owner_downloads_the_pdf(client, certificate):
+    """The learner downloads their own certificate as a PDF."""
+    client.force_login(certificate.user)
+    response = client.get(certificate.get_download_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Jolanta Ūzuliņa" in pdf_text(b"".join(response.streaming_content))
+
+
+def test_other_learner_and_anonymous_cannot_download(client, certificate):
+    """Another learner and an anonymous visitor get a 404, not the PDF."""
+    assert client.get(certificate.get_download_url()).status_code == 404
+    client.force_login(make_user())
+    assert client.get(certificate.get_download_url()).status_code == 404
+
+
+def test_course_editor_may_download(client, certificate):
+    """Staff who may edit the course download its certificates."""
+    editors = Group.objects.create(name="Certificate test editors")
+    editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=editors,
+        page=certificate.course,
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    staff = make_user()
+    staff.groups.add(editors)
+    client.force_login(staff)
+    assert client.get(certificate.get_download_url()).status_code == 200
+
+
+def test_my_certificates_lists_them_with_links(client, certificate):
+    """My certificates shows the course, number, hours and the download link."""
+    client.force_login(certificate.user)
+    html = client.get("/certificates/mine/").content.decode()
+    assert certificate.serial in html
+    assert certificate.course_title in html
+    assert certificate.get_download_url() in html
+
+
+def test_my_certificates_needs_sign_in(client):
+    """Anonymous visitors are sent to sign in."""
+    response = client.get("/certificates/mine/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_verification_page_shows_the_certificate_and_no_email(client, certificate):
+    """Anyone sees name, course, hours and competences, and never the e-mail."""
+    response = client.get(f"/verify/{certificate.verification_code}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This certificate is valid." in html
+    assert "Jolanta Ūzuliņa" in html
+    assert certificate.course_title in html
+    assert ">12<" in html
+    assert "jolanta@example.edu" not in html
+    assert "@" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_typed_code_is_normalised(client, certificate):
+    """Lower case, dashes, spaces and O/I/L typed for 0/1 still find it."""
+    typed = format_code(certificate.verification_code).lower()
+    typed = typed.replace("0", "o").replace("1", "l")
+    response = client.get("/verify/", {"code": f" {typed} "})
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{certificate.verification_code}/"
+
+
+def test_unknown_code_is_not_found(client, template):
+    """An unknown code gets a plain 404."""
+    assert client.get("/verify/AAAAABBBBBCCCCCDDDDD/").status_code == 404
+    response = client.get("/api/v1/certificates/verify/AAAAABBBBBCCCCCDDDDD")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No certificate has this code."}
+
+
+def test_revoked_shows_on_page_and_json(client, certificate):
+    """A revoked certificate says so, with the date, on the page and in JSON."""
+    revoke(certificate, "Issued by mistake", actor=None)
+    certificate.refresh_from_db()
+    html = client.get(certificate.get_absolute_url()).content.decode()
+    assert "This certificate was revoked on" in html
+    assert "Issued by mistake" not in html
+    data = client.get(f"/api/v1/certificates/verify/{certificate.display_code}").json()
+    assert data["status"] == "revoked"
+    assert data["revoked_at"]
+
+
+def test_superseded_links_to_the_current_one(client, certificate):
+    """A superseded certificate points to its replacement, on the page and in JSON."""
+    new = reissue(certificate, "Name corrected", actor=None)
+    html = client.get(certificate.get_absolute_url()).content.decode()
+    assert "replaced by a newer one" in html
+    assert new.get_absolute_url() in html
+    data = client.get(
+        f"/api/v1/certificates/verify/{certificate.verification_code}"
+    ).json()
+    assert data["status"] == "superseded"
+    assert data["current_verification_url"].endswith(new.get_absolute_url())
+    assert client.get(new.get_absolute_url()).status_code == 200
+
+
+def test_json_verification_is_public_and_has_no_email(client, certificate):
+    """The JSON check needs no sign-in and holds only what the certificate shows."""
+    response = client.get(
+        f"/api/v1/certificates/verify/{certificate.verification_code}"
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "valid"
+    assert data["learner"] == "Jolanta Ūzuliņa"
+    assert data["hours"] == 12
+    assert data["serial"] == certificate.serial
+    assert "jolanta@example.edu" not in response.content.decode()
+
+
+def test_my_certificates_api(client, certificate):
+    """The API lists the learner's certificates with PDF and verification URLs."""
+    assert client.get("/api/v1/me/certificates").status_code == 401
+    client.force_login(certificate.user)
+    [item] = client.get("/api/v1/me/certificates").json()
+    assert item["serial"] == certificate.serial
+    assert item["status"] == "valid"
+    assert item["pdf_url"].endswith(certificate.get_download_url())
+    assert item["verification_url"].endswith(certificate.get_absolute_url())
+    assert item["issued_at"]
+    client.force_login(make_user())
+    assert client.get("/api/v1/me/certificates").json() == []

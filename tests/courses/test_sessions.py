@@ -1,0 +1,452 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from icalendar import Calendar
+from wagtail.models import Collection, GroupPagePermission
+from wagtail.users.models import UserProfile
+
+from courses.attendance import (
+    AttendanceError,
+    attended_hours,
+    check_in,
+    course_session_hours,
+    mark_attendance,
+)
+from courses.enrolling import enrol
+from courses.models import Attendance, CalendarToken, Enrolment, LiveSession
+from tests.factories import (
+    make_cohort,
+    make_course_tree,
+    make_live_session,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are asserted in English, the language they are written in; pages
+    under /lv/ still render in Latvian."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+LINK = "https://zoom.us/j/555000111"
+
+
+@pytest.fixture
+def course():
+    course, _lessons = make_course_tree(modules=1, lessons=1, title="STEM kurss")
+    return course
+
+
+@pytest.fixture
+def module(course):
+    return course.get_children().specific().first()
+
+
+@pytest.fixture
+def learner_enrolment(course):
+    return enrol(make_user(first_name="Jolanta", last_name="Ūzuliņa"), course)
+
+
+def make_course_staff(course):
+    """A member of staff who may edit ``course`` and nothing else."""
+    group = Group.objects.create(name=f"Team of {course.title} {course.pk}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=group,
+        page=course,
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    user = make_user()
+    user.groups.add(group)
+    return user
+
+
+def test_register_records_partial_hours_and_moves_activity(module, learner_enrolment):
+    """Staff mark a learner present for 1.5 of 2 hours; the enrolment notes activity."""
+    session = make_live_session(module, hours=Decimal(2))
+    assert learner_enrolment.last_activity_at is None
+    staff = make_user()
+    attendance = mark_attendance(
+        session, learner_enrolment, "present", hours=Decimal("1.5"), actor=staff
+    )
+    assert (attendance.status, attendance.hours) == ("present", Decimal("1.5"))
+    assert attendance.source == Attendance.Source.REGISTER
+    assert attendance.marked_by == staff
+    learner_enrolment.refresh_from_db()
+    assert learner_enrolment.last_activity_at is not None
+    assert attended_hours(learner_enrolment) == Decimal("1.5")
+
+
+def test_register_defaults_and_limits_hours(module, learner_enrolment):
+    """Present defaults to the session's hours, absent to none; more is refused."""
+    session = make_live_session(module, hours=Decimal(3))
+    assert mark_attendance(session, learner_enrolment, "present").hours == 3
+    assert mark_attendance(session, learner_enrolment, "excused").hours == 0
+    with pytest.raises(AttendanceError, match="between 0"):
+        mark_attendance(session, learner_enrolment, "present", hours=Decimal(4))
+    with pytest.raises(AttendanceError, match="Only a present learner"):
+        mark_attendance(session, learner_enrolment, "absent", hours=Decimal(1))
+    assert Attendance.objects.get().status == "excused"
+
+
+def test_check_in_with_the_right_code_in_the_window_counts_once(
+    module, learner_enrolment
+):
+    """The right code, typed loosely, during the session checks the learner in once."""
+    session = make_live_session(module, check_in_code="AB3CD4")
+    during = session.start + timedelta(minutes=10)
+    first = check_in(session, learner_enrolment, " ab3-cd4 ", at=during)
+    again = check_in(session, learner_enrolment, "AB3CD4", at=during)
+    assert first.pk == again.pk
+    assert Attendance.objects.count() == 1
+    assert (first.status, first.hours, first.source) == (
+        "present",
+        Decimal(2),
+        Attendance.Source.CHECK_IN,
+    )
+    assert attended_hours(learner_enrolment) == Decimal(2)
+
+
+def test_wrong_early_and_late_codes_record_nothing(module, learner_enrolment):
+    """A wrong code, or the right one before or after the window, is refused."""
+    session = make_live_session(module, check_in_code="AB3CD4")
+    with pytest.raises(AttendanceError, match="not correct"):
+        check_in(session, learner_enrolment, "ZZZZZZ", at=session.start)
+    with pytest.raises(AttendanceError, match="opens at"):
+        check_in(
+            session,
+            learner_enrolment,
+            "AB3CD4",
+            at=session.start - timedelta(minutes=16),
+        )
+    with pytest.raises(AttendanceError, match="closed"):
+        check_in(
+            session,
+            learner_enrolment,
+            "AB3CD4",
+            at=session.end + timedelta(minutes=31),
+        )
+    assert not Attendance.objects.exists()
+    learner_enrolment.refresh_from_db()
+    assert learner_enrolment.last_activity_at is None
+
+
+def test_check_in_code_is_generated_and_can_be_renewed(module):
+    """A new session gets a six-character code without look-alike letters."""
+    session = make_live_session(module)
+    assert len(session.check_in_code) == 6
+    assert not set(session.check_in_code) & set("0O1IL")
+    old = session.check_in_code
+    for _attempt in range(3):
+        if session.regenerate_check_in_code() != old:
+            break
+    session.refresh_from_db()
+    assert session.check_in_code != old
+
+
+def test_attended_and_session_hours_follow_the_cohort(course, module):
+    """Hours sum present attendance only; session hours count the cohort's sessions."""
+    cohort, other = make_cohort(course), make_cohort(course)
+    enrolment = enrol(make_user(), course, cohort=cohort)
+    for_all = make_live_session(module, hours=Decimal(4))
+    own = make_live_session(module, hours=Decimal(2), cohort=cohort)
+    make_live_session(module, hours=Decimal(8), cohort=other)
+    absent = make_live_session(module, hours=Decimal(1))
+    mark_attendance(for_all, enrolment, "present", hours=Decimal("3.5"))
+    mark_attendance(own, enrolment, "present")
+    mark_attendance(absent, enrolment, "absent")
+    assert attended_hours(enrolment) == Decimal("5.5")
+    assert course_session_hours(course, cohort) == Decimal(7)
+    assert course_session_hours(course) == Decimal(5)
+
+
+def test_other_cohorts_session_is_refused(course, module, learner_enrolment):
+    """A learner cannot be marked at a session of another cohort."""
+    session = make_live_session(module, cohort=make_cohort(course))
+    with pytest.raises(AttendanceError, match="not part of"):
+        mark_attendance(session, learner_enrolment, "present")
+
+
+def test_online_link_only_for_enrolled_learners(client, course, module):
+    """Visitors see the session but not its link; an enrolled learner sees both."""
+    make_live_session(module, title="Pieredzes apmaiņa ar Tronheimu")
+    html = client.get(course.url).content.decode()
+    assert "Pieredzes apmaiņa ar Tronheimu" in html
+    assert LINK not in html
+    visitor = make_user()
+    client.force_login(visitor)
+    assert LINK not in client.get(course.url).content.decode()
+    enrol(visitor, course)
+    assert LINK in client.get(course.url).content.decode()
+    assert LINK in client.get(module.url).content.decode()
+
+
+def test_course_page_shows_attendance_and_times_in_riga(
+    client, course, module, learner_enrolment
+):
+    """The learner sees their status and the session's local time."""
+    start = datetime(2021, 3, 18, 8, 0, tzinfo=UTC)
+    session = make_live_session(module, start=start, end=start + timedelta(hours=2))
+    mark_attendance(session, learner_enrolment, "present", hours=Decimal(1))
+    client.force_login(learner_enrolment.user)
+    html = client.get(course.url).content.decode()
+    assert "10:00" in html
+    assert "(EET)" in html
+    with translation.override("lv"):
+        assert f'class="badge badge--done">{Attendance.Status.PRESENT.label}' in html
+
+
+def test_check_in_form_on_the_course_page(course, module, learner_enrolment):
+    """During the window the learner checks in from the course page, with CSRF."""
+    session = make_live_session(
+        module,
+        start=timezone.now() - timedelta(minutes=5),
+        end=timezone.now() + timedelta(hours=1),
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner_enrolment.user)
+    page = client.get(course.url)
+    html = page.content.decode()
+    action = f"/lv/sessions/{session.pk}/check-in/"
+    assert action in html
+    token = page.cookies["csrftoken"].value
+    assert client.post(action, {"code": session.check_in_code}).status_code == 403
+    response = client.post(
+        action,
+        {"code": session.check_in_code, "csrfmiddlewaretoken": token},
+        follow=True,
+    )
+    assert session.display_title in response.content.decode()
+    assert Attendance.objects.get().status == "present"
+    assert action not in response.content.decode()
+
+
+def test_wrong_code_in_the_form_shows_the_reason(client, module, learner_enrolment):
+    """A wrong code sends the learner back with a message and records nothing."""
+    session = make_live_session(
+        module,
+        start=timezone.now(),
+        end=timezone.now() + timedelta(hours=1),
+        check_in_code="AB3CD4",
+    )
+    client.force_login(learner_enrolment.user)
+    response = client.post(
+        f"/en/sessions/{session.pk}/check-in/", {"code": "WRONG1"}, follow=True
+    )
+    assert "The check-in code is not correct." in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_course_page_queries_do_not_grow_with_sessions(client, learner_enrolment):
+    """The course page costs the same with one session as with eight."""
+    client.force_login(learner_enrolment.user)
+    counts = []
+    for sessions in (1, 8):
+        course, _lessons = make_course_tree(modules=2, lessons=1)
+        module = course.get_children().specific().first()
+        enrolment = enrol(learner_enrolment.user, course)
+        for _n in range(sessions):
+            session = make_live_session(module)
+            mark_attendance(session, enrolment, "present")
+        client.get(course.url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(course.url)
+        assert response.content.decode().count(f'href="{LINK}"') == sessions
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def _parse(response) -> Calendar:
+    assert response["Content-Type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content)
+
+
+def test_public_course_calendar_has_no_online_links(client, course, module):
+    """The course feed lists the sessions with place and time but no link."""
+    session = make_live_session(module, place_en="Zoom (Trondheim)")
+    response = client.get(f"/en/courses/{course.pk}/sessions.ics")
+    assert LINK not in response.content.decode()
+    [event] = _parse(response).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Online session"
+    assert str(event["LOCATION"]) == "Zoom (Trondheim)"
+    assert event.decoded("DTSTART") == session.start
+    assert str(event["UID"]).startswith(f"live-session-{session.pk}@")
+
+
+def test_learner_feed_has_own_sessions_with_links(client, course, module):
+    """The learner's feed parses and holds only their own course's and group's
+    sessions, with online links."""
+    cohort = make_cohort(course)
+    enrolment = enrol(make_user(), course, cohort=cohort)
+    mine = make_live_session(module, title="Mana sesija")
+    make_live_session(module, title="Citas grupas sesija", cohort=make_cohort(course))
+    other_course, _lessons = make_course_tree(modules=1, lessons=1)
+    make_live_session(
+        other_course.get_children().specific().first(), title="Cits kurss"
+    )
+    token = CalendarToken.for_user(enrolment.user)
+    response = client.get(f"/lv/calendar/{token.key}.ics")
+    events = _parse(response).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == ["Mana sesija"]
+    assert LINK in str(events[0]["DESCRIPTION"])
+    assert str(events[0]["URL"]).endswith(course.url)
+    assert str(events[0]["UID"]).startswith(f"live-session-{mine.pk}@")
+
+
+def test_learner_feed_with_a_wrong_token_is_404(client, learner_enrolment):
+    """An unknown or reset feed key finds nothing."""
+    token = CalendarToken.for_user(learner_enrolment.user)
+    old = token.key
+    assert client.get(f"/lv/calendar/{old}.ics").status_code == 200
+    assert client.get(f"/lv/calendar/{old}x.ics").status_code == 404
+    client.force_login(learner_enrolment.user)
+    client.post("/lv/my/calendar/reset/")
+    assert client.get(f"/lv/calendar/{old}.ics").status_code == 404
+
+
+def test_dashboard_shows_the_calendar_link(client, learner_enrolment):
+    """An enrolled learner finds the feed URL to copy on the dashboard."""
+    client.force_login(learner_enrolment.user)
+    html = client.get("/lv/my/").content.decode()
+    key = CalendarToken.objects.get(user=learner_enrolment.user).key
+    assert f"/lv/calendar/{key}.ics" in html
+
+
+def _register_url(session: LiveSession) -> str:
+    return f"/admin/snippets/courses/livesession/register/{session.pk}/"
+
+
+def test_staff_take_the_register_in_one_post(client, course, module):
+    """The course's staff see its learners and save everyone's attendance at once."""
+    first = enrol(make_user(first_name="Anna", last_name="Bērziņa"), course)
+    second = enrol(make_user(first_name="Pēteris", last_name="Ozols"), course)
+    session = make_live_session(module, hours=Decimal(4))
+    staff = make_course_staff(course)
+    # A Latvian admin, where hours are typed with a decimal comma.
+    UserProfile.objects.update_or_create(
+        user=staff, defaults={"preferred_language": "lv"}
+    )
+    client.force_login(staff)
+    html = client.get(_register_url(session)).content.decode()
+    assert "Anna Bērziņa" in html
+    assert "Pēteris Ozols" in html
+    assert session.check_in_code in html
+    response = client.post(
+        _register_url(session),
+        {
+            f"status-{first.pk}": "present",
+            f"hours-{first.pk}": "2,5",
+            f"status-{second.pk}": "excused",
+            f"hours-{second.pk}": "",
+        },
+    )
+    assert response.status_code == 302
+    rows = {a.enrolment_id: a for a in Attendance.objects.all()}
+    assert (rows[first.pk].status, rows[first.pk].hours) == ("present", Decimal("2.5"))
+    assert (rows[second.pk].status, rows[second.pk].hours) == ("excused", 0)
+    html = client.get(_register_url(session)).content.decode()
+    assert 'value="2,5"' in html
+
+
+def test_register_with_too_many_hours_saves_nothing(client, course, module):
+    """More hours than the session has is refused for the whole register."""
+    first = enrol(make_user(), course)
+    second = enrol(make_user(), course)
+    session = make_live_session(module, hours=Decimal(2))
+    client.force_login(make_user(is_superuser=True))
+    response = client.post(
+        _register_url(session),
+        {
+            f"status-{first.pk}": "present",
+            f"status-{second.pk}": "present",
+            f"hours-{second.pk}": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_staff_of_another_course_cannot_open_the_register(client, module):
+    """A course team cannot see or change another course's sessions."""
+    session = make_live_session(module)
+    other_course, _lessons = make_course_tree(modules=1, lessons=1)
+    own_session = make_live_session(
+        other_course.get_children().specific().first(), title="Mūsu sesija"
+    )
+    client.force_login(make_course_staff(other_course))
+    response = client.get(_register_url(session))
+    assert response.status_code in (302, 403)
+    assert session.check_in_code not in response.content.decode()
+    response = client.post(
+        f"/admin/snippets/courses/livesession/regenerate-code/{session.pk}/"
+    )
+    assert response.status_code in (302, 403)
+    old_code = session.check_in_code
+    session.refresh_from_db()
+    assert session.check_in_code == old_code
+    edit = client.get(f"/admin/snippets/courses/livesession/edit/{session.pk}/")
+    assert edit.status_code in (302, 403)
+    listing = client.get("/admin/snippets/courses/livesession/").content.decode()
+    assert "Mūsu sesija" in listing
+    assert session.title not in listing
+    assert _register_url(own_session) in listing
+
+
+def test_staff_add_a_session_for_their_own_course_only(client, course, module):
+    """The add form offers the staff member's modules and saves a session with a code."""
+    other_course, _lessons = make_course_tree(modules=1, lessons=1)
+    other_module = other_course.get_children().specific().first()
+    client.force_login(make_course_staff(course))
+    add_url = "/admin/snippets/courses/livesession/add/"
+    html = client.get(add_url).content.decode()
+    assert f'value="{module.pk}"' in html
+    assert f'value="{other_module.pk}"' not in html
+    data = {
+        "module": module.pk,
+        "title": "Noslēguma seminārs",
+        "start": "2026-12-01 14:00",
+        "end": "2026-12-01 16:00",
+        "mode": "hybrid",
+        "hours": "2",
+        "check_in_opens_minutes": "15",
+        "check_in_closes_minutes": "30",
+    }
+    response = client.post(add_url, {**data, "module": other_module.pk})
+    assert response.status_code == 200
+    assert not LiveSession.objects.exists()
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = LiveSession.objects.get()
+    assert session.course_key == course.translation_key
+    assert len(session.check_in_code) == 6
+
+
+def test_demo_has_the_trondheim_session_and_attendance():
+    """The demo schedules the programme's sessions and marks the teacher present once."""
+    # Wagtail's migrations make the root collection the demo's images go in.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    call_command("seed_demo")
+    call_command("seed_demo")
+    trondheim = LiveSession.objects.get(start__date="2021-03-18")
+    assert "Trondheim Science Centre" in trondheim.place_en
+    assert trondheim.mode == LiveSession.Mode.ONLINE
+    assert LiveSession.objects.count() == 5
+    teacher = Enrolment.objects.get(user__username="teacher")
+    [attendance] = Attendance.objects.filter(enrolment=teacher)
+    assert attendance.status == "present"
+    assert attended_hours(teacher) == attendance.session.hours

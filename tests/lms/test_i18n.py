@@ -1,0 +1,72 @@
+import pytest
+from django.core.management import call_command
+
+from courses.models import CoursePage, LessonPage
+from courses.models.profile import preferred_language
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=None)
+
+
+def test_pages_declare_their_language(client, demo):
+    """Latvian pages say lang="lv" and English pages lang="en"."""
+    lv = CoursePage.objects.get(locale__language_code="lv")
+    en = CoursePage.objects.get(locale__language_code="en")
+    assert '<html lang="lv"' in client.get(lv.url).content.decode()
+    assert '<html lang="en"' in client.get(en.url).content.decode()
+
+
+def test_root_redirects_to_the_default_language(client, demo):
+    """The bare address leads to the Latvian site."""
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/lv/"
+
+
+def test_switcher_offers_the_same_page_in_the_other_language(client, demo):
+    """On a course page the switcher's English target is the English course."""
+    lv = CoursePage.objects.get(locale__language_code="lv")
+    en = CoursePage.objects.get(locale__language_code="en")
+    html = client.get(lv.url).content.decode()
+    assert f'value="{en.url}"' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": en.url})
+    assert response.status_code == 302
+    assert response["Location"] == en.url
+
+
+def test_switching_language_is_remembered_for_emails(client, demo):
+    """A signed-in learner's language choice is stored on their profile."""
+    user = make_user()
+    client.force_login(user)
+    assert preferred_language(user) == "lv"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/en/"})
+    user.refresh_from_db()
+    assert preferred_language(user) == "en"
+
+
+def test_progress_in_one_language_shows_in_the_other(client, demo):
+    """Completing the Latvian lesson marks the English lesson done too."""
+    from courses.enrolling import enrol
+    from courses.progress import record_lesson_completed
+
+    user = make_user()
+    lv_course = CoursePage.objects.get(locale__language_code="lv")
+    enrolment = enrol(user, lv_course)
+    lv_lesson = LessonPage.objects.descendant_of(lv_course).live().order_by("path")[1]
+    record_lesson_completed(enrolment, lv_lesson)
+    en_lesson = LessonPage.objects.get(
+        translation_key=lv_lesson.translation_key, locale__language_code="en"
+    )
+    client.force_login(user)
+    html = client.get(en_lesson.url).content.decode()
+    assert f"/en/lessons/{en_lesson.pk}/complete/" not in html
+    enrolment.refresh_from_db()
+    assert enrolment.completed_items >= 1
+    en_course = CoursePage.objects.get(locale__language_code="en")
+    html = client.get(en_course.url).content.decode()
+    assert en_lesson.title in html
