@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.models.pages import course_hours_subquery
@@ -17,6 +18,7 @@ from courses.progress import (
     ProgressError,
     course_of_lesson,
     find_enrolment,
+    learner_checklist,
     record_lesson_completed,
 )
 
@@ -54,6 +56,32 @@ class EnrolmentOut(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class RequirementOut(Schema):
+    code: str
+    label: str
+    done: float
+    needed: float
+    met: bool
+
+
+class LevelOut(Schema):
+    code: str
+    name: str
+    name_lv: str
+
+
+class CompetenceOut(Schema):
+    framework: str
+    code: str
+    name: str
+    name_lv: str
+    target_level: LevelOut | None
+    assessed_level: LevelOut | None
+    modules_completed: list[str]
+    modules_in_progress: list[str]
+    developed: bool
 
 
 def enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
@@ -136,3 +164,49 @@ def my_enrolments(request: HttpRequest) -> list[EnrolmentOut]:
         "course", "cohort"
     )
     return [enrolment_out(e) for e in enrolments]
+
+
+@router.get(
+    "/courses/{course_id}/checklist",
+    response={200: list[RequirementOut], 403: Message, 404: Message},
+)
+def checklist(request: HttpRequest, course_id: int):
+    """The signed-in learner's completion checklist for a course."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = find_enrolment(request.user, course)
+    if enrolment is None:
+        raise HttpError(403, _("You are not enrolled in this course."))
+    return Status(
+        200,
+        [
+            RequirementOut(
+                code=r.code, label=str(r.label), done=r.done, needed=r.needed, met=r.met
+            )
+            for r in learner_checklist(enrolment)
+        ],
+    )
+
+
+def _level(level) -> LevelOut | None:
+    if level is None:
+        return None
+    return LevelOut(code=level.code, name=level.name, name_lv=level.name_lv)
+
+
+@router.get("/me/competences", response=list[CompetenceOut])
+def my_competences(request: HttpRequest) -> list[CompetenceOut]:
+    """The signed-in learner's competence profile with its evidence."""
+    return [
+        CompetenceOut(
+            framework=entry.competence.framework.code,
+            code=entry.competence.code,
+            name=entry.competence.name,
+            name_lv=entry.competence.name_lv,
+            target_level=_level(entry.target_level),
+            assessed_level=_level(entry.assessed_level),
+            modules_completed=entry.modules_completed,
+            modules_in_progress=entry.modules_in_progress,
+            developed=entry.developed,
+        )
+        for entry in learner_profile(request.user)
+    ]

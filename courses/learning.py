@@ -27,8 +27,10 @@ from courses.progress import (
     CourseOutline,
     ProgressError,
     completed_keys,
+    completion_checklist,
     course_outline,
     find_enrolment,
+    gather_evidence,
     record_lesson_viewed,
 )
 
@@ -113,21 +115,29 @@ def key_required(course: CoursePage) -> bool:
 
 
 def course_page_context(
-    request: HttpRequest, course: CoursePage, outline: CourseOutline | None = None
+    request: HttpRequest,
+    course: CoursePage,
+    outline: CourseOutline | None = None,
+    with_checklist: bool = False,
 ) -> dict:
-    """The learner's enrolment and per-module progress for the course page."""
+    """The learner's enrolment and per-module progress for the course page, and
+    with ``with_checklist`` the completion checklist."""
     enrolment = find_enrolment(request.user, course)
     context = {
         "enrolment": enrolment,
         "module_progress": {},
         "done_keys": set(),
         "key_required": key_required(course),
+        "checklist": [],
     }
     if enrolment is not None:
         done = completed_keys(enrolment)
         outline = outline or course_outline(course)
         context["done_keys"] = done
         context["module_progress"] = module_progress(outline, done, course.sequential)
+        if with_checklist:
+            evidence = gather_evidence(enrolment, done)
+            context["checklist"] = completion_checklist(enrolment, outline, evidence)
     return context
 
 

@@ -6,6 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("my/", views.dashboard, name="dashboard"),
+    path("my/competences/", views.competences, name="competences"),
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path(
         "lessons/<int:lesson_id>/complete/",

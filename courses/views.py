@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from courses.calendar import learner_feed_url
+from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.learning import PAGE_LINK_FIELDS
 from courses.models import CoursePage, Enrolment, LessonPage
@@ -85,6 +86,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 e for e in enrolments if e.status == Enrolment.Status.COMPLETED
             ],
             "calendar_feed_url": learner_feed_url(request) if enrolments else "",
+        },
+    )
+
+
+@login_required
+def competences(request: HttpRequest) -> HttpResponse:
+    """My competence profile: what my courses developed, and the evidence."""
+    profile = learner_profile(request.user)
+    return TemplateResponse(
+        request,
+        "courses/competences.html",
+        {
+            "developed": [entry for entry in profile if entry.developed],
+            "in_progress": [entry for entry in profile if not entry.developed],
         },
     )
 

@@ -31,7 +31,12 @@ def _wagtail_tree(request):
         "transactional_db" if marker.kwargs.get("transaction") else "db"
     )
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Collection, Locale, Page, Site
+
+    # A transactional test before this one may have recreated the content types
+    # with new ids; the cache would still hand out the old ones.
+    ContentType.objects.clear_cache()
 
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if not Page.objects.filter(depth=1).exists():

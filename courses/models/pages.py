@@ -265,7 +265,11 @@ class CoursePage(Page):
         from courses.progress import build_outline
 
         modules = list(self.get_modules())
-        lessons = list(self.get_lessons().defer_streamfields())
+        lessons = list(
+            self.get_lessons()
+            .defer_streamfields()
+            .annotate(quiz_key=models.F("quiz__translation_key"))
+        )
         lessons_by_module: dict[str, list[LessonPage]] = {m.path: [] for m in modules}
         for lesson in lessons:
             parent_path = lesson.path[: -self.steplen]
@@ -280,7 +284,7 @@ class CoursePage(Page):
         context["modules"] = modules
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
         context["competences"] = self.get_competences(modules)
-        context.update(course_page_context(request, self, outline))
+        context.update(course_page_context(request, self, outline, with_checklist=True))
         context.update(live_sessions_context(request, self, context["enrolment"]))
         # "Continue" leads to the first lesson not done, in the language being read.
         context["continue_lesson"] = next(

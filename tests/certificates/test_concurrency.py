@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
 from certificates.issuing import issue_certificate
@@ -12,22 +11,11 @@ from tests.certificates.conftest import completed_enrolment, make_template
 from tests.factories import make_course_tree
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
     ),
 ]
-
-
-@pytest.fixture
-def transactional_db(transactional_db):
-    """The database restored for a transactional test, with content types re-read.
-
-    Restoring the serialized rows gives content types new ids, which Django's
-    content-type cache would otherwise still hold from the previous test.
-    """
-    ContentType.objects.clear_cache()
-    return transactional_db
 
 
 def run_in_threads(jobs):

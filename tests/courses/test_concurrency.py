@@ -11,7 +11,7 @@ from courses.progress import record_lesson_completed
 from tests.factories import make_course_tree, make_user
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
     ),

@@ -190,7 +190,7 @@ def test_learner_pages_use_a_fixed_number_of_queries():
     assert measured[0] == measured[1]
     lesson_queries, course_queries, dashboard_queries, complete_queries = measured[0]
     assert lesson_queries <= 22
-    assert course_queries <= 16
+    assert course_queries <= 20
     assert dashboard_queries <= 8
     assert complete_queries <= 22
 
