@@ -46,6 +46,7 @@ from certificates.models import (
     SerialCounter,
 )
 from certificates.printed import LABELS, languages_of, print_date
+from courses.competence_profile import with_assessed_levels
 from courses.models import Cohort, CoursePage, Enrolment, LessonProgress
 
 How = Certificate.How
@@ -245,14 +246,14 @@ def build_snapshot(
             "period": period,
             "competences": competence_text,
             "serial": serial,
-            "issued": print_date(issued.isoformat()),
+            "issued": print_date(issued.isoformat(), lang),
         }
         approval = getattr(template, f"approval_line_{lang}")
         if not approval and course.approval_body:
             approval = labels["approval"].format(
                 body=course.approval_body,
                 number=course.approval_number or "—",
-                date=print_date(course.approval_date.isoformat())
+                date=print_date(course.approval_date.isoformat(), lang)
                 if course.approval_date
                 else "—",
             )
@@ -349,7 +350,7 @@ def _snapshot_certificate(
         hours=hours,
         start=timezone.localdate(_first_activity(enrolment)),
         end=end,
-        competences=facts.competences,
+        competences=with_assessed_levels(facts.competences, enrolment),
         logos=facts.logos,
         signatories=facts.signatories,
         serial=serial,

@@ -42,7 +42,44 @@ def languages_of(language: str) -> list[str]:
     return language.split("+")
 
 
-def print_date(iso: str) -> str:
-    """ISO ``2026-01-15`` as printed in Latvia and understood abroad: 15.01.2026."""
+# Latvian dates name the month in the locative: "2026. gada 21. novembrī".
+LV_MONTHS = (
+    "janvārī",
+    "februārī",
+    "martā",
+    "aprīlī",
+    "maijā",
+    "jūnijā",
+    "jūlijā",
+    "augustā",
+    "septembrī",
+    "oktobrī",
+    "novembrī",
+    "decembrī",
+)
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def print_date(iso: str, language: str = "") -> str:
+    """ISO ``2026-11-21`` in words of ``language`` ("2026. gada 21. novembrī",
+    "21 November 2026"), or without one as printed in Latvia and understood
+    abroad: 21.11.2026."""
     year, month, day = iso[:10].split("-")
+    if language == "lv":
+        return f"{year}. gada {int(day)}. {LV_MONTHS[int(month) - 1]}"
+    if language == "en":
+        return f"{int(day)} {EN_MONTHS[int(month) - 1]} {year}"
     return f"{day}.{month}.{year}"

@@ -61,20 +61,6 @@ class CompetenceEvidence:
     def developed(self) -> bool:
         return bool(self.modules_completed or self.assessed_level)
 
-    def snapshot(self) -> dict:
-        """A JSON-ready record that no later edit of the course can change."""
-        level = self.assessed_level or self.target_level
-        return {
-            "framework": self.competence.framework.code,
-            "code": self.competence.code,
-            "name": self.competence.name,
-            "name_lv": self.competence.name_lv,
-            "level": level.code if level else "",
-            "level_name": level.name if level else "",
-            "level_name_lv": level.name_lv if level else "",
-            "assessed": self.assessed_level is not None,
-        }
-
 
 def _higher(a: LevelRef | None, b: LevelRef | None) -> LevelRef | None:
     if a is None:
@@ -164,7 +150,43 @@ def learner_profile(user) -> list[CompetenceEvidence]:
     return competence_profile(enrolments)
 
 
-def competence_snapshot(enrolment: Enrolment) -> list[dict]:
-    """The competences to print on ``enrolment``'s certificate: those its course
-    develops, each at the level assessed, else the level the course aims for."""
-    return [entry.snapshot() for entry in competence_profile([enrolment])]
+def assessed_levels(enrolment: Enrolment) -> dict[tuple[str, str], LevelRef]:
+    """The highest level assessed per competence, keyed by (framework, code), from
+    the enrolment's accepted assignments; one query."""
+    levels: dict[tuple[str, str], LevelRef] = {}
+    for (
+        framework,
+        code,
+        level_code,
+        name,
+        name_lv,
+        order,
+    ) in AssessedCompetence.objects.filter(
+        submission__enrolment=enrolment,
+        submission__status=AssignmentSubmission.Status.ACCEPTED,
+    ).values_list(
+        "competence__framework__code",
+        "competence__code",
+        "level__code",
+        "level__name",
+        "level__name_lv",
+        "level__sort_order",
+    ):
+        key = (framework, code)
+        levels[key] = _higher(
+            levels.get(key), LevelRef(level_code, name, name_lv, order)
+        )
+    return levels
+
+
+def with_assessed_levels(competences: list[dict], enrolment: Enrolment) -> list[dict]:
+    """A course's competence records (framework, code, level, …) with each level
+    replaced by the one assessed for this learner, where there is one."""
+    assessed = assessed_levels(enrolment)
+    if not assessed:
+        return competences
+    result = []
+    for record in competences:
+        level = assessed.get((record["framework"], record["code"]))
+        result.append({**record, "level": level.code} if level else record)
+    return result

@@ -390,7 +390,7 @@ def completion_checklist(
         checklist.append(
             Requirement(
                 "attendance_percent",
-                _("Share of live sessions attended (%)"),
+                _("Share of live-session hours attended (%)"),
                 share,
                 Decimal(course.min_attendance_percent),
             )

@@ -201,6 +201,15 @@ class ReportLabRenderer(BaseRenderer):
             [LABELS[lang][key].format(**values) for lang in self.languages]
         )
 
+    def dated_label(self, key: str, iso: str) -> str:
+        """A label with a date written out in each language of the certificate."""
+        return self.both(
+            [
+                LABELS[lang][key].format(date=print_date(iso, lang))
+                for lang in self.languages
+            ]
+        )
+
     # Steps ---------------------------------------------------------------------
 
     def set_metadata(self, canvas: Canvas, data: dict) -> None:
@@ -389,9 +398,9 @@ class ReportLabRenderer(BaseRenderer):
         canvas.setFillColor(BLACK)
         x = self.margin + 4 * mm
         y = self.margin + 12 * mm
-        issued = self.label("issued", date=print_date(data["issued"]))
+        issued = self.dated_label("issued", data["issued"])
         if data["expires"]:
-            issued += "   " + self.label("expires", date=print_date(data["expires"]))
+            issued += "   " + self.dated_label("expires", data["expires"])
         serial = self.label("serial", serial=data["serial"])
         self.draw_text(canvas, x, y + 9, serial, self.heading_font, 8)
         self.draw_text(canvas, x, y, issued, self.body_font, 7.5)

@@ -238,3 +238,71 @@ def test_serials_count_up_per_prefix_and_year(template):
         completed_enrolment(course, lessons), how=Automatic
     ).serial
     assert serial.startswith("DIC-") and serial.endswith("-000001")
+
+
+def test_certificate_prints_the_level_assessed_for_the_learner():
+    """A competence assessed in an accepted assignment is frozen at that level."""
+    from courses.assessment import review_submission, submit_assignment
+    from courses.frameworks import load_frameworks
+    from courses.models import (
+        AssignmentSubmission,
+        Competence,
+        FrameworkLevel,
+        ModuleCompetence,
+    )
+    from tests.courses.assessment_factories import make_assignment
+
+    load_frameworks()
+    make_template(with_images=False)
+    course, lessons = make_course_tree(modules=1, lessons=1)
+    module = lessons[0].get_parent().specific
+    digital = Competence.objects.get(framework__code="DigCompEdu", code="2.1")
+    ModuleCompetence.objects.create(
+        module=module,
+        competence=digital,
+        target_level=FrameworkLevel.objects.get(framework=digital.framework, code="B1"),
+    )
+    assignment = make_assignment(module, competences=[digital])
+    enrolment = enrol(make_user(), course)
+    submission = submit_assignment(enrolment, assignment, text="Darbs")
+    review_submission(
+        submission,
+        make_user(is_staff=True),
+        AssignmentSubmission.Status.ACCEPTED,
+        levels={
+            digital.pk: FrameworkLevel.objects.get(
+                framework=digital.framework, code="B2"
+            )
+        },
+    )
+    record_lesson_completed(enrolment, lessons[0])
+    enrolment.refresh_from_db()
+    certificate = issue_certificate(
+        enrolment, how=Certificate.How.MANUAL, reason="Test"
+    )
+    [competence] = certificate.snapshot["competences"]
+    assert (competence["code"], competence["level"]) == ("2.1", "B2")
+
+
+def test_latvian_certificate_has_latvian_title_and_dates():
+    """A Latvian certificate prints its Latvian title and dates written in Latvian."""
+    from django.utils import timezone
+
+    from certificates.printed import print_date
+
+    make_template(
+        with_images=False,
+        language=CertificateTemplate.Language.LATVIAN,
+        title_lv="APLIECĪBA",
+    )
+    enrolment = completed_enrolment(first_name="Jolanta", last_name="Ūzuliņa")
+    certificate = issue_certificate(
+        enrolment, how=Certificate.How.MANUAL, reason="Test"
+    )
+    text = pdf_text(certificate.pdf.read())
+    today = timezone.localdate().isoformat()
+    assert "APLIECĪBA" in text
+    assert "Jolanta Ūzuliņa" in text
+    assert f"Izsniegta {print_date(today, 'lv')}" in text
+    assert " gada " in print_date(today, "lv")
+    assert print_date("2026-11-21", "lv") == "2026. gada 21. novembrī"

@@ -70,3 +70,20 @@ def test_progress_in_one_language_shows_in_the_other(client, demo):
     en_course = CoursePage.objects.get(locale__language_code="en")
     html = client.get(en_course.url).content.decode()
     assert en_lesson.title in html
+
+
+def test_latvian_catalogues_are_complete():
+    """Every message of the Latvian catalogues is translated and none is fuzzy."""
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parents[2]
+    for app in ("lms", "courses", "certificates"):
+        catalogue = polib.pofile(str(root / app / "locale/lv/LC_MESSAGES/django.po"))
+        assert len(catalogue) > 0, app
+        missing = [e.msgid for e in catalogue.untranslated_entries()]
+        fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+        assert missing == [], f"{app}: untranslated {missing[:5]}"
+        assert fuzzy == [], f"{app}: fuzzy {fuzzy[:5]}"
+        assert (root / app / "locale/lv/LC_MESSAGES/django.mo").exists(), app
