@@ -4,8 +4,10 @@ Issuing has two steps. First, inside one transaction and under a lock on the
 enrolment row, everything the certificate states is frozen into a snapshot on a new
 :class:`~certificates.models.Certificate` row, with a serial number taken from a
 locked counter. Then, after that commit, the PDF is rendered from the snapshot alone
-and stored. A run interrupted between the two is finished by running it again: the
-enrolment already has its valid certificate, which is returned and rendered.
+and stored, and last the learner is e-mailed, once: ``emailed_at`` is set in the
+transaction that sends the message. A run interrupted anywhere is finished by
+running it again: the enrolment already has its valid certificate, which is
+returned, rendered if it has no PDF and e-mailed if nobody was told yet.
 
 Hours printed: the enrolment's ``hours_earned`` (the hours of the modules the
 learner completed, which on completion equal the course's total at that moment), so
@@ -20,7 +22,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +32,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Max, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,6 +41,7 @@ from PIL import Image as PILImage
 
 from certificates.codes import format_code, new_code
 from certificates.models import (
+    BulkIssueChunk,
     BulkIssueJob,
     Certificate,
     CertificateTemplate,
@@ -48,6 +51,7 @@ from certificates.models import (
 from certificates.printed import LABELS, languages_of, print_date
 from courses.competence_profile import with_assessed_levels
 from courses.models import Cohort, CoursePage, Enrolment, LessonProgress
+from courses.models.profile import preferred_language
 
 How = Certificate.How
 
@@ -428,7 +432,6 @@ def issue_snapshot(
         certificate = _snapshot_certificate(
             locked, how=how, reason=reason.strip(), actor=actor, facts=facts
         )
-        transaction.on_commit(lambda: notify_learner(certificate))
     return certificate, True
 
 
@@ -439,7 +442,8 @@ def issue_certificate(
     reason: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> Certificate:
-    """Issue (or return the existing valid) certificate of ``enrolment``, with its PDF.
+    """Issue (or return the existing valid) certificate of ``enrolment``, with its PDF,
+    and e-mail the learner unless that was done.
 
     ``how`` is one of :class:`Certificate.How`; a manual issue needs a ``reason``
     and may certify an enrolment not yet completed. Raises :class:`IssuingError`.
@@ -447,7 +451,7 @@ def issue_certificate(
     certificate, _created = issue_snapshot(
         enrolment, how=how, reason=reason, actor=actor
     )
-    return ensure_pdf(certificate)
+    return deliver(certificate)
 
 
 def reissue(
@@ -473,9 +477,8 @@ def reissue(
             facts=facts,
             supersedes=old,
         )
-        transaction.on_commit(lambda: notify_learner(new))
     certificate.status = Certificate.Status.SUPERSEDED
-    return ensure_pdf(new)
+    return deliver(new)
 
 
 def revoke(
@@ -534,16 +537,54 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
     return certificate
 
 
+def deliver(certificate: Certificate) -> Certificate:
+    """The steps after the snapshot, each done at most once however often this runs:
+    render and store the PDF, then e-mail the learner."""
+    ensure_pdf(certificate)
+    notify_once(certificate)
+    return certificate
+
+
+def notify_once(certificate: Certificate) -> bool:
+    """E-mail the learner about their valid certificate unless it was done already;
+    returns whether a message was sent.
+
+    The message is sent inside the transaction that records ``emailed_at``, under a
+    lock on the certificate: a failed send rolls back and is tried on the next run,
+    and two runs at once cannot both send. Only a process killed after the mail
+    server accepted the message and before the commit (a few milliseconds) can lead
+    to a second message; the alternative, committing first, would lose it instead.
+    """
+    if certificate.emailed_at is not None or not certificate.user.email:
+        return False
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=certificate.pk)
+        )
+        if locked.emailed_at is not None or locked.status != Certificate.Status.VALID:
+            return False
+        notify_learner(locked)
+        locked.emailed_at = timezone.now()
+        locked.save(update_fields=["emailed_at"])
+    certificate.emailed_at = locked.emailed_at
+    return True
+
+
 def notify_learner(certificate: Certificate) -> None:
-    """E-mail the learner a link to their certificates, in the certificate's language."""
+    """E-mail the learner a link to their certificates, in the language they chose
+    on the site, else the certificate's first language."""
     user = certificate.user
     if not user.email:
         return
-    language = languages_of(certificate.language)[0]
+    printed = languages_of(certificate.language)
+    language = preferred_language(user, default=printed[0])
+    texts = certificate.snapshot["texts"]
     with translation.override(language):
         context = {
             "certificate": certificate,
-            "course": certificate.snapshot["texts"][language]["course"],
+            "course": texts.get(language, texts[printed[0]])["course"],
             "mine_url": base_url() + reverse("certificates:mine"),
             "verification_url": certificate.snapshot["verification_url"],
         }
@@ -601,7 +642,7 @@ def run_bulk_issue(
             certificate, created = issue_snapshot(
                 enrolment, how=How.BULK, actor=job.created_by, facts=facts
             )
-            ensure_pdf(certificate)
+            deliver(certificate)
         except IssuingError as exc:
             job.failed += 1
             errors.append(f"{enrolment.user}: {exc}")
@@ -619,6 +660,128 @@ def run_bulk_issue(
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
     return job
+
+
+# Bulk in chunks, for several workers ------------------------------------------
+
+BULK_CHUNK_SIZE = 50
+
+
+def plan_bulk_issue(job: BulkIssueJob) -> list[BulkIssueChunk]:
+    """Split the job's learners into chunks of :data:`BULK_CHUNK_SIZE`, each to be
+    issued by one task (:func:`run_bulk_chunk`); returns the chunks to enqueue.
+
+    Planning a job twice (its task ran again) returns the chunks already planned.
+    """
+    with transaction.atomic():
+        job = BulkIssueJob.objects.select_for_update().get(pk=job.pk)
+        if job.chunks.exists():
+            return list(job.chunks.exclude(status=BulkIssueChunk.Status.DONE))
+        ids = list(
+            enrolments_to_certify(job.course, job.cohort).values_list("pk", flat=True)
+        )
+        job.total = len(ids)
+        job.status = BulkIssueJob.Status.RUNNING
+        if not ids:
+            job.status = BulkIssueJob.Status.FINISHED
+            job.finished_at = timezone.now()
+        job.save(update_fields=["total", "status", "finished_at"])
+        return BulkIssueChunk.objects.bulk_create(
+            BulkIssueChunk(
+                job=job, number=number, enrolment_ids=ids[start : start + BULK_CHUNK_SIZE]
+            )
+            for number, start in enumerate(range(0, len(ids), BULK_CHUNK_SIZE), 1)
+        )
+
+
+def run_bulk_chunk(chunk_id: int) -> BulkIssueChunk:
+    """Issue, render and e-mail the certificates of one chunk; safe to run again
+    or twice at once (the counts are added to the job once)."""
+    chunk = BulkIssueChunk.objects.select_related(
+        "job__course", "job__cohort", "job__created_by"
+    ).get(pk=chunk_id)
+    if chunk.status == BulkIssueChunk.Status.DONE:
+        return chunk
+    job = chunk.job
+    alive = BulkIssueChunk.objects.filter(pk=chunk.pk)
+    alive.update(
+        status=BulkIssueChunk.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        touched_at=timezone.now(),
+    )
+    facts = course_facts(job.course)
+    issued = skipped = failed = 0
+    errors: list[str] = []
+    for enrolment_id in chunk.enrolment_ids:
+        enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
+            pk=enrolment_id
+        )
+        try:
+            certificate, created = issue_snapshot(
+                enrolment, how=How.BULK, actor=job.created_by, facts=facts
+            )
+            deliver(certificate)
+        except IssuingError as exc:
+            failed += 1
+            errors.append(f"{enrolment.user}: {exc}")
+        else:
+            # A certificate made by an earlier, killed run of this chunk counts as
+            # issued by the job, not as one the learner already had.
+            if created or (
+                certificate.issued_how == How.BULK
+                and certificate.issued_at >= job.created_at
+            ):
+                issued += 1
+            else:
+                skipped += 1
+        # The sign of life that --resume looks at before enqueuing a chunk again.
+        alive.update(touched_at=timezone.now())
+    with transaction.atomic():
+        # The job's row first, then the chunk's: the order every chunk locks in.
+        locked_job = BulkIssueJob.objects.select_for_update().get(pk=job.pk)
+        chunk = BulkIssueChunk.objects.select_for_update().get(pk=chunk.pk)
+        if chunk.status == BulkIssueChunk.Status.DONE:
+            return chunk  # a twin run finished first and counted
+        now = timezone.now()
+        chunk.status = BulkIssueChunk.Status.DONE
+        chunk.finished_at = chunk.touched_at = now
+        chunk.issued, chunk.skipped, chunk.failed = issued, skipped, failed
+        chunk.errors = "\n".join(errors)
+        chunk.save()
+        locked_job.issued += issued
+        locked_job.skipped += skipped
+        locked_job.failed += failed
+        locked_job.errors = "\n".join(filter(None, [locked_job.errors, *errors]))
+        if not locked_job.chunks.exclude(status=BulkIssueChunk.Status.DONE).exists():
+            locked_job.status = BulkIssueJob.Status.FINISHED
+            locked_job.finished_at = now
+        locked_job.save()
+    return chunk
+
+
+def stale_chunks(
+    stale_after: timedelta, job: BulkIssueJob | None = None
+) -> list[BulkIssueChunk]:
+    """Unfinished chunks whose work was lost: failed ones; running ones silent for
+    ``stale_after`` (their worker died); and waiting ones of a job none of whose
+    chunks showed life for ``stale_after`` (the queue was lost, or never filled)."""
+    cutoff = timezone.now() - stale_after
+    jobs = BulkIssueJob.objects.exclude(status=BulkIssueJob.Status.FINISHED)
+    if job is not None:
+        jobs = jobs.filter(pk=job.pk)
+    silent_jobs = jobs.annotate(last_sign=Max("chunks__touched_at")).filter(
+        last_sign__lt=cutoff
+    )
+    Status = BulkIssueChunk.Status
+    return list(
+        BulkIssueChunk.objects.filter(job__in=jobs)
+        .filter(
+            Q(status=Status.FAILED)
+            | Q(status=Status.RUNNING, touched_at__lt=cutoff)
+            | Q(status=Status.PENDING, job__in=silent_jobs)
+        )
+        .order_by("job", "number")
+    )
 
 
 # Admin preview ---------------------------------------------------------------

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
+from courses.models.profile import preferred_language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -506,19 +507,20 @@ def send_enrolment_emails(
     """E-mail each learner that they are enrolled; returns how many were sent.
 
     Learners without a usable password get a link to choose one. Written in the
-    course's language, since a new learner has not chosen one yet. A failed
+    language the learner chose on the site, else the course's language. A failed
     message is logged and does not stop the others.
     """
     sent = 0
     connection = mail.get_connection()
-    with translation.override(course.locale.language_code):
-        for user, cohort in learners:
+    for user, cohort in learners:
+        language = preferred_language(user, default=course.locale.language_code)
+        with translation.override(language):
             message = enrolment_email(course, user, cohort, base_url)
-            message.connection = connection
-            try:
-                sent += message.send()
-            except OSError:
-                logger.exception("Enrolment e-mail to user %s failed", user.pk)
+        message.connection = connection
+        try:
+            sent += message.send()
+        except OSError:
+            logger.exception("Enrolment e-mail to user %s failed", user.pk)
     return sent
 
 

@@ -29,12 +29,14 @@ class LearnerProfile(models.Model):
         return str(self.user)
 
 
-def preferred_language(user) -> str:
-    """The language to write to ``user`` in: their choice, else the site default."""
-    profile = getattr(user, "learner_profile", None) if user.pk else None
-    if profile is not None and profile.preferred_language:
-        return profile.preferred_language
-    return settings.LANGUAGE_CODE
+def preferred_language(user, default: str = "") -> str:
+    """The language to write to ``user`` in: their choice, else ``default``, else
+    the site's default language."""
+    try:
+        choice = user.learner_profile.preferred_language if user.pk else ""
+    except LearnerProfile.DoesNotExist:
+        choice = ""
+    return choice or default or settings.LANGUAGE_CODE
 
 
 def remember_language(user, language: str) -> None:

@@ -87,3 +87,26 @@ def test_latvian_catalogues_are_complete():
         assert missing == [], f"{app}: untranslated {missing[:5]}"
         assert fuzzy == [], f"{app}: fuzzy {fuzzy[:5]}"
         assert (root / app / "locale/lv/LC_MESSAGES/django.mo").exists(), app
+
+
+def test_enrolment_emails_come_in_each_learners_language(
+    django_capture_on_commit_callbacks,
+):
+    """A learner who chose English gets the enrolment e-mail in English, others in
+    the course's language."""
+    from django.core import mail
+
+    from courses.csv_enrolment import enrol_from_csv
+    from courses.models.profile import remember_language
+    from tests.factories import make_course_tree
+
+    course, _ = make_course_tree(modules=1, lessons=1, title="STEM kurss")
+    english = make_user(email="anna@example.edu")
+    remember_language(english, "en")
+    make_user(email="janis@example.edu")
+    csv = "email,first name,last name\nanna@example.edu,Anna,Bērziņa\njanis@example.edu,Jānis,Kalniņš\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol_from_csv(csv.encode(), course, actor=None)
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects["anna@example.edu"] == "You are enrolled in the course “STEM kurss”"
+    assert subjects["janis@example.edu"] == "Uzņemšana kursā „STEM kurss”"
