@@ -203,3 +203,16 @@ def test_module_page_is_open_to_enrolled_learners(client, learner):
     html = client.get(lessons[0].get_parent().url).content.decode()
     assert "Papildu nodarbība" in html
     assert extra.url in html
+
+
+def test_republished_lesson_shows_its_new_content(client, learner):
+    """A lesson's rendering is cached per published revision, so an edit shows at once."""
+    course, lessons = make_course_tree(modules=1, lessons=1)
+    enrol(learner, course)
+    lesson = lessons[0]
+    assert "Pētnieciskā mācīšanās fizikā." in client.get(lesson.url).content.decode()
+    lesson.body = [("paragraph", "<p>Jauna versija: ķīmija.</p>")]
+    lesson.save_revision().publish()
+    html = client.get(lesson.url).content.decode()
+    assert "Jauna versija: ķīmija." in html
+    assert "Pētnieciskā mācīšanās fizikā." not in html
