@@ -1,42 +1,12 @@
 """Progress under concurrent requests (PostgreSQL: real row locks)."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from courses.enrolling import enrol
 from courses.models import Enrolment, LessonProgress
 from courses.progress import record_lesson_completed
+from tests.concurrency import needs_row_locks, run_in_threads
 from tests.factories import make_course_tree, make_user
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
-    ),
-]
-
-
-def run_in_threads(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+pytestmark = needs_row_locks
 
 
 def test_twenty_threads_completing_the_same_lesson_leave_one_row():
