@@ -10,6 +10,9 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from certificates import signal_handlers  # noqa: F401  (connects receivers)
+        from certificates.reports import register
+
+        register()
 
     def seed_demo(self, courses: dict) -> None:
         """Called by ``manage.py seed_demo``: the demo course's certificate template."""

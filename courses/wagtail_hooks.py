@@ -16,6 +16,8 @@ from courses.assessment_admin import (
     SubmissionViewSet,
 )
 from courses.models import AssignmentSubmission, Enrolment, LiveSession
+from courses.reports.panels import ReportsPanel
+from courses.reports.views import ReportsViewSet
 
 # Before any viewset asks for Enrolment's policy, or Wagtail makes a default one.
 register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
@@ -41,3 +43,13 @@ register_permission_policy(
 @hooks.register("register_admin_viewset")
 def register_submissions_viewset() -> SubmissionViewSet:
     return SubmissionViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_reports_viewset() -> ReportsViewSet:
+    return ReportsViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_panel(request, panels: list) -> None:
+    panels.append(ReportsPanel())

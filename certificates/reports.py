@@ -1,0 +1,50 @@
+"""What certificates add to the course reports, through their extension point.
+
+Registered from :meth:`certificates.apps.CertificatesConfig.ready`; ``courses``
+never imports this app.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from certificates.models import Certificate
+from courses.reports.columns import register_report_column, register_summary_figure
+
+
+def valid_serial() -> Subquery:
+    """The number of the enrolment's valid certificate (there is at most one)."""
+    return Subquery(
+        Certificate.objects.filter(
+            enrolment=OuterRef("pk"), status=Certificate.Status.VALID
+        ).values("serial")[:1]
+    )
+
+
+def has_valid_certificate() -> Exists:
+    # One valid certificate per enrolment (a constraint), so counting enrolments
+    # counts the certificates in force.
+    return Exists(
+        Certificate.objects.filter(
+            enrolment=OuterRef("pk"), status=Certificate.Status.VALID
+        )
+    )
+
+
+def has_revoked_certificate() -> Exists:
+    return Exists(
+        Certificate.objects.filter(
+            enrolment=OuterRef("pk"), status=Certificate.Status.REVOKED
+        )
+    )
+
+
+def register() -> None:
+    register_report_column("certificate", _("Certificate number"), valid_serial)
+    register_summary_figure(
+        "certificates_issued", _("Certificates issued"), has_valid_certificate
+    )
+    register_summary_figure(
+        "certificates_revoked", _("Certificates revoked"), has_revoked_certificate
+    )

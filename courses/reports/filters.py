@@ -1,0 +1,90 @@
+"""The filters shared by the report screens and their exports."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import and_
+from typing import TYPE_CHECKING
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from courses.admin_views import CourseChoiceField, editable_courses
+from courses.models import Cohort, CoursePage, Enrolment
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+
+def _courses(request: HttpRequest | None) -> QuerySet[CoursePage]:
+    if request is None:
+        return CoursePage.objects.none()
+    return editable_courses(request.user).select_related("locale").order_by("title")
+
+
+def _cohorts(request: HttpRequest | None) -> QuerySet[Cohort]:
+    if request is None:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(
+        course__translation_key__in=editable_courses(request.user).values(
+            "translation_key"
+        )
+    ).select_related("course")
+
+
+class CourseFilter(django_filters.ModelChoiceFilter):
+    field_class = CourseChoiceField
+
+    def filter(self, qs: QuerySet[Enrolment], value: CoursePage | None):
+        # By translation key: the Latvian and English course share enrolments.
+        return qs.filter(course_key=value.translation_key) if value else qs
+
+
+class ProgressFilterSet(WagtailFilterSet):
+    """Course, cohort, status, dates and a name or e-mail search."""
+
+    course = CourseFilter(queryset=_courses, label=_("Course"))
+    cohort = django_filters.ModelChoiceFilter(queryset=_cohorts, label=_("Cohort"))
+    status = django_filters.ChoiceFilter(
+        choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
+    )
+    enrolled = django_filters.DateFromToRangeFilter(
+        field_name="enrolled_at",
+        label=_("Enrolled between"),
+        widget=DateRangePickerWidget,
+    )
+    completed = django_filters.DateFromToRangeFilter(
+        field_name="completed_at",
+        label=_("Completed between"),
+        widget=DateRangePickerWidget,
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Name or e-mail")
+    )
+
+    class Meta:
+        model = Enrolment
+        fields: list[str] = []
+
+    def filter_search(
+        self, qs: QuerySet[Enrolment], name: str, value: str
+    ) -> QuerySet[Enrolment]:
+        # Every word must appear somewhere, so "Jolanta Ūzuliņa" finds her.
+        words = value.split()
+        if not words:
+            return qs
+        return qs.filter(
+            reduce(
+                and_,
+                (
+                    Q(user__first_name__icontains=word)
+                    | Q(user__last_name__icontains=word)
+                    | Q(user__email__icontains=word)
+                    for word in words
+                ),
+            )
+        )
