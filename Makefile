@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install serve clean
+.PHONY: demo test e2e screenshots lint format install serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,21 @@ demo: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not e2e"
+	@$(MAKE) --no-print-directory e2e
+
+# Browser journeys and accessibility checks (tests/e2e) with Debian's Chromium. They
+# run in one process: the live server and the browser share it.
+e2e: $(STAMP)
+	@if command -v chromium >/dev/null 2>&1; then \
+		$(BIN)/python -m pytest -p no:xdist -q tests/e2e; \
+	else \
+		echo "Browser tests skipped: install Chromium with \`sudo apt-get install chromium\`"; \
+	fi
+
+# The README's screenshots, written by the browser tests into docs/screenshots/.
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -p no:xdist -q tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,3 +7,6 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# bench/scale.py counts the e-mails its workers send with the file backend.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")  # noqa: F405

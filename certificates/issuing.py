@@ -688,7 +688,9 @@ def plan_bulk_issue(job: BulkIssueJob) -> list[BulkIssueChunk]:
         job.save(update_fields=["total", "status", "finished_at"])
         return BulkIssueChunk.objects.bulk_create(
             BulkIssueChunk(
-                job=job, number=number, enrolment_ids=ids[start : start + BULK_CHUNK_SIZE]
+                job=job,
+                number=number,
+                enrolment_ids=ids[start : start + BULK_CHUNK_SIZE],
             )
             for number, start in enumerate(range(0, len(ids), BULK_CHUNK_SIZE), 1)
         )

@@ -487,6 +487,9 @@ class Certificate(models.Model):
         _("PDF"), upload_to=pdf_upload_to, blank=True, max_length=200
     )
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    # Set in the transaction that sends the learner's e-mail, so that a task run
+    # again after a crash does not send it twice.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     wagtail_reference_index_ignore = True
 
@@ -598,3 +601,51 @@ class BulkIssueJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 * self.done // self.total if self.total else 100
+
+
+class BulkIssueChunk(models.Model):
+    """A slice of a bulk issue's learners, issued by one background task.
+
+    Workers may die (a SIGKILLed RQ job is not retried), so every chunk records
+    when it last showed signs of life: ``manage.py issue_certificates --resume``
+    enqueues again the chunks whose worker has gone. A chunk adds its counts to
+    the job once, when it is marked done.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.ForeignKey(
+        BulkIssueJob,
+        verbose_name=_("bulk issue"),
+        on_delete=models.CASCADE,
+        related_name="chunks",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    enrolment_ids = models.JSONField(_("enrolments"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    touched_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    skipped = models.PositiveIntegerField(_("already had one"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    errors = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "number"], name="one_chunk_number_per_bulk_issue"
+            )
+        ]
+        verbose_name = _("bulk issue chunk")
+        verbose_name_plural = _("bulk issue chunks")
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.number}"

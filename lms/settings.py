@@ -111,10 +111,17 @@ else:
 # machine; RQ on Redis (`manage.py rqworker`) when workers run on several hosts.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "rq":
-    if not REDIS_URL:
-        fail("TASKS_BACKEND=rq needs REDIS_URL.")
+    # The queue may live apart from the cache: a cache Redis evicts keys under
+    # memory pressure (and clearing the cache flushes its database), which would
+    # drop queued jobs; a queue Redis should run with maxmemory-policy noeviction.
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL") or REDIS_URL
+    if not TASKS_REDIS_URL:
+        fail("TASKS_BACKEND=rq needs REDIS_URL (or TASKS_REDIS_URL).")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # `manage.py rqworker` must run jobs as django-tasks' Job, which calls the task
+    # function; RQ's own Job cannot call a Task object.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -4,12 +4,18 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    """Each test gets its own media folder, an empty cache and inline tasks."""
+def _isolated(request, settings, tmp_path):
+    """Each test gets its own media folder, an empty cache and inline tasks; tests
+    marked ``real_tasks`` keep the configured backend (e.g. RQ)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    # Frozen certificate images live in the media folder, which is new each test.
+    from certificates import issuing
+
+    issuing._frozen_images.clear()
+    if request.node.get_closest_marker("real_tasks") is None:
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()

@@ -279,7 +279,10 @@ class CoursePage(Page):
             module.course_lessons = lessons_by_module[module.path]
         outline = build_outline(
             [(m.pk, m.path, m.hours, m.translation_key) for m in modules],
-            [(le.pk, le.path, le.translation_key, le.optional, None) for le in lessons],
+            [
+                (le.pk, le.path, le.translation_key, le.optional, le.quiz_key)
+                for le in lessons
+            ],
         )
         context["modules"] = modules
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
@@ -337,7 +340,7 @@ class ModulePage(Page):
         context = super().get_context(request, *args, **kwargs)
         from courses.learning import course_page_context, live_sessions_context
 
-        access = request.course_access
+        access = course_access(request, self)
         lessons = list(self.get_lessons().defer_streamfields())
         context.update(course_page_context(request, access.course))
         context.update(
@@ -469,8 +472,19 @@ class LessonPage(Page):
         from courses.learning import lesson_page_context
 
         context["module"] = self.get_parent()
-        context.update(lesson_page_context(request, self, request.course_access))
+        context.update(lesson_page_context(request, self, course_access(request, self)))
         return context
+
+
+def course_access(request, page):
+    """The access that serve_course_content worked out; the admin's previews render
+    the page without serve(), so there it is worked out here."""
+    access = getattr(request, "course_access", None)
+    if access is None:
+        from courses.learning import access_for
+
+        access = access_for(request, page)
+    return access
 
 
 def serve_course_content(page, request, serve, *args, **kwargs):

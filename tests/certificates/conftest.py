@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from certificates import issuing
 from certificates.models import CertificateSignatory, CertificateTemplate
 from courses.enrolling import enrol
 from courses.progress import record_lesson_completed
@@ -74,12 +73,6 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def template(db) -> CertificateTemplate:
     return make_template()
-
-
-@pytest.fixture(autouse=True)
-def _forget_frozen_images():
-    """Each test has its own media folder, so frozen images are made afresh."""
-    issuing._frozen_images.clear()
 
 
 @pytest.fixture(autouse=True)

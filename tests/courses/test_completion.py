@@ -188,3 +188,14 @@ def test_competence_profile_is_private(client, competence_course):
     client.force_login(make_user())
     assert client.get("/api/v1/me/competences").json() == []
     assert client.get("/lv/my/competences/").status_code == 200
+
+
+def test_course_page_checklist_includes_the_quiz(client):
+    """A quiz linked to a required lesson appears in the course page's checklist."""
+    course = make_course()
+    make_lesson(make_module(course), quiz=make_quiz())
+    user = make_user()
+    enrol(user, course)
+    client.force_login(user)
+    html = client.get(course.url.replace("/lv/", "/en/", 1)).content.decode()
+    assert "Tests passed" in html

@@ -156,3 +156,17 @@ def test_course_page_query_count_does_not_grow_with_modules(client):
     large = _course_page_queries(client, 30)
     assert small == large
     assert small <= 12
+
+
+def test_lesson_and_module_preview_render_for_authors():
+    """Wagtail's preview (which bypasses serve) renders lessons and modules."""
+    from django.test import RequestFactory
+
+    module = make_module(make_course(), title="Priekšskatāmais modulis")
+    lesson = make_lesson(module, title="Priekšskatāmā nodarbība")
+    request = RequestFactory().get("/")
+    request.user = make_user(is_superuser=True)
+    for page in (module, lesson):
+        response = page.make_preview_request(original_request=request)
+        assert response.status_code == 200
+        assert page.title in response.content.decode()
