@@ -190,13 +190,7 @@ def record_lesson_completed(
     if not lesson.live:
         raise ProgressError(_("This lesson is not published."))
     with transaction.atomic():
-        # The row lock serialises all events of one enrolment, so two lessons
-        # completed at once cannot overwrite each other's summary.
-        locked = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("course", "cohort")
-            .get(pk=enrolment.pk)
-        )
+        locked = _lock(enrolment)
         outline = course_outline(locked.course)
         done = completed_keys(locked)
         module = outline.module_of(lesson.translation_key)
@@ -218,6 +212,16 @@ def record_lesson_completed(
         _apply_summary(locked, outline, done, now)
     _copy_summary(locked, enrolment)
     return progress
+
+
+def _lock(enrolment: Enrolment) -> Enrolment:
+    """The enrolment, re-read under a row lock: every event of one enrolment waits
+    for the one before it, so two events cannot overwrite each other's summary."""
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course", "cohort")
+        .get(pk=enrolment.pk)
+    )
 
 
 def _copy_summary(source: Enrolment, target: Enrolment) -> None:
@@ -251,11 +255,7 @@ def refresh_summary(enrolment: Enrolment, activity: bool = False) -> Enrolment:
     """Recount one enrolment's summary, e.g. after lessons were (un)published;
     ``activity`` notes the learner's activity now (e.g. a graded quiz attempt)."""
     with transaction.atomic():
-        locked = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("course", "cohort")
-            .get(pk=enrolment.pk)
-        )
+        locked = _lock(enrolment)
         outline = course_outline(locked.course)
         now = timezone.now() if activity else None
         _apply_summary(locked, outline, completed_keys(locked), now)

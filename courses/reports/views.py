@@ -219,13 +219,8 @@ class ProgressExportView(ReportAccessMixin, View):
         return export_response(rows, fmt, f"progress-{stamp}")
 
 
-class ModuleMatrixView(ReportListingView):
-    """Learners × modules of one course: done, in progress or not started."""
-
-    page_title = _("Module progress")
-    report_name = "matrix"
-    default_ordering = "user__last_name"
-    verbose_name_plural = _("enrolments")
+class CourseReportView(ReportListingView):
+    """A report about one course's learners, laid out by the course's structure."""
 
     def get_page_subtitle(self) -> str:
         return self.course.title if self.course else ""
@@ -243,6 +238,15 @@ class ModuleMatrixView(ReportListingView):
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset.order_by(*queries.DEFAULT_ORDERING)
+
+
+class ModuleMatrixView(CourseReportView):
+    """Learners × modules of one course: done, in progress or not started."""
+
+    page_title = _("Module progress")
+    report_name = "matrix"
+    default_ordering = "user__last_name"
+    verbose_name_plural = _("enrolments")
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -284,29 +288,12 @@ class ModuleMatrixView(ReportListingView):
         return context
 
 
-class CompetenceReportView(ReportListingView):
+class CompetenceReportView(CourseReportView):
     """Learners × competences of one course, with the highest accepted level."""
 
     page_title = _("Competence report")
     report_name = "competences"
     verbose_name_plural = _("enrolments")
-
-    def get_page_subtitle(self) -> str:
-        return self.course.title if self.course else ""
-
-    @cached_property
-    def structure(self) -> queries.CourseStructure:
-        return queries.course_structure(self.course)
-
-    def get_base_queryset(self) -> QuerySet:
-        return (
-            super()
-            .get_base_queryset()
-            .filter(course_key=self.course.translation_key if self.course else None)
-        )
-
-    def order_queryset(self, queryset: QuerySet) -> QuerySet:
-        return queryset.order_by(*queries.DEFAULT_ORDERING)
 
     @cached_property
     def filtered(self) -> QuerySet:
