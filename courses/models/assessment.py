@@ -33,7 +33,11 @@ from wagtail.models import DraftStateMixin, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
 from courses.models.blocks import RICH_TEXT_FEATURES
-from courses.models.competences import Competence, FrameworkLevel
+from courses.models.competences import (
+    Competence,
+    FrameworkLevel,
+    check_level_matches,
+)
 from courses.models.pages import LessonPage, ModulePage
 
 # Quiz questions -------------------------------------------------------------
@@ -483,16 +487,4 @@ class AssessedCompetence(models.Model):
         return f"{self.competence.code} {self.level.code}"
 
     def clean(self) -> None:
-        if (
-            self.level_id
-            and self.competence_id
-            and self.level.framework_id != self.competence.framework_id
-        ):
-            raise ValidationError(
-                {
-                    "level": _(
-                        "Choose a level of the competence's own framework (%(framework)s)."
-                    )
-                    % {"framework": self.competence.framework.code}
-                }
-            )
+        check_level_matches("competence", "level", self)

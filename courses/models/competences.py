@@ -27,6 +27,27 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
+def check_level_matches(competence_field: str, level_field: str, record) -> None:
+    """Refuse a level from another framework than the competence's, e.g. an
+    EntreComp level for a DigCompEdu competence."""
+    from django.core.exceptions import ValidationError
+
+    competence_id = getattr(record, f"{competence_field}_id")
+    level_id = getattr(record, f"{level_field}_id")
+    if not (competence_id and level_id):
+        return
+    competence = getattr(record, competence_field)
+    if getattr(record, level_field).framework_id != competence.framework_id:
+        raise ValidationError(
+            {
+                level_field: _(
+                    "Choose a level of the competence's own framework (%(framework)s)."
+                )
+                % {"framework": competence.framework.code}
+            }
+        )
+
+
 class Framework(BilingualNameMixin, index.Indexed, ClusterableModel):
     code = models.SlugField(
         _("code"),

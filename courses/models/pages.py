@@ -18,7 +18,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.models.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
-from courses.models.competences import Competence, FrameworkLevel
+from courses.models.competences import (
+    Competence,
+    FrameworkLevel,
+    check_level_matches,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -386,21 +390,7 @@ class ModuleCompetence(Orderable):
         verbose_name_plural = _("module competences")
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if (
-            self.target_level_id
-            and self.competence_id
-            and self.target_level.framework_id != self.competence.framework_id
-        ):
-            raise ValidationError(
-                {
-                    "target_level": _(
-                        "Choose a level of the competence's own framework (%(framework)s)."
-                    )
-                    % {"framework": self.competence.framework.code}
-                }
-            )
+        check_level_matches("competence", "target_level", self)
 
     def __str__(self) -> str:
         if self.target_level_id:
