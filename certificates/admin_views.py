@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,8 +36,6 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies import BasePermissionPolicy
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import (
     IndexView as SnippetIndexView,
 )
@@ -63,7 +60,11 @@ from certificates.models import (
     CourseCertificateSettings,
 )
 from certificates.rendering import get_renderer
-from courses.admin_views import CourseChoiceField, editable_courses
+from courses.admin_views import (
+    CourseChoiceField,
+    CourseRecordPermissionPolicy,
+    editable_courses,
+)
 from courses.models import Cohort, CoursePage, Enrolment
 
 if TYPE_CHECKING:
@@ -137,34 +138,12 @@ def certificates_for(user: AbstractBaseUser) -> QuerySet[Certificate]:
     )
 
 
-class CertificatePermissionPolicy(BasePermissionPolicy):
+class CertificatePermissionPolicy(CourseRecordPermissionPolicy):
     """Staff who may edit a course may see, issue and revoke its certificates.
 
     Certificates change only through :mod:`certificates.issuing`, so the admin
     offers no add, edit or delete screens for them.
     """
-
-    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
-        return action == "view" and editable_courses(user).exists()
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        if "view" not in actions:
-            return get_user_model()._default_manager.none()
-        return PagePermissionPolicy(CoursePage).users_with_permission("change")
-
-    def user_has_permission_for_instance(
-        self, user: AbstractBaseUser, action: str, instance: Certificate
-    ) -> bool:
-        return (
-            action == "view" and certificates_for(user).filter(pk=instance.pk).exists()
-        )
-
-    def instances_user_has_any_permission_for(
-        self, user: AbstractBaseUser, actions
-    ) -> QuerySet[Certificate]:
-        if "view" not in actions:
-            return Certificate.objects.none()
-        return certificates_for(user)
 
 
 def _courses_for_request(request: HttpRequest | None) -> QuerySet[CoursePage]:

@@ -120,31 +120,30 @@ def editable_courses(user: AbstractBaseUser) -> QuerySet[CoursePage]:
     )
 
 
-class EnrolmentPermissionPolicy(BasePermissionPolicy):
-    """Staff may view the enrolments of courses they may edit, and nothing more.
+class CourseRecordPermissionPolicy(BasePermissionPolicy):
+    """Records of a course (found by its ``course_key``) are open to the staff who
+    may edit that course, for the ``actions`` the subclass allows.
 
-    Enrolments change only through :mod:`courses.enrolling`, which keeps their
-    history, so the admin offers no add, edit or delete screens for them.
+    By translation key, so the Latvian and English course share their records.
     """
 
-    def _course_keys(self, user: AbstractBaseUser) -> QuerySet:
-        return editable_courses(user).values("translation_key")
+    actions = {"view"}
 
     def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
-        return action == "view" and editable_courses(user).exists()
+        return action in self.actions and editable_courses(user).exists()
 
     def users_with_any_permission(self, actions) -> QuerySet:
-        if "view" not in actions:
+        if not self.actions & set(actions):
             return get_user_model()._default_manager.none()
         # Broader than exact (anyone who may edit some page); the admin never asks
-        # this of enrolments, and an exact answer would walk the page tree.
+        # this of course records, and an exact answer would walk the page tree.
         return PagePermissionPolicy(CoursePage).users_with_permission("change")
 
     def user_has_permission_for_instance(
-        self, user: AbstractBaseUser, action: str, instance: Enrolment
+        self, user: AbstractBaseUser, action: str, instance
     ) -> bool:
         return (
-            action == "view"
+            action in self.actions
             and editable_courses(user)
             .filter(translation_key=instance.course_key)
             .exists()
@@ -152,11 +151,20 @@ class EnrolmentPermissionPolicy(BasePermissionPolicy):
 
     def instances_user_has_any_permission_for(
         self, user: AbstractBaseUser, actions
-    ) -> QuerySet[Enrolment]:
-        if "view" not in actions:
-            return Enrolment.objects.none()
-        # By translation key: the Latvian and English course share enrolments.
-        return Enrolment.objects.filter(course_key__in=self._course_keys(user))
+    ) -> QuerySet:
+        if not self.actions & set(actions):
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(
+            course_key__in=editable_courses(user).values("translation_key")
+        )
+
+
+class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
+    """Staff may view the enrolments of courses they may edit, and nothing more.
+
+    Enrolments change only through :mod:`courses.enrolling`, which keeps their
+    history, so the admin offers no add, edit or delete screens for them.
+    """
 
 
 def _cohorts_for_request(request: HttpRequest | None) -> QuerySet[Cohort]:
@@ -357,37 +365,11 @@ def editable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
     )
 
 
-class LiveSessionPermissionPolicy(BasePermissionPolicy):
+class LiveSessionPermissionPolicy(CourseRecordPermissionPolicy):
     """Staff schedule the sessions of the courses they may edit and take their
     registers, as they see those courses' learners (EnrolmentPermissionPolicy)."""
 
     actions = {"add", "change", "delete", "view"}
-
-    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
-        return action in self.actions and editable_courses(user).exists()
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        # Broader than exact, as for enrolments; the admin never asks this here.
-        return PagePermissionPolicy(CoursePage).users_with_permission("change")
-
-    def user_has_permission_for_instance(
-        self, user: AbstractBaseUser, action: str, instance: LiveSession
-    ) -> bool:
-        return (
-            action in self.actions
-            and editable_courses(user)
-            .filter(translation_key=instance.course_key)
-            .exists()
-        )
-
-    def instances_user_has_any_permission_for(
-        self, user: AbstractBaseUser, actions
-    ) -> QuerySet[LiveSession]:
-        if not self.actions & set(actions):
-            return LiveSession.objects.none()
-        return LiveSession.objects.filter(
-            course_key__in=editable_courses(user).values("translation_key")
-        )
 
 
 class ModuleChoiceField(forms.ModelChoiceField):
