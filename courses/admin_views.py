@@ -167,7 +167,8 @@ class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
     """
 
 
-def _cohorts_for_request(request: HttpRequest | None) -> QuerySet[Cohort]:
+def editable_cohorts(request: HttpRequest | None) -> QuerySet[Cohort]:
+    """Cohorts of the courses the request's user may edit (for filters)."""
     if request is None:
         return Cohort.objects.none()
     return Cohort.objects.filter(
@@ -180,7 +181,7 @@ def _cohorts_for_request(request: HttpRequest | None) -> QuerySet[Cohort]:
 class EnrolmentFilterSet(WagtailFilterSet):
     # Only the cohorts of the user's own courses, so the filter names no others.
     cohort = django_filters.ModelChoiceFilter(
-        queryset=_cohorts_for_request, label=_("Cohort")
+        queryset=editable_cohorts, label=_("Cohort")
     )
 
     class Meta:

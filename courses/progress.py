@@ -42,6 +42,7 @@ class ModuleOutline:
     path: str
     hours: Decimal
     key: uuid.UUID
+    title: str = ""
     lesson_keys: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -99,7 +100,7 @@ def course_outline(course: CoursePage) -> CourseOutline:
     modules = (
         ModulePage.objects.live()
         .child_of(course)
-        .values_list("pk", "path", "hours", "translation_key")
+        .values_list("pk", "path", "hours", "translation_key", "title")
     )
     lessons = (
         LessonPage.objects.live()
@@ -113,13 +114,13 @@ def course_outline(course: CoursePage) -> CourseOutline:
 
 
 def build_outline(modules, lessons) -> CourseOutline:
-    """An outline from ``(pk, path, hours, translation_key)`` module rows and ``(pk,
+    """An outline from ``(pk, path, hours, translation_key, title)`` module rows and ``(pk,
     path, translation_key, optional, quiz translation_key)`` lesson rows in page-tree
     order."""
     outline = CourseOutline(
         modules=[
-            ModuleOutline(page_id=pk, path=path, hours=hours, key=key)
-            for pk, path, hours, key in modules
+            ModuleOutline(page_id=pk, path=path, hours=hours, key=key, title=title)
+            for pk, path, hours, key, title in modules
         ],
         lesson_ids={},
     )

@@ -282,7 +282,7 @@ class CoursePage(Page):
         for module in modules:
             module.course_lessons = lessons_by_module[module.path]
         outline = build_outline(
-            [(m.pk, m.path, m.hours, m.translation_key) for m in modules],
+            [(m.pk, m.path, m.hours, m.translation_key, m.title) for m in modules],
             [
                 (le.pk, le.path, le.translation_key, le.optional, le.quiz_key)
                 for le in lessons

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from courses.admin_views import CourseChoiceField, editable_courses
-from courses.models import Cohort, CoursePage, Enrolment
+from courses.admin_views import CourseChoiceField, editable_cohorts, editable_courses
+from courses.models import CoursePage, Enrolment
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -24,16 +24,6 @@ def _courses(request: HttpRequest | None) -> QuerySet[CoursePage]:
     if request is None:
         return CoursePage.objects.none()
     return editable_courses(request.user).select_related("locale").order_by("title")
-
-
-def _cohorts(request: HttpRequest | None) -> QuerySet[Cohort]:
-    if request is None:
-        return Cohort.objects.none()
-    return Cohort.objects.filter(
-        course__translation_key__in=editable_courses(request.user).values(
-            "translation_key"
-        )
-    ).select_related("course")
 
 
 class CourseFilter(django_filters.ModelChoiceFilter):
@@ -48,7 +38,9 @@ class ProgressFilterSet(WagtailFilterSet):
     """Course, cohort, status, dates and a name or e-mail search."""
 
     course = CourseFilter(queryset=_courses, label=_("Course"))
-    cohort = django_filters.ModelChoiceFilter(queryset=_cohorts, label=_("Cohort"))
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=editable_cohorts, label=_("Cohort")
+    )
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )

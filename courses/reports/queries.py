@@ -40,14 +40,12 @@ from courses.models import (
     AssignmentSubmission,
     CoursePage,
     Enrolment,
-    LessonPage,
     LessonProgress,
     ModuleCompetence,
-    ModulePage,
     QuizAttempt,
 )
 from courses.models.competences import Competence
-from courses.progress import CourseOutline, build_outline
+from courses.progress import CourseOutline, course_outline
 from courses.reports.columns import report_columns, summary_figures
 
 if TYPE_CHECKING:
@@ -268,30 +266,17 @@ class CourseStructure:
 
 
 def course_structure(course: CoursePage) -> CourseStructure:
-    """Two queries, as :func:`courses.progress.course_outline`, plus the titles."""
-    modules = list(
-        ModulePage.objects.live()
-        .child_of(course)
-        .values_list("pk", "path", "hours", "translation_key", "title")
-    )
-    lessons = (
-        LessonPage.objects.live()
-        .descendant_of(course)
-        .order_by("path")
-        .values_list(
-            "pk", "path", "translation_key", "optional", "quiz__translation_key"
-        )
-    )
-    outline = build_outline([row[:4] for row in modules], lessons)
+    """The course's outline (two queries) with its modules' titles."""
+    outline = course_outline(course)
     return CourseStructure(
         outline,
         [
             ModuleInfo(
-                title,
+                module.title,
                 module.lesson_keys,
                 [k for k in module.lesson_keys if k not in outline.optional_keys],
             )
-            for (*_row, title), module in zip(modules, outline.modules, strict=True)
+            for module in outline.modules
         ],
     )
 
