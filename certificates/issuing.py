@@ -618,6 +618,24 @@ def start_bulk_issue(
     )
 
 
+def _bulk_issue_one(
+    enrolment_id: int, job: BulkIssueJob, facts: CourseFacts
+) -> tuple[Certificate | None, bool, str]:
+    """Issue and deliver one learner's certificate for a bulk job; returns the
+    certificate (``None`` on failure), whether it is new, and the error line."""
+    enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
+        pk=enrolment_id
+    )
+    try:
+        certificate, created = issue_snapshot(
+            enrolment, how=How.BULK, actor=job.created_by, facts=facts
+        )
+        deliver(certificate)
+    except IssuingError as exc:
+        return None, False, f"{enrolment.user}: {exc}"
+    return certificate, created, ""
+
+
 def run_bulk_issue(
     job: BulkIssueJob, progress: Callable[[BulkIssueJob], None] | None = None
 ) -> BulkIssueJob:
@@ -635,22 +653,14 @@ def run_bulk_issue(
     job.save(update_fields=["total", "status"])
     errors: list[str] = []
     for number, enrolment_id in enumerate(ids, start=1):
-        enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
-            pk=enrolment_id
-        )
-        try:
-            certificate, created = issue_snapshot(
-                enrolment, how=How.BULK, actor=job.created_by, facts=facts
-            )
-            deliver(certificate)
-        except IssuingError as exc:
+        certificate, created, error = _bulk_issue_one(enrolment_id, job, facts)
+        if certificate is None:
             job.failed += 1
-            errors.append(f"{enrolment.user}: {exc}")
+            errors.append(error)
+        elif created:
+            job.issued += 1
         else:
-            if created:
-                job.issued += 1
-            else:
-                job.skipped += 1
+            job.skipped += 1
         if number % 20 == 0 or number == len(ids):
             job.errors = "\n".join(errors)
             job.save(update_fields=["issued", "skipped", "failed", "errors"])
@@ -715,27 +725,19 @@ def run_bulk_chunk(chunk_id: int) -> BulkIssueChunk:
     issued = skipped = failed = 0
     errors: list[str] = []
     for enrolment_id in chunk.enrolment_ids:
-        enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
-            pk=enrolment_id
-        )
-        try:
-            certificate, created = issue_snapshot(
-                enrolment, how=How.BULK, actor=job.created_by, facts=facts
-            )
-            deliver(certificate)
-        except IssuingError as exc:
+        certificate, created, error = _bulk_issue_one(enrolment_id, job, facts)
+        if certificate is None:
             failed += 1
-            errors.append(f"{enrolment.user}: {exc}")
+            errors.append(error)
+        # A certificate made by an earlier, killed run of this chunk counts as
+        # issued by the job, not as one the learner already had.
+        elif created or (
+            certificate.issued_how == How.BULK
+            and certificate.issued_at >= job.created_at
+        ):
+            issued += 1
         else:
-            # A certificate made by an earlier, killed run of this chunk counts as
-            # issued by the job, not as one the learner already had.
-            if created or (
-                certificate.issued_how == How.BULK
-                and certificate.issued_at >= job.created_at
-            ):
-                issued += 1
-            else:
-                skipped += 1
+            skipped += 1
         # The sign of life that --resume looks at before enqueuing a chunk again.
         alive.update(touched_at=timezone.now())
     with transaction.atomic():
