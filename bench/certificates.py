@@ -48,24 +48,9 @@ def setup() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["TASKS_BACKEND_PATH"] = "django_tasks.backends.dummy.DummyBackend"
-    import django
+    from bench.demo_db import setup_demo_database
 
-    django.setup()
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-    from wagtail.models import Collection, Locale, Page
-
-    # The schema straight from the models, as pytest-django's --no-migrations makes
-    # it: this measures certificates, not migrations, and keeps working while an
-    # app's next migration is still being written.
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    Page.add_root(instance=Page(title="Root", slug="root"))
-    Collection.add_root(name="Root")
-    call_command("seed_demo", stdout=io.StringIO())
+    setup_demo_database()
 
 
 def first_certificate():

@@ -161,22 +161,9 @@ class Processes:
 
 
 def setup_database() -> None:
-    import django
+    from bench.demo_db import setup_demo_database
 
-    django.setup()
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-    from wagtail.models import Collection, Locale, Page
-
-    # The schema straight from the models, as in bench/certificates.py: this
-    # measures issuing and serving, not migrations.
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    Page.add_root(instance=Page(title="Root", slug="root"))
-    Collection.add_root(name="Root")
-    call_command("seed_demo", stdout=io.StringIO())
+    setup_demo_database()
 
 
 def seed_cohorts(runs: list[str], count: int) -> tuple[Any, dict[str, Any]]:
