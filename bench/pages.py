@@ -112,6 +112,8 @@ def main() -> None:
             "2",
             "--bind",
             f"127.0.0.1:{port}",
+            "--max-requests",
+            "0",
             "--log-level",
             "warning",
         ],
@@ -138,6 +140,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(results, file=sys.stderr)
     rps = {name: statistics.median(values) for name, values in results.items()}
     print(
         f"lesson_rps={rps['lesson']:.1f} dashboard_rps={rps['dashboard']:.1f} "

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.models import Page
 
+from courses import content_cache
 from courses.models import (
     Attendance,
     Cohort,
@@ -25,6 +28,7 @@ from courses.models import (
 )
 from courses.progress import (
     CourseOutline,
+    ModuleOutline,
     ProgressError,
     completed_keys,
     completion_checklist,
@@ -42,6 +46,42 @@ def is_course_staff(user) -> bool:
     """Staff may open every module and lesson, e.g. to preview them."""
     return user.is_authenticated and (
         user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    url: str
+
+
+def page_links(request: HttpRequest, page_ids: list[int]) -> dict[int, PageLink]:
+    """A link to each page, or to its live translation in the language being read:
+    one query for the pages not in the content cache."""
+    language = get_language()
+
+    def build(ids: list[int]) -> dict[int, PageLink]:
+        keys = Page.objects.filter(pk__in=ids).values("translation_key")
+        pages = list(
+            Page.objects.filter(translation_key__in=keys)
+            .select_related("locale")
+            .only(*PAGE_LINK_FIELDS, "live", "locale__language_code")
+            .order_by()
+        )
+        translated = {
+            page.translation_key: page
+            for page in pages
+            if page.live and page.locale.language_code == language
+        }
+        return {
+            page.pk: PageLink(title=shown.title, url=shown.get_url(request) or "")
+            for page in pages
+            if page.pk in ids
+            for shown in [translated.get(page.translation_key, page)]
+        }
+
+    return content_cache.cached_many(
+        ("page-link", language, request.get_host()), page_ids, build
     )
 
 
@@ -141,12 +181,71 @@ def course_page_context(
     return context
 
 
+@dataclass
+class LessonPlace:
+    """What a lesson page needs of its course's outline, small enough to cache
+    per lesson: the modules that decide whether the lesson's module is open,
+    ending with that module (earlier ones only in sequential courses), and links
+    to the previous and next lessons."""
+
+    outline: CourseOutline
+    previous: PageLink | None
+    next: PageLink | None
+
+    @property
+    def module(self) -> ModuleOutline | None:
+        return self.outline.modules[-1] if self.outline.modules else None
+
+
+def lesson_place(
+    request: HttpRequest, course: CoursePage, lesson: LessonPage
+) -> LessonPlace:
+    """The lesson's place in ``course``, from the content cache: three queries on a
+    miss, whatever the size of the course."""
+
+    def build() -> LessonPlace:
+        outline = course_outline(course)
+        keys = outline.lesson_keys
+        key = lesson.translation_key
+        position = keys.index(key) if key in keys else -1
+        previous_id = outline.lesson_ids[keys[position - 1]] if position > 0 else None
+        next_id = (
+            outline.lesson_ids[keys[position + 1]]
+            if 0 <= position < len(keys) - 1
+            else None
+        )
+        links = {
+            page.pk: PageLink(title=page.title, url=page.get_url(request) or "")
+            for page in LessonPage.objects.filter(pk__in=[previous_id, next_id])
+            .only(*PAGE_LINK_FIELDS)
+            .order_by()
+        }
+        modules = []
+        for module in outline.modules:
+            if course.sequential or key in module.lesson_keys:
+                modules.append(module)
+            if key in module.lesson_keys:
+                break
+        else:
+            modules = []
+        return LessonPlace(
+            outline=CourseOutline(
+                modules=modules,
+                lesson_ids={},
+                optional_keys=outline.optional_keys,
+            ),
+            previous=links.get(previous_id),
+            next=links.get(next_id),
+        )
+
+    return content_cache.cached(("lesson-place", lesson.pk, request.get_host()), build)
+
+
 def lesson_page_context(
     request: HttpRequest, lesson: LessonPage, access: Access
 ) -> dict:
     """Progress, navigation and the mark-as-done state for a lesson page."""
     course = access.course
-    outline = course_outline(course)
     enrolment = access.enrolment
     error = ""
     done: set[uuid.UUID] = set()
@@ -168,34 +267,24 @@ def lesson_page_context(
             except ProgressError as exc:
                 error = str(exc)
         done = {key for key, completed_at in rows.items() if completed_at}
-    keys = outline.lesson_keys
-    position = (
-        keys.index(lesson.translation_key) if lesson.translation_key in keys else -1
-    )
-    neighbour_ids = []
-    if position > 0:
-        neighbour_ids.append(outline.lesson_ids[keys[position - 1]])
-    if 0 <= position < len(keys) - 1:
-        neighbour_ids.append(outline.lesson_ids[keys[position + 1]])
-    neighbours = {
-        page.translation_key: page
-        for page in LessonPage.objects.filter(pk__in=neighbour_ids)
-        .only(*PAGE_LINK_FIELDS)
-        .order_by()
-    }
-    module = outline.module_of(lesson.translation_key)
-    progress_by_module = module_progress(outline, done, course.sequential)
+    place = lesson_place(request, course, lesson)
+    module = place.module
+    progress = None
+    if module is not None:
+        progress = ModuleProgress(
+            done=sum(1 for key in module.lesson_keys if key in done),
+            total=len(module.lesson_keys),
+            is_open=module.path in place.outline.open_modules(done, course.sequential),
+        )
     return {
         "course": course,
         "enrolment": enrolment,
         "lesson_done": lesson.translation_key in done,
         "progress_error": error,
-        "previous_lesson": neighbours.get(keys[position - 1]) if position > 0 else None,
-        "next_lesson": neighbours.get(keys[position + 1])
-        if 0 <= position < len(keys) - 1
-        else None,
-        "module_progress": progress_by_module.get(module.path) if module else None,
-        "locked": bool(module and not progress_by_module[module.path].is_open),
+        "previous_lesson": place.previous,
+        "next_lesson": place.next,
+        "module_progress": progress,
+        "locked": bool(progress and not progress.is_open),
     }
 
 

@@ -1,11 +1,19 @@
-"""Keep stored progress summaries true when the course structure changes."""
+"""Keep stored progress summaries and cached content true when content changes."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import (
+    Locale,
+    Page,
+    PageViewRestriction,
+    Site,
+    get_page_models,
+)
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.content_cache import content_changed
+from courses.models import Assignment, CoursePage, LessonPage, ModulePage
 
 STRUCTURE_PAGES = (LessonPage, ModulePage)
 
@@ -32,3 +40,15 @@ def structure_changed(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=ModulePage)
 def structure_deleted(sender, instance, **kwargs) -> None:
     _schedule_refresh(instance)
+
+
+def _content_changed(**kwargs) -> None:
+    content_changed()
+
+
+# Every save of a page (publishing and unpublishing save it too), every deletion and
+# move, and everything else the cached lookups read.
+for _model in {Page, *get_page_models(), Site, Locale, PageViewRestriction, Assignment}:
+    post_save.connect(_content_changed, sender=_model, weak=False)
+    post_delete.connect(_content_changed, sender=_model, weak=False)
+post_page_move.connect(_content_changed, weak=False)

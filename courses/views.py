@@ -8,15 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.models import Page
 
 from courses.calendar import learner_feed_url
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
-from courses.learning import PAGE_LINK_FIELDS
+from courses.learning import page_links
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.progress import (
     ProgressError,
@@ -34,9 +32,9 @@ DASHBOARD_FIELDS = (
     "enrolled_at",
     "completed_at",
     "last_activity_at",
+    "course_id",
+    "next_lesson_id",
     "cohort__name",
-    *(f"course__{name}" for name in PAGE_LINK_FIELDS),
-    *(f"next_lesson__{name}" for name in PAGE_LINK_FIELDS),
 )
 
 
@@ -46,37 +44,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = list(
         Enrolment.objects.filter(user=request.user)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "cohort", "next_lesson")
+        .select_related("cohort")
         .only(*DASHBOARD_FIELDS)
         .order_by("-last_activity_at", "-enrolled_at")
     )
-    # Show each course and lesson in the language the learner is reading in.
-    keys = [e.course.translation_key for e in enrolments] + [
-        e.next_lesson.translation_key for e in enrolments if e.next_lesson
-    ]
-    translations = {}
-    if keys:
-        translations = {
-            page.translation_key: page
-            for page in Page.objects.filter(
-                translation_key__in=keys,
-                locale__language_code=get_language(),
-                live=True,
-            )
-            .only(*PAGE_LINK_FIELDS)
-            .order_by()
-        }
+    # Each course and lesson in the language the learner is reading in.
+    links = page_links(
+        request,
+        [e.course_id for e in enrolments]
+        + [e.next_lesson_id for e in enrolments if e.next_lesson_id],
+    )
     for enrolment in enrolments:
-        enrolment.display_course = translations.get(
-            enrolment.course.translation_key, enrolment.course
-        )
-        enrolment.display_next = (
-            translations.get(
-                enrolment.next_lesson.translation_key, enrolment.next_lesson
-            )
-            if enrolment.next_lesson
-            else None
-        )
+        enrolment.course_link = links.get(enrolment.course_id)
+        enrolment.next_lesson_link = links.get(enrolment.next_lesson_id)
     return TemplateResponse(
         request,
         "courses/dashboard.html",

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "lms.middleware.SiteCacheMiddleware",
+    "courses.content_cache.ContentCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

@@ -11,6 +11,7 @@ from courses.models.competences import (
     Framework,
     FrameworkLevel,
 )
+from courses.models.content import ContentVersion
 from courses.models.enrolment import Cohort, Enrolment, EnrolmentEvent
 from courses.models.pages import (
     CourseIndexPage,
@@ -32,6 +33,7 @@ __all__ = [
     "Cohort",
     "Competence",
     "CompetenceArea",
+    "ContentVersion",
     "CourseIndexPage",
     "CoursePage",
     "Enrolment",

@@ -10,13 +10,15 @@ from django.db import models
 from django.db.models import Prefetch, Sum
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from courses import content_cache
 from courses.models.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 from courses.models.competences import (
     Competence,
@@ -28,7 +30,22 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class CourseIndexPage(Page):
+class CachedViewRestrictionsMixin:
+    """Wagtail checks a page's view restrictions on every request, with two
+    queries; course pages rarely have any, and the content cache remembers that."""
+
+    def get_view_restrictions(self):
+        if content_cache.is_active() and not content_cache.cached(
+            ("restricted", self.pk), self._has_view_restrictions
+        ):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def _has_view_restrictions(self) -> bool:
+        return super().get_view_restrictions().exists()
+
+
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: lists the published courses below it."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -55,8 +72,21 @@ class CourseIndexPage(Page):
         context["courses"] = self.get_courses()
         return context
 
+    @property
+    def localized(self):
+        """This catalogue in the active language, as its specific page.
+
+        The catalogue is usually the site's root page, which Wagtail localises on
+        every request (a query for the locale, and two more in other languages).
+        """
+        return content_cache.cached(
+            ("localized", self.pk, get_language()),
+            lambda: Page.localized.fget(self).specific,
+        )
+
     def route(self, request, path_components):
-        """Resolve course, module and lesson URLs with one query per level.
+        """Resolve course, module and lesson URLs from the content cache, or with one
+        query per level.
 
         Wagtail's default walks the tree with two queries per level (the child, then
         its specific type); the page types below a catalogue are fixed, so each
@@ -65,23 +95,37 @@ class CourseIndexPage(Page):
         """
         if not path_components or len(path_components) > 3:
             return super().route(request, path_components)
+        found = content_cache.cached(
+            ("route", self.pk, *path_components),
+            lambda: self._course_pages(path_components),
+        )
+        if found is None:
+            return super().route(request, path_components)
+        return found[-1].route(request, [])
+
+    def _course_pages(self, path_components: list[str]) -> list[Page] | None:
+        """The course, module and lesson along the path, or ``None``."""
         found: list[Page] = []
         for depth, model in enumerate((CoursePage, ModulePage, LessonPage)):
             if depth == len(path_components):
                 break
             url_path = self.url_path + "/".join(path_components[: depth + 1]) + "/"
-            page = model.objects.filter(
+            pages = model.objects.filter(
                 url_path=url_path,
                 path__startswith=self.path,
                 depth=self.depth + depth + 1,
-            ).first()
+            )
+            if model is LessonPage:
+                # The body is rendered from its own cache (see lesson_page.html).
+                pages = pages.defer("body")
+            page = pages.first()
             if page is None:
-                return super().route(request, path_components)
+                return None
             if found:
                 page._cached_parent_obj = found[-1]
                 page.course_page = found[0]
             found.append(page)
-        return found[-1].route(request, [])
+        return found
 
 
 def course_hours_subquery() -> models.Subquery:
@@ -99,7 +143,7 @@ def course_hours_subquery() -> models.Subquery:
     )
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     class ProgrammeType(models.TextChoices):
         A = "A", _("A — approved professional development programme")
         B = "B", _("B — other professional development programme")
@@ -305,7 +349,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     hours = models.DecimalField(
         _("academic hours"),
@@ -398,7 +442,7 @@ class ModuleCompetence(Orderable):
         return str(self.competence)
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     class CompletionRule(models.TextChoices):
         MARK = "mark", _("The learner marks it as done")
         VIEW = "view", _("Done when first opened")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
+from courses import content_cache
 from courses.assessment import page_assignments, quiz_panel
 
 register = template.Library()
@@ -29,4 +30,8 @@ def lesson_quiz(context: template.Context) -> dict:
 @register.simple_tag
 def assignments_for(page) -> list:
     """Assignments linked to a module or lesson, in the language being read."""
-    return page_assignments(page, get_language())
+    language = get_language()
+    return content_cache.cached(
+        ("assignments", page.pk, language),
+        lambda: page_assignments(page, language),
+    )

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
+from django.utils.html import format_html
 from wagtail.models import Page
 
+from courses import content_cache
 from courses.learning import PAGE_LINK_FIELDS
 
 register = template.Library()
@@ -47,12 +49,54 @@ def translated_path(request: HttpRequest, language_code: str) -> str:
 
 
 @register.simple_tag
+def progress_bar(
+    *id_parts: object,
+    percent: int,
+    label: str,
+    detail: str = "",
+    small: bool = False,
+) -> str:
+    """A labelled progress bar whose id joins ``id_parts`` with hyphens; ``detail``
+    is a line under the bar.
+
+    Built here rather than from an included template: it repeats on every card of
+    the dashboard and course page, and an include costs more than the rest of a card.
+    """
+    element_id = "-".join(str(part) for part in id_parts)
+    return format_html(
+        '<div class="progress{}">'
+        '<div class="progress__head">'
+        '<label class="progress__label" for="{}">{}</label>'
+        '<span class="progress__value" aria-hidden="true">{}%</span>'
+        "</div>"
+        '<progress id="{}" max="100" value="{}">{}%</progress>'
+        "{}"
+        "</div>",
+        " progress--small" if small else "",
+        element_id,
+        label,
+        percent,
+        element_id,
+        percent,
+        percent,
+        format_html('<p class="progress__detail">{}</p>', detail) if detail else "",
+    )
+
+
+@register.simple_tag
 def translation_urls(page: Page, request: HttpRequest) -> dict[str, str]:
     """Language code → URL of ``page`` in that language, for the language switcher.
 
     Page slugs differ between languages, so swapping the URL prefix would lead to a
     404; a language the page is not translated into gets that language's home page.
     """
+    return content_cache.cached(
+        ("translation-urls", page.pk, request.get_host()),
+        lambda: _translation_urls(page, request),
+    )
+
+
+def _translation_urls(page: Page, request: HttpRequest) -> dict[str, str]:
     urls = {code: _language_root(code) for code, _name in settings.LANGUAGES}
     translations = (
         page.get_translations(inclusive=True)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -173,26 +174,28 @@ def _learner_in_course(modules: int, lessons: int, extra_enrolments: int):
 
 
 def test_learner_pages_use_a_fixed_number_of_queries():
-    """Lesson, course, dashboard and mark-done cost the same for small and large courses."""
+    """Lesson, course, dashboard and mark-done cost the same for small and large
+    courses; read again, a page takes the published structure from the content
+    cache and asks the database only about the learner."""
     measured = []
     for modules, lessons, extra in ((2, 2, 0), (8, 6, 4)):
         client, course, course_lessons = _learner_in_course(modules, lessons, extra)
         lesson = course_lessons[-1]
         client.get(lesson.url)  # the first view writes its progress row
-        lesson_queries = _queries(client, lesson.url)
-        course_queries = _queries(client, course.url)
-        dashboard_queries = _queries(client, "/lv/my/")
+        cache.clear()
+        urls = (lesson.url, course.url, "/lv/my/")
+        first = [_queries(client, url) for url in urls]
+        again = [_queries(client, url) for url in urls]
         with CaptureQueriesContext(connection) as queries:
             client.post(f"/lv/lessons/{course_lessons[-2].pk}/complete/")
-        measured.append(
-            (lesson_queries, course_queries, dashboard_queries, len(queries))
-        )
+        measured.append((*first, *again, len(queries)))
     assert measured[0] == measured[1]
-    lesson_queries, course_queries, dashboard_queries, complete_queries = measured[0]
-    assert lesson_queries <= 22
-    assert course_queries <= 20
-    assert dashboard_queries <= 8
-    assert complete_queries <= 22
+    lesson_first, course_first, dashboard_first, *again, complete = measured[0]
+    assert lesson_first <= 19 and course_first <= 18 and dashboard_first <= 9
+    # Content version, session, user, enrolment(s), and the learner's progress on
+    # the lesson page or calendar feed on the dashboard.
+    assert again == [5, 14, 5]
+    assert complete <= 22
 
 
 def test_module_page_is_open_to_enrolled_learners(client, learner):

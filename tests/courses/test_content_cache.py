@@ -1,0 +1,126 @@
+"""Learner pages take the published structure from the content cache; whatever
+staff change shows on the very next request."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.models import PageViewRestriction, Site
+
+from courses.enrolling import enrol
+from courses.models import LessonPage
+from tests.courses.assessment_factories import make_assignment
+from tests.factories import (
+    make_catalogue,
+    make_course,
+    make_course_tree,
+    make_lesson,
+    make_user,
+    publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client):
+    """A learner enrolled in a course of one module with two lessons, who has read
+    both lessons once (so the cache holds them)."""
+    course, lessons = make_course_tree(modules=1, lessons=2)
+    learner = make_user()
+    enrol(learner, course)
+    client.force_login(learner)
+    for lesson in lessons:
+        assert client.get(lesson.url).status_code == 200
+    return client, course, lessons
+
+
+def html(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_a_republished_lesson_shows_its_new_title(reader):
+    client, _course, lessons = reader
+    lessons[1].title = "Pētnieciskā mācīšanās"
+    publish(lessons[1])
+    assert "<h1>Pētnieciskā mācīšanās</h1>" in html(client, lessons[1].url)
+    # The previous lesson's "Next" link names it too.
+    assert "Pētnieciskā mācīšanās" in html(client, lessons[0].url)
+
+
+def test_an_unpublished_lesson_is_gone_at_once(reader):
+    client, _course, lessons = reader
+    lessons[1].unpublish()
+    assert client.get(lessons[1].url).status_code == 404
+    assert 'rel="next"' not in html(client, lessons[0].url)
+
+
+def test_a_new_lesson_appears_in_the_pager_and_the_module_progress(reader):
+    client, _course, lessons = reader
+    added = make_lesson(lessons[1].get_parent().specific, title="Izejas kartītes")
+    page = html(client, lessons[1].url)
+    assert f'href="{added.url}" rel="next"' in page
+    assert "Pabeigtas šī moduļa nodarbības: 0 no 3" in page
+
+
+def test_a_moved_lesson_answers_at_its_new_address(reader):
+    client, _course, lessons = reader
+    old_url = lessons[1].url
+    other_module = make_course_tree(modules=1, lessons=1)[1][0].get_parent()
+    lessons[1].move(other_module, pos="last-child")
+    moved = LessonPage.objects.get(pk=lessons[1].pk)
+    assert moved.url != old_url
+    # Wagtail leaves a redirect behind; the new course is one the learner has not
+    # joined.
+    assert client.get(old_url)["Location"] == moved.url
+    assert client.get(moved.url).status_code == 403
+
+
+def test_a_privacy_setting_applies_at_once(reader):
+    client, course, lessons = reader
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Cita grupa"))
+    response = client.get(lessons[0].url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    restriction.delete()
+    assert client.get(lessons[0].url).status_code == 200
+
+
+def test_a_site_given_another_catalogue_stops_serving_the_old_one(reader):
+    client, _course, lessons = reader
+    new_catalogue = make_catalogue(title="Jaunie kursi")  # becomes the site's root
+    new_course = make_course(new_catalogue, title="Jauns kurss")
+    assert Site.objects.get(is_default_site=True).root_page_id == new_catalogue.pk
+    assert client.get(lessons[0].url).status_code == 404
+    assert "Jauns kurss" in html(client, new_course.url)
+
+
+def test_an_assignment_linked_later_is_listed(reader):
+    client, _course, lessons = reader
+    make_assignment(lessons[0], title="Mācību stundas plāns")
+    assert "Mācību stundas plāns" in html(client, lessons[0].url)
+
+
+def test_the_switcher_follows_a_translation_that_is_unpublished(client):
+    call_command("seed_demo", stdout=None)
+    lv = LessonPage.objects.live().filter(locale__language_code="lv").first()
+    en = LessonPage.objects.get(
+        translation_key=lv.translation_key, locale__language_code="en"
+    )
+    client.force_login(make_user(is_superuser=True))
+    assert f'value="{en.url}"' in html(client, lv.url)
+    en.unpublish()
+    page = html(client, lv.url)
+    assert f'value="{en.url}"' not in page
+    assert 'value="/en/"' in page
+
+
+def test_a_mistyped_address_is_a_plain_404(reader):
+    client, course, lessons = reader
+    assert client.get(course.url + "no-such-module/").status_code == 404
+    assert client.get(lessons[0].url + "extra/").status_code == 404
+    assert client.get(lessons[0].url).status_code == 200
