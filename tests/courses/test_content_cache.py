@@ -124,3 +124,30 @@ def test_a_mistyped_address_is_a_plain_404(reader):
     assert client.get(course.url + "no-such-module/").status_code == 404
     assert client.get(lessons[0].url + "extra/").status_code == 404
     assert client.get(lessons[0].url).status_code == 200
+
+
+def test_the_dashboard_shows_each_change_at_once(client):
+    """The dashboard's cards are cached; progress, a renamed group and a retitled
+    course show on the next visit."""
+    from courses.progress import record_lesson_completed
+    from tests.factories import make_cohort
+
+    course, lessons = make_course_tree(modules=1, lessons=2, title="Kurss A")
+    cohort = make_cohort(course, name="Grupa 1")
+    learner = make_user()
+    enrolment = enrol(learner, course, cohort=cohort)
+    client.force_login(learner)
+    page = html(client, "/lv/my/")
+    assert "Grupa 1" in page and 'value="0"' in page
+
+    record_lesson_completed(enrolment, lessons[0])
+    page = html(client, "/lv/my/")
+    assert 'value="50"' in page
+    assert lessons[1].url in page
+
+    cohort.name = "Grupa 2"
+    cohort.save()
+    course.title = "Kurss B"
+    publish(course)
+    page = html(client, "/lv/my/")
+    assert "Grupa 2" in page and "Kurss B" in page
