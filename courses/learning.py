@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -110,7 +111,9 @@ def access_for(request: HttpRequest, page) -> Access:
     course = getattr(page, "course_page", None)
     if course is None:
         course = CoursePage.objects.ancestor_of(page).first()
-    enrolment = find_enrolment(request.user, course) if course else None
+    enrolment = (
+        find_enrolment(request.user, course, with_cohort=False) if course else None
+    )
     return Access(course=course, enrolment=enrolment, user=request.user)
 
 
@@ -252,21 +255,20 @@ def lesson_page_context(
     if access.enrolled:
         # One query answers both "is this lesson noted?" and "what is done?".
         rows = dict(
-            LessonProgress.objects.filter(enrolment=enrolment).values_list(
-                "lesson_key", "completed_at"
-            )
+            LessonProgress.objects.filter(enrolment=enrolment)
+            .annotate(done=Q(completed_at__isnull=False))
+            .values_list("lesson_key", "done")
         )
         key = lesson.translation_key
         if key not in rows or (
-            rows[key] is None
-            and lesson.completion_rule == LessonPage.CompletionRule.VIEW
+            not rows[key] and lesson.completion_rule == LessonPage.CompletionRule.VIEW
         ):
             try:
                 progress = record_lesson_viewed(enrolment, lesson)
-                rows[key] = progress.completed_at
+                rows[key] = progress.completed_at is not None
             except ProgressError as exc:
                 error = str(exc)
-        done = {key for key, completed_at in rows.items() if completed_at}
+        done = {key for key, is_done in rows.items() if is_done}
     place = lesson_place(request, course, lesson)
     module = place.module
     progress = None

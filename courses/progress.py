@@ -137,15 +137,19 @@ def build_outline(modules, lessons) -> CourseOutline:
     return outline
 
 
-def find_enrolment(user, course: CoursePage) -> Enrolment | None:
-    """The learner's enrolment in any language version of ``course``."""
+def find_enrolment(
+    user, course: CoursePage, *, with_cohort: bool = True
+) -> Enrolment | None:
+    """The learner's enrolment in any language version of ``course``, with its
+    cohort unless ``with_cohort`` is false (lesson pages do not show it)."""
     if not user.is_authenticated:
         return None
+    enrolments = Enrolment.objects.all()
+    if with_cohort:
+        enrolments = enrolments.select_related("cohort")
     try:
         # get() runs without ORDER BY, which Django compiles faster.
-        enrolment = Enrolment.objects.select_related("cohort").get(
-            user=user, course_key=course.translation_key
-        )
+        enrolment = enrolments.get(user=user, course_key=course.translation_key)
     except Enrolment.DoesNotExist:
         return None
     if enrolment.course_id == course.pk:
