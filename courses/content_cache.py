@@ -16,6 +16,7 @@ of that request reads the database too.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import uuid
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
@@ -33,6 +34,13 @@ TIMEOUT = 24 * 60 * 60
 
 _token: ContextVar[str | None] = ContextVar("content_version_token", default=None)
 _MISSING = object()
+
+#: This process's own copies of entries, pickled. An entry never changes under its
+#: token, so a copy is as good as the shared cache's and saves a trip to it (and
+#: several per page); each use unpickles a fresh object, so no request sees what
+#: another did to it. When full, the copies are dropped and read again.
+_local: dict[str, bytes] = {}
+LOCAL_ENTRIES = 5000
 
 
 def current_token() -> str | None:
@@ -70,11 +78,12 @@ def cached(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     if token is None or None in key:
         return build()
     cache_key = _cache_key(token, key)
-    value = cache.get(cache_key, _MISSING)
+    value = _get(cache_key)
     if value is _MISSING:
         value = build()
         if value is not None:
             cache.set(cache_key, value, TIMEOUT)
+            _keep(cache_key, value)
     return value
 
 
@@ -90,19 +99,46 @@ def cached_many(
     if token is None:
         return build(ids)
     keys = {_cache_key(token, (*prefix, item)): item for item in ids}
-    found = {keys[key]: value for key, value in cache.get_many(keys).items()}
+    found = {}
+    for key, item in keys.items():
+        if key in _local:
+            found[item] = pickle.loads(_local[key])
+    shared = cache.get_many([key for key, item in keys.items() if item not in found])
+    for key, value in shared.items():
+        found[keys[key]] = value
+        _keep(key, value)
     missing = [item for item in ids if item not in found]
     if missing:
-        built = build(missing)
-        cache.set_many(
-            {
-                _cache_key(token, (*prefix, item)): value
-                for item, value in built.items()
-            },
-            TIMEOUT,
-        )
-        found.update(built)
+        built = {
+            _cache_key(token, (*prefix, item)): (item, value)
+            for item, value in build(missing).items()
+        }
+        cache.set_many({key: value for key, (_item, value) in built.items()}, TIMEOUT)
+        for key, (item, value) in built.items():
+            found[item] = value
+            _keep(key, value)
     return found
+
+
+def _get(cache_key: str) -> object:
+    data = _local.get(cache_key)
+    if data is not None:
+        return pickle.loads(data)
+    value = cache.get(cache_key, _MISSING)
+    if value is not _MISSING:
+        _keep(cache_key, value)
+    return value
+
+
+def _keep(cache_key: str, value: object) -> None:
+    if len(_local) >= LOCAL_ENTRIES:
+        _local.clear()
+    _local[cache_key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies, as when the shared cache is cleared."""
+    _local.clear()
 
 
 def _cache_key(token: str, key: tuple[Hashable, ...]) -> str:

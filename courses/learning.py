@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,7 +22,6 @@ from courses.models import (
     CoursePage,
     Enrolment,
     LessonPage,
-    LessonProgress,
     LiveSession,
     ModulePage,
 )
@@ -36,6 +34,7 @@ from courses.progress import (
     course_outline,
     find_enrolment,
     gather_evidence,
+    lesson_flags,
     record_lesson_viewed,
 )
 
@@ -254,11 +253,7 @@ def lesson_page_context(
     done: set[uuid.UUID] = set()
     if access.enrolled:
         # One query answers both "is this lesson noted?" and "what is done?".
-        rows = dict(
-            LessonProgress.objects.filter(enrolment=enrolment)
-            .annotate(done=Q(completed_at__isnull=False))
-            .values_list("lesson_key", "done")
-        )
+        rows = lesson_flags(enrolment)
         key = lesson.translation_key
         if key not in rows or (
             not rows[key] and lesson.completion_rule == LessonPage.CompletionRule.VIEW

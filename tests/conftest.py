@@ -10,6 +10,7 @@ def _isolated(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Frozen certificate images live in the media folder, which is new each test.
     from certificates import issuing
+    from courses import content_cache
 
     issuing._frozen_images.clear()
     if request.node.get_closest_marker("real_tasks") is None:
@@ -19,11 +20,13 @@ def _isolated(request, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    content_cache.forget_local_copies()
     # Functions called directly speak English in tests unless a test says otherwise;
     # requests still get the language of their URL prefix.
     with translation.override("en"):
         yield
     cache.clear()
+    content_cache.forget_local_copies()
 
 
 @pytest.fixture(autouse=True)
