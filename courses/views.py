@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.calendar import learner_feed_url
+from courses.calendar import feed_key_subquery, learner_feed_url
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.learning import page_links
@@ -47,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("cohort")
         .only(*DASHBOARD_FIELDS, "cohort__name")
+        .annotate(calendar_key=feed_key_subquery())
         .order_by("-last_activity_at", "-enrolled_at")
     )
     # Each course and lesson in the language the learner is reading in.
@@ -79,7 +80,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 e for e in enrolments if e.status == Enrolment.Status.COMPLETED
             ],
             "cards_shown": cards_shown,
-            "calendar_feed_url": learner_feed_url(request) if enrolments else "",
+            "calendar_feed_url": (
+                learner_feed_url(request, enrolments[0].calendar_key)
+                if enrolments
+                else ""
+            ),
         },
     )
 

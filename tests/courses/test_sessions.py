@@ -326,6 +326,18 @@ def test_dashboard_shows_the_calendar_link(client, learner_enrolment):
     assert f"/lv/calendar/{key}.ics" in html
 
 
+def test_dashboard_shows_the_new_link_after_a_reset(client, learner_enrolment):
+    """Making a new link replaces the one on the dashboard at once."""
+    client.force_login(learner_enrolment.user)
+    client.get("/lv/my/")
+    old = CalendarToken.objects.get(user=learner_enrolment.user).key
+    client.post("/lv/my/calendar/reset/")
+    new = CalendarToken.objects.get(user=learner_enrolment.user).key
+    html = client.get("/lv/my/").content.decode()
+    assert f"/lv/calendar/{new}.ics" in html
+    assert old not in html
+
+
 def _register_url(session: LiveSession) -> str:
     return f"/admin/snippets/courses/livesession/register/{session.pk}/"
 
