@@ -48,6 +48,39 @@ def translated_path(request: HttpRequest, language_code: str) -> str:
     return translate_url(request.get_full_path(), language_code)
 
 
+class ContentCacheNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, values: list) -> None:
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context: template.Context) -> str:
+        request = context.get("request")
+        if getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        key = tuple(value.resolve(context) for value in self.values)
+        # Page links are relative on the request's own site, absolute on another.
+        host = request.get_host() if request else ""
+        return content_cache.cached(
+            ("fragment", host, translation.get_language(), *key),
+            lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def contentcache(parser: template.base.Parser, token: template.base.Token):
+    """``{% contentcache "name" value … %}…{% endcontentcache %}``: the enclosed
+    template, cached under the content version (see ``courses.content_cache``),
+    the host, the language and the given values, which must be plain values (not objects)
+    naming everything it shows besides published content. Previews and values of
+    ``None`` are not cached."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("contentcache needs a fragment name.")
+    nodelist = parser.parse(("endcontentcache",))
+    parser.delete_first_token()
+    return ContentCacheNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
 @register.simple_tag
 def progress_bar(
     *id_parts: object,

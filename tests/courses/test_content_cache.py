@@ -4,8 +4,11 @@ staff change shows on the very next request."""
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
 
+from courses.content_cache import ContentCacheMiddleware
 from courses.enrolling import enrol
 from courses.models import LessonPage
 from tests.courses.assessment_factories import make_assignment
@@ -151,3 +154,40 @@ def test_the_dashboard_shows_each_change_at_once(client):
     publish(course)
     page = html(client, "/lv/my/")
     assert "Grupa 2" in page and "Kurss B" in page
+
+
+def test_the_lesson_header_follows_the_learners_progress(reader):
+    """The lesson's header is cached with the learner's progress in its name."""
+    client, _course, lessons = reader
+    page = html(client, lessons[0].url)
+    assert "Pabeigtas šī moduļa nodarbības: 0 no 2" in page
+    assert "badge--done" not in page
+    client.post(f"/lv/lessons/{lessons[0].pk}/complete/")
+    page = html(client, lessons[0].url)
+    assert "Pabeigtas šī moduļa nodarbības: 1 no 2" in page
+    assert "badge--done" in page
+
+
+def test_a_preview_of_a_draft_leaves_the_published_lesson_alone(reader, rf):
+    """Staff previewing a draft see the draft; staff and learners reading the
+    lesson still see what is live."""
+    client, _course, lessons = reader
+    staff = make_user(is_superuser=True)
+    # Wagtail previews on the site's own host name.
+    staff_client = Client(HTTP_HOST="localhost")
+    staff_client.force_login(staff)
+    draft = LessonPage.objects.get(pk=lessons[0].pk)
+    draft.title = "Melnraksta nosaukums"
+    draft.save_revision()
+    staff_request = rf.get("/admin/")
+    staff_request.user = staff
+    # The admin's preview view, like every view, runs inside the middleware.
+    with translation.override("lv"):
+        preview = ContentCacheMiddleware(
+            lambda request: draft.make_preview_request(original_request=request)
+        )(staff_request)
+    assert "Melnraksta nosaukums" in preview.content.decode()
+    for viewer in (client, staff_client):
+        page = html(viewer, lessons[0].url)
+        assert "Melnraksta nosaukums" not in page
+        assert f"<h1>{lessons[0].title}</h1>" in page
