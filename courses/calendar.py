@@ -3,34 +3,41 @@ learner that calendar apps subscribe to through a secret URL."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import UTC
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from courses import content_cache
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
 
 PRODID = "-//Daugavpils University//STEM teacher courses//EN"
 
 
-def learner_feed_url(request: HttpRequest, key: str | None = None) -> str:
-    """The signed-in learner's feed URL, made on first use; pass the ``key`` when
-    it was read already (see :func:`feed_key_subquery`)."""
-    if key is None:
-        key = CalendarToken.for_user(request.user).key
-    return request.build_absolute_uri(reverse("courses:learner_calendar", args=[key]))
+def courses_with_sessions() -> frozenset[uuid.UUID]:
+    """Translation keys of the courses that have live sessions, from the content
+    cache."""
+    return content_cache.cached(
+        ("courses-with-sessions",),
+        lambda: frozenset(
+            LiveSession.objects.order_by()
+            .values_list("course_key", flat=True)
+            .distinct()
+        ),
+    )
 
 
-def feed_key_subquery(user_field: str = "user") -> Subquery:
-    """The key of the feed of the user in the outer query's ``user_field``, if
-    there is one: read with a page's main query rather than in one of its own."""
-    return Subquery(
-        CalendarToken.objects.filter(user=OuterRef(user_field)).values("key")[:1]
+def learner_feed_url(request: HttpRequest) -> str:
+    """The signed-in learner's feed URL, made on first use."""
+    token = CalendarToken.for_user(request.user)
+    return request.build_absolute_uri(
+        reverse("courses:learner_calendar", args=[token.key])
     )
 
 

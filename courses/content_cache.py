@@ -5,8 +5,8 @@ from URL to page, the course outline, the neighbouring lessons, the translations
 for the language switcher. Reading it costs most of a page's time, and it changes
 only when staff edit. So each request reads the version token once (one query by
 primary key) and finds the structure in the cache under that token. Any change to
-pages, sites, view restrictions, locales or assignments writes a new token; entries
-under the old one are never read again and expire.
+pages, sites, view restrictions, locales, assignments or live sessions writes a
+new token; entries under the old one are never read again and expire.
 
 Only requests cache. Tasks, commands and the shell always read the database, as
 progress recording and reports must; and after a change within a request, the rest

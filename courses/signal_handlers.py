@@ -13,7 +13,7 @@ from wagtail.models import (
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.content_cache import content_changed
-from courses.models import Assignment, CoursePage, LessonPage, ModulePage
+from courses.models import Assignment, CoursePage, LessonPage, LiveSession, ModulePage
 
 STRUCTURE_PAGES = (LessonPage, ModulePage)
 
@@ -48,7 +48,15 @@ def _content_changed(**kwargs) -> None:
 
 # Every save of a page (publishing and unpublishing save it too), every deletion and
 # move, and everything else the cached lookups read.
-for _model in {Page, *get_page_models(), Site, Locale, PageViewRestriction, Assignment}:
+for _model in {
+    Page,
+    *get_page_models(),
+    Site,
+    Locale,
+    PageViewRestriction,
+    Assignment,
+    LiveSession,
+}:
     post_save.connect(_content_changed, sender=_model, weak=False)
     post_delete.connect(_content_changed, sender=_model, weak=False)
 post_page_move.connect(_content_changed, weak=False)

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.calendar import feed_key_subquery, learner_feed_url
+from courses.calendar import courses_with_sessions, learner_feed_url
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.learning import page_links
@@ -35,6 +35,7 @@ DASHBOARD_FIELDS = (
     "completed_at",
     "last_activity_at",
     "course_id",
+    "course_key",
     "next_lesson_id",
 )
 
@@ -42,14 +43,16 @@ DASHBOARD_FIELDS = (
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My courses: progress, where to continue, and what is completed."""
-    enrolments = list(
-        Enrolment.objects.filter(user=request.user)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
+    # Withdrawn enrolments are few, and leaving them out here costs less than
+    # asking the database to.
+    enrolments = [
+        enrolment
+        for enrolment in Enrolment.objects.filter(user=request.user)
         .select_related("cohort")
         .only(*DASHBOARD_FIELDS, "cohort__name")
-        .annotate(calendar_key=feed_key_subquery())
         .order_by("-last_activity_at", "-enrolled_at")
-    )
+        if enrolment.status != Enrolment.Status.WITHDRAWN
+    ]
     # Each course and lesson in the language the learner is reading in.
     links = page_links(
         request,
@@ -80,9 +83,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 e for e in enrolments if e.status == Enrolment.Status.COMPLETED
             ],
             "cards_shown": cards_shown,
+            # The calendar link is for learners whose courses meet live.
             "calendar_feed_url": (
-                learner_feed_url(request, enrolments[0].calendar_key)
-                if enrolments
+                learner_feed_url(request)
+                if any(e.course_key in courses_with_sessions() for e in enrolments)
                 else ""
             ),
         },

@@ -5,7 +5,7 @@ from django.db import models
 
 class ContentVersion(models.Model):
     """One row whose token changes whenever pages, sites, view restrictions,
-    locales or assignments change (see ``courses.content_cache``).
+    locales, assignments or live sessions change (see ``courses.content_cache``).
 
     A random token rather than a counter: a rolled-back change could otherwise hand
     its number to the next change, and entries cached under it would come back.

@@ -318,16 +318,29 @@ def test_learner_feed_with_a_wrong_token_is_404(client, learner_enrolment):
     assert client.get(f"/lv/calendar/{old}.ics").status_code == 404
 
 
-def test_dashboard_shows_the_calendar_link(client, learner_enrolment):
-    """An enrolled learner finds the feed URL to copy on the dashboard."""
+def test_dashboard_shows_the_calendar_link(client, learner_enrolment, module):
+    """A learner whose course meets live finds the feed URL to copy on the
+    dashboard."""
+    make_live_session(module)
     client.force_login(learner_enrolment.user)
     html = client.get("/lv/my/").content.decode()
     key = CalendarToken.objects.get(user=learner_enrolment.user).key
     assert f"/lv/calendar/{key}.ics" in html
 
 
-def test_dashboard_shows_the_new_link_after_a_reset(client, learner_enrolment):
+def test_dashboard_offers_no_calendar_without_live_sessions(
+    client, learner_enrolment, module
+):
+    """The calendar link appears once the learner's course has a live session."""
+    client.force_login(learner_enrolment.user)
+    assert "calendar-feed" not in client.get("/lv/my/").content.decode()
+    make_live_session(module)
+    assert "calendar-feed" in client.get("/lv/my/").content.decode()
+
+
+def test_dashboard_shows_the_new_link_after_a_reset(client, learner_enrolment, module):
     """Making a new link replaces the one on the dashboard at once."""
+    make_live_session(module)
     client.force_login(learner_enrolment.user)
     client.get("/lv/my/")
     old = CalendarToken.objects.get(user=learner_enrolment.user).key
