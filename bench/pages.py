@@ -3,7 +3,9 @@
 Seeds a course of 12 modules × 10 lessons and a learner with 5 enrolments in a fresh
 database, serves the site with gunicorn (2 workers) on loopback, and measures the
 pages and the floor (the site's base template through the same middleware for the
-same signed-in user) in alternating rounds of one run.
+same signed-in user) in alternating rounds of one run. Workers are not recycled
+during the run (``--max-requests 0``): a recycled worker starts cold, and the
+pages would be measured partly against start-up.
 
     .venv/bin/python bench/pages.py [--seconds 5] [--rounds 3] [--concurrency 4]
 
@@ -140,7 +142,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(results, file=sys.stderr)
     rps = {name: statistics.median(values) for name, values in results.items()}
     print(
         f"lesson_rps={rps['lesson']:.1f} dashboard_rps={rps['dashboard']:.1f} "
