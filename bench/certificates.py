@@ -33,13 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NAMES = [
-    "Jolanta Ūzuliņa",
-    "Ģirts Ķēniņš",
-    "Līga Šņore",
-    "Žanis Čakste",
-    "Ēriks Ļaviņš",
-]
+from bench.demo_db import NAMES  # noqa: E402  (after the path is set)
 
 
 def setup() -> None:
@@ -193,40 +187,11 @@ def bench_render(count: int, rounds: int) -> None:
 
 def bench_bulk(count: int) -> None:
     """Issue ``count`` certificates of one course in this process, as a worker would."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
-
+    from bench.demo_db import add_completed_learners, demo_course
     from certificates.issuing import run_bulk_issue, start_bulk_issue
-    from courses.models import CoursePage, Enrolment
 
-    course = CoursePage.objects.get(
-        slug="stem-competence-approach", locale__language_code="lv"
-    )
-    User = get_user_model()
-    now = timezone.now()
-    with transaction.atomic():
-        users = User.objects.bulk_create(
-            User(
-                username=f"bulk{n}",
-                email=f"bulk{n}@example.edu",
-                first_name=NAMES[n % len(NAMES)].split()[0],
-                last_name=NAMES[n % len(NAMES)].split()[1],
-            )
-            for n in range(count)
-        )
-        Enrolment.objects.bulk_create(
-            Enrolment(
-                user=user,
-                course=course,
-                course_key=course.translation_key,
-                status=Enrolment.Status.COMPLETED,
-                completed_at=now,
-                hours_earned=course.total_hours,
-            )
-            for user in users
-        )
-    del users
+    course = demo_course()
+    add_completed_learners(course, count, prefix="bulk")
     # Peak resident memory of the whole process (tracemalloc would see only the
     # Python heap, and slow the run several times over).
     start = time.perf_counter()

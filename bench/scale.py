@@ -66,7 +66,6 @@ CACHE_URL = "redis://127.0.0.1:6379/13"
 QUEUE_URL = "redis://127.0.0.1:6379/12"
 # How long the kill run waits without progress before resuming, as cron would.
 STALE_SECONDS = 3.0
-NAMES = ["Jolanta Ūzuliņa", "Ģirts Ķēniņš", "Līga Šņore", "Žanis Čakste"]
 
 
 def log(message: str) -> None:
@@ -168,43 +167,16 @@ def setup_database() -> None:
 
 def seed_cohorts(runs: list[str], count: int) -> tuple[Any, dict[str, Any]]:
     """A cohort of ``count`` completed learners of the demo course per run."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
+    from bench.demo_db import add_completed_learners, demo_course
+    from courses.models import Cohort
 
-    from courses.models import Cohort, CoursePage, Enrolment
-
-    course = CoursePage.objects.get(
-        slug="stem-competence-approach", locale__language_code="lv"
-    )
-    User = get_user_model()
-    now = timezone.now()
+    course = demo_course()
     cohorts = {}
-    with transaction.atomic():
-        for run in runs:
-            cohort = Cohort.objects.create(course=course, name=f"Bench {run}")
-            users = User.objects.bulk_create(
-                User(
-                    username=f"bulk-{run}-{n}",
-                    email=f"bulk-{run}-{n}@example.edu",
-                    first_name=NAMES[n % len(NAMES)].split()[0],
-                    last_name=NAMES[n % len(NAMES)].split()[1],
-                )
-                for n in range(count)
-            )
-            Enrolment.objects.bulk_create(
-                Enrolment(
-                    user=user,
-                    course=course,
-                    course_key=course.translation_key,
-                    cohort=cohort,
-                    status=Enrolment.Status.COMPLETED,
-                    completed_at=now,
-                    hours_earned=course.total_hours,
-                )
-                for user in users
-            )
-            cohorts[run] = cohort
+    for run in runs:
+        cohorts[run] = Cohort.objects.create(course=course, name=f"Bench {run}")
+        add_completed_learners(
+            course, count, prefix=f"bulk-{run}-", cohort=cohorts[run]
+        )
     return course, cohorts
 
 
@@ -215,13 +187,11 @@ def seed_teachers(users: int, path: Path) -> None:
     from django.urls import reverse
     from django.utils import translation
 
+    from bench.demo_db import demo_course
     from courses.enrolling import enrol
-    from courses.models import CoursePage
     from tests.factories import make_course_tree, make_user
 
-    parent = CoursePage.objects.get(
-        slug="stem-competence-approach", locale__language_code="lv"
-    ).get_parent()
+    parent = demo_course().get_parent()
     course, lessons = make_course_tree(
         modules=4, lessons=6, parent=parent.specific, title="Slodzes kurss"
     )
