@@ -54,6 +54,10 @@ class PageLink:
     title: str
     url: str
 
+    @classmethod
+    def to(cls, page: Page, request: HttpRequest) -> PageLink:
+        return cls(title=page.title, url=page.get_url(request) or "")
+
 
 def page_links(request: HttpRequest, page_ids: list[int]) -> dict[int, PageLink]:
     """A link to each page, or to its live translation in the language being read:
@@ -74,7 +78,7 @@ def page_links(request: HttpRequest, page_ids: list[int]) -> dict[int, PageLink]
             if page.live and page.locale.language_code == language
         }
         return {
-            page.pk: PageLink(title=shown.title, url=shown.get_url(request) or "")
+            page.pk: PageLink.to(shown, request)
             for page in pages
             if page.pk in ids
             for shown in [translated.get(page.translation_key, page)]
@@ -217,7 +221,7 @@ def lesson_place(
             else None
         )
         links = {
-            page.pk: PageLink(title=page.title, url=page.get_url(request) or "")
+            page.pk: PageLink.to(page, request)
             for page in LessonPage.objects.filter(pk__in=[previous_id, next_id])
             .only(*PAGE_LINK_FIELDS)
             .order_by()
@@ -266,13 +270,11 @@ def lesson_page_context(
         done = {key for key, is_done in rows.items() if is_done}
     place = lesson_place(request, course, lesson)
     module = place.module
-    progress = None
-    if module is not None:
-        progress = ModuleProgress(
-            done=sum(1 for key in module.lesson_keys if key in done),
-            total=len(module.lesson_keys),
-            is_open=module.path in place.outline.open_modules(done, course.sequential),
-        )
+    progress = (
+        module_progress(place.outline, done, course.sequential)[module.path]
+        if module
+        else None
+    )
     return {
         "course": course,
         "enrolment": enrolment,

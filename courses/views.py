@@ -62,15 +62,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for enrolment in enrolments:
         enrolment.course_link = links.get(enrolment.course_id)
         enrolment.next_lesson_link = links.get(enrolment.next_lesson_id)
-    # The cards are cached under everything they show: when any of it changes,
-    # they are rendered afresh.
+    # The cards are cached under everything they show (the links follow from the
+    # page ids under the content version): when any of it changes, they are
+    # rendered afresh.
     cards_shown = [
         (
             enrolment.pk,
             *(getattr(enrolment, field) for field in DASHBOARD_FIELDS),
             enrolment.cohort.name if enrolment.cohort else None,
-            enrolment.course_link,
-            enrolment.next_lesson_link,
         )
         for enrolment in enrolments
     ]
