@@ -7,8 +7,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import Locale, Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.users.models import UserProfile
 
 from courses.models import (
     Cohort,
@@ -36,6 +38,30 @@ def make_user(**kwargs):
     kwargs.setdefault("last_name", "Ūzuliņa")
     password = kwargs.pop("password", "pw-for-tests")
     user = get_user_model().objects.create_user(password=password, **kwargs)
+    return user
+
+
+def make_course_editor(course: CoursePage, **kwargs):
+    """A member of staff who may edit ``course`` and nothing else."""
+    group = Group.objects.create(name=f"Editors of {course.pk} ({next(_numbers)})")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=group,
+        page=course,
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    user = make_user(**kwargs)
+    user.groups.add(group)
+    return user
+
+
+def in_english_admin(user):
+    """``user``, whose Wagtail admin speaks English (figures read 85.0, not 85,0)."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return user
 
 

@@ -6,29 +6,13 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupPagePermission
 
 from certificates.issuing import issue_certificate
 from certificates.models import BulkIssueJob, Certificate
 from tests.certificates.conftest import completed_enrolment, pdf_text
-from tests.factories import make_course_tree, make_user
+from tests.factories import make_course_editor, make_course_tree, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def course_editor(course):
-    """A member of staff who may edit ``course`` and nothing else."""
-    group = Group.objects.create(name=f"Editors of {course.pk}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=group,
-        page=course,
-        permission=Permission.objects.get(codename="change_page"),
-    )
-    user = make_user()
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture
@@ -49,7 +33,7 @@ def two_courses(template):
 def test_listing_shows_only_the_editors_courses(client, two_courses):
     """Staff see the certificates of the courses they may edit, and no others."""
     mine, other = two_courses
-    client.force_login(course_editor(mine.course))
+    client.force_login(make_course_editor(mine.course))
     html = client.get("/admin/certificates/").content.decode()
     assert mine.serial in html
     assert other.serial not in html
@@ -61,7 +45,7 @@ def test_manual_issue_screen_needs_a_reason(client, template):
     """The issue form refuses an empty reason and issues with one."""
     course, lessons = make_course_tree(modules=1, lessons=1)
     enrolment = completed_enrolment(course, lessons, email="liga@example.edu")
-    client.force_login(course_editor(course))
+    client.force_login(make_course_editor(course))
     response = client.post(
         "/admin/certificates/issue/",
         {"course": course.pk, "email": "liga@example.edu", "reason": ""},
@@ -80,7 +64,7 @@ def test_manual_issue_screen_needs_a_reason(client, template):
 def test_revoke_screen_records_the_reason(client, two_courses):
     """Revoking from the admin keeps the certificate, revoked, with the reason."""
     mine, other = two_courses
-    staff = course_editor(mine.course)
+    staff = make_course_editor(mine.course)
     client.force_login(staff)
     assert client.get(f"/admin/certificates/{other.pk}/revoke/").status_code == 404
     client.post(f"/admin/certificates/{mine.pk}/revoke/", {"reason": "Duplicate"})
@@ -94,7 +78,7 @@ def test_bulk_issue_runs_and_its_progress_survives_a_reload(client, template):
     course, lessons = make_course_tree(modules=1, lessons=1)
     for _ in range(3):
         completed_enrolment(course, lessons)
-    client.force_login(course_editor(course))
+    client.force_login(make_course_editor(course))
     with_callbacks = client.post("/admin/certificates/bulk/", {"course": course.pk})
     job = BulkIssueJob.objects.get()
     assert with_callbacks["Location"] == f"/admin/certificates/bulk/{job.pk}/"
@@ -121,7 +105,7 @@ def test_bulk_task_issues_and_reports(template, django_capture_on_commit_callbac
 def test_zip_holds_the_courses_pdfs(client, two_courses):
     """The ZIP of a course holds its valid certificates' PDFs, and no others."""
     mine, other = two_courses
-    client.force_login(course_editor(mine.course))
+    client.force_login(make_course_editor(mine.course))
     response = client.get(
         "/admin/certificates/zip/download/", {"course": mine.course.pk}
     )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupPagePermission
 
 from certificates.codes import format_code
 from certificates.issuing import issue_certificate, reissue, revoke
 from certificates.models import Certificate
 from tests.certificates.conftest import completed_enrolment, pdf_text
-from tests.factories import make_user
+from tests.factories import make_course_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +39,7 @@ def test_other_learner_and_anonymous_cannot_download(client, certificate):
 
 def test_course_editor_may_download(client, certificate):
     """Staff who may edit the course download its certificates."""
-    editors = Group.objects.create(name="Certificate test editors")
-    editors.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=editors,
-        page=certificate.course,
-        permission=Permission.objects.get(codename="change_page"),
-    )
-    staff = make_user()
-    staff.groups.add(editors)
-    client.force_login(staff)
+    client.force_login(make_course_editor(certificate.course))
     assert client.get(certificate.get_download_url()).status_code == 200
 
 

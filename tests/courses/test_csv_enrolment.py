@@ -11,8 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from wagtail.models import GroupPagePermission
-from wagtail.users.models import UserProfile
 
 from courses.csv_enrolment import (
     CsvEnrolmentError,
@@ -23,7 +21,13 @@ from courses.csv_enrolment import (
 from courses.enrolling import enrol, withdraw
 from courses.models import Enrolment, EnrolmentEvent
 from courses.roles import ensure_course_authors_group
-from tests.factories import make_cohort, make_course, make_user
+from tests.factories import (
+    in_english_admin,
+    make_cohort,
+    make_course,
+    make_course_editor,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +62,7 @@ def author():
 def staff(group: Group, **kwargs):
     user = make_user(**kwargs)
     user.groups.add(group)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    return in_english_admin(user)
 
 
 def csv_bytes(*lines: str, delimiter: str = ";", bom: bool = False) -> bytes:
@@ -529,16 +530,7 @@ def test_non_staff_user_cannot_open_or_use_the_upload(client, course):
 def other_course_staff(course):
     """Staff with admin access who may edit only another course."""
     other = make_course(title="Cits kurss")
-    group = Group.objects.create(name="Cita kursa komanda")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=group,
-        page=other,
-        permission=Permission.objects.get(
-            content_type__app_label="wagtailcore", codename="change_page"
-        ),
-    )
-    user = staff(group, username="cits")
+    user = in_english_admin(make_course_editor(other, username="cits"))
     user.other_course = other
     return user
 

@@ -16,8 +16,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
-from wagtail.models import GroupPagePermission
-from wagtail.users.models import UserProfile
 
 from certificates.issuing import issue_certificate
 from certificates.models import Certificate
@@ -32,7 +30,13 @@ from courses.progress import record_lesson_completed
 from courses.reports import queries
 from courses.reports.exports import csv_chunks, neutralise, xlsx_chunks
 from tests.certificates.conftest import make_template
-from tests.factories import make_cohort, make_course_tree, make_user
+from tests.factories import (
+    in_english_admin,
+    make_cohort,
+    make_course_editor,
+    make_course_tree,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,21 +53,8 @@ def _forget_frozen_images():
 
 
 def course_editor(course, **kwargs):
-    """A member of staff who may edit ``course`` and nothing else."""
-    group = Group.objects.create(name=f"Editors of {course.pk} {uuid.uuid4()}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=group,
-        page=course,
-        permission=Permission.objects.get(codename="change_page"),
-    )
-    user = make_user(**kwargs)
-    user.groups.add(group)
-    # The admin speaks English to this user, so figures read 85.0, not 85,0.
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    """A member of staff who may edit ``course`` only, in an English admin."""
+    return in_english_admin(make_course_editor(course, **kwargs))
 
 
 def refused(response) -> bool:

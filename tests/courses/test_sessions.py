@@ -2,14 +2,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from icalendar import Calendar
-from wagtail.models import Collection, GroupPagePermission
+from wagtail.models import Collection
 from wagtail.users.models import UserProfile
 
 from courses.attendance import (
@@ -23,6 +22,7 @@ from courses.enrolling import enrol
 from courses.models import Attendance, CalendarToken, Enrolment, LiveSession
 from tests.factories import (
     make_cohort,
+    make_course_editor,
     make_course_tree,
     make_live_session,
     make_user,
@@ -57,22 +57,6 @@ def module(course):
 @pytest.fixture
 def learner_enrolment(course):
     return enrol(make_user(first_name="Jolanta", last_name="Ūzuliņa"), course)
-
-
-def make_course_staff(course):
-    """A member of staff who may edit ``course`` and nothing else."""
-    group = Group.objects.create(name=f"Team of {course.title} {course.pk}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=group,
-        page=course,
-        permission=Permission.objects.get(
-            content_type__app_label="wagtailcore", codename="change_page"
-        ),
-    )
-    user = make_user()
-    user.groups.add(group)
-    return user
 
 
 def test_register_records_partial_hours_and_moves_activity(module, learner_enrolment):
@@ -360,7 +344,7 @@ def test_staff_take_the_register_in_one_post(client, course, module):
     first = enrol(make_user(first_name="Anna", last_name="Bērziņa"), course)
     second = enrol(make_user(first_name="Pēteris", last_name="Ozols"), course)
     session = make_live_session(module, hours=Decimal(4))
-    staff = make_course_staff(course)
+    staff = make_course_editor(course)
     # A Latvian admin, where hours are typed with a decimal comma.
     UserProfile.objects.update_or_create(
         user=staff, defaults={"preferred_language": "lv"}
@@ -412,7 +396,7 @@ def test_staff_of_another_course_cannot_open_the_register(client, module):
     own_session = make_live_session(
         other_course.get_children().specific().first(), title="Mūsu sesija"
     )
-    client.force_login(make_course_staff(other_course))
+    client.force_login(make_course_editor(other_course))
     response = client.get(_register_url(session))
     assert response.status_code in (302, 403)
     assert session.check_in_code not in response.content.decode()
@@ -435,7 +419,7 @@ def test_staff_add_a_session_for_their_own_course_only(client, course, module):
     """The add form offers the staff member's modules and saves a session with a code."""
     other_course, _lessons = make_course_tree(modules=1, lessons=1)
     other_module = other_course.get_children().specific().first()
-    client.force_login(make_course_staff(course))
+    client.force_login(make_course_editor(course))
     add_url = "/admin/snippets/courses/livesession/add/"
     html = client.get(add_url).content.decode()
     assert f'value="{module.pk}"' in html
