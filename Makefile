@@ -1,5 +1,6 @@
 # Two commands for a fresh machine with Python 3.11+ and make:
 #   make demo   install, migrate, load the demo programme, serve on 127.0.0.1:8000
+#               with the task worker
 #   make test   install and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -18,11 +19,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# The web server and the task worker together (Procfile.demo); Ctrl+C stops both.
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.demo start
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not e2e"

@@ -21,21 +21,18 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
 from django.utils.formats import number_format
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from courses.accounts import login_path, password_reset_path, set_password_path
 from courses.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.models.profile import preferred_language
@@ -533,13 +530,7 @@ def enrolment_email(
     """The enrolment notice for one learner, in the active language."""
     set_password_url = ""
     if not user.has_usable_password():
-        set_password_url = base_url + reverse(
-            "lms:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
+        set_password_url = base_url + set_password_path(user)
     url_parts = course.get_url_parts() if course.live else None
     context = {
         "user": user,
@@ -547,8 +538,8 @@ def enrolment_email(
         "cohort": cohort,
         "course_url": base_url + url_parts[2] if url_parts else "",
         "set_password_url": set_password_url,
-        "password_reset_url": base_url + reverse("lms:password_reset"),
-        "login_url": base_url + reverse(settings.LOGIN_URL),
+        "password_reset_url": base_url + password_reset_path(),
+        "login_url": base_url + login_path(),
         "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from courses.accounts import email_confirmed
 from courses.models import Cohort, CoursePage, Enrolment, EnrolmentEvent
 from courses.progress import refresh_summary
 
@@ -23,8 +24,8 @@ class EnrolmentError(Exception):
 def self_enrol(user: AbstractBaseUser, course: CoursePage, key: str = "") -> Enrolment:
     """Enrol ``user`` themselves, checking the key, capacity and enrolment window.
 
-    With a key, the learner joins the cohort whose key it is. Without one, they join
-    the course directly when it accepts self-enrolment without a key.
+    With a key, the learner joins the cohort whose key it is; without one, the open
+    cohort that has no key (see :func:`cohort_for_key`).
     """
     if not course.live:
         raise EnrolmentError(_("This course is not open."))
@@ -39,32 +40,63 @@ def self_enrol(user: AbstractBaseUser, course: CoursePage, key: str = "") -> Enr
     ).first()
     if existing is not None and existing.status != Enrolment.Status.WITHDRAWN:
         raise EnrolmentError(_("You are already enrolled in this course."))
+    if not email_confirmed(user):
+        raise EnrolmentError(
+            _(
+                "Confirm your e-mail address first: open the link we e-mailed you, then enrol."
+            )
+        )
+    cohort = cohort_for_key(course, key)
+    return enrol(user, course, cohort=cohort, actor=user)
+
+
+def cohort_for_key(course: CoursePage, key: str) -> Cohort | None:
+    """The cohort a self-enrolling learner joins: the cohort whose key they typed
+    (letter case and spaces around it do not matter), else the open cohort
+    without a key; ``None`` when the course has no cohorts.
+
+    Raises :class:`EnrolmentError` for a wrong key, and when no cohort can take
+    the learner without one.
+    """
     cohorts = list(
         Cohort.objects.filter(course__translation_key=course.translation_key)
     )
-    key = (key or "").strip()
-    cohort = None
+    key = " ".join((key or "").split()).casefold()
     if key:
-        cohort = next(
-            (
-                c
-                for c in cohorts
-                if c.enrolment_key and constant_time_compare(c.enrolment_key, key)
-            ),
-            None,
+        for cohort in cohorts:
+            if cohort.enrolment_key and constant_time_compare(
+                " ".join(cohort.enrolment_key.split()).casefold(), key
+            ):
+                return cohort
+        raise EnrolmentError(
+            _("That enrolment key is not correct. Check it with your course team.")
         )
-        if cohort is None:
-            raise EnrolmentError(_("That enrolment key is not correct."))
-    elif any(c.enrolment_key for c in cohorts) and not any(
-        not c.enrolment_key for c in cohorts
-    ):
+    if not cohorts:
+        return None
+    keyless = [c for c in cohorts if not c.enrolment_key]
+    if not keyless:
         raise EnrolmentError(
             _("This course needs an enrolment key from your course team.")
         )
-    else:
-        keyless = [c for c in cohorts if not c.enrolment_key and c.is_open()]
-        cohort = keyless[0] if keyless else None
-    return enrol(user, course, cohort=cohort, actor=user)
+    open_now = [c for c in keyless if c.is_open()]
+    if not open_now:
+        raise EnrolmentError(
+            _("Enrolment for %(cohort)s is closed.") % {"cohort": keyless[0].name}
+        )
+    return open_now[0]
+
+
+def key_field(course: CoursePage) -> str:
+    """How the enrolment form asks for a cohort key: ``"required"`` when every
+    cohort has one, ``"optional"`` when some do, ``""`` when none does."""
+    keys = list(
+        Cohort.objects.filter(
+            course__translation_key=course.translation_key
+        ).values_list("enrolment_key", flat=True)
+    )
+    if not any(keys):
+        return ""
+    return "required" if all(keys) else "optional"
 
 
 def enrol(

@@ -16,9 +16,9 @@ from django.utils.translation import get_language
 from wagtail.models import Page
 
 from courses import content_cache
+from courses.enrolling import key_field
 from courses.models import (
     Attendance,
-    Cohort,
     CoursePage,
     Enrolment,
     LessonPage,
@@ -150,16 +150,6 @@ def module_progress(
     }
 
 
-def key_required(course: CoursePage) -> bool:
-    """Whether self-enrolment needs a cohort key (every cohort has one)."""
-    keys = list(
-        Cohort.objects.filter(
-            course__translation_key=course.translation_key
-        ).values_list("enrolment_key", flat=True)
-    )
-    return bool(keys) and all(keys)
-
-
 def course_page_context(
     request: HttpRequest,
     course: CoursePage,
@@ -173,7 +163,7 @@ def course_page_context(
         "enrolment": enrolment,
         "module_progress": {},
         "done_keys": set(),
-        "key_required": key_required(course),
+        "key_field": key_field(course),
         "checklist": [],
     }
     if enrolment is not None:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courses.models import (
     Assignment,
@@ -300,10 +301,50 @@ class Requirement:
     label: str
     done: Decimal
     needed: Decimal
+    #: what the learner is waiting for, e.g. "1 awaiting review"
+    note: str = ""
 
     @property
     def met(self) -> bool:
         return self.done >= self.needed
+
+    @property
+    def share(self) -> Decimal:
+        """How far along this requirement is, from 0 to 1."""
+        if not self.needed:
+            return Decimal(1)
+        return min(self.done, self.needed) / self.needed
+
+
+#: Requirements that count items (each lesson, test or assignment weighs one); the
+#: others (attendance) weigh one in all.
+COUNTED_REQUIREMENTS = {"lessons", "quizzes", "assignments"}
+
+
+def completion_percent(checklist: list[Requirement]) -> int:
+    """How much of the course is done, over every requirement of its checklist.
+
+    100 only when every requirement is met: lessons all done but an assignment
+    awaiting review, or attendance missing, stays below it.
+    """
+    weights = [
+        (requirement.needed if requirement.code in COUNTED_REQUIREMENTS else 1)
+        for requirement in checklist
+    ]
+    total = sum(weights, Decimal(0))
+    if not total:
+        return 0
+    done = sum(
+        (
+            weight * requirement.share
+            for weight, requirement in zip(weights, checklist, strict=True)
+        ),
+        Decimal(0),
+    )
+    percent = int(100 * done / total)
+    if not all(requirement.met for requirement in checklist):
+        percent = min(percent, 99)
+    return percent
 
 
 @dataclass
@@ -314,6 +355,8 @@ class Evidence:
     quizzes_passed: set[uuid.UUID]
     assignments_accepted: set[uuid.UUID]
     attended_by_module: dict[uuid.UUID, Decimal]
+    #: submitted and waiting for staff to review them
+    assignments_awaiting_review: set[uuid.UUID] = field(default_factory=set)
 
     @property
     def attended_hours(self) -> Decimal:
@@ -329,6 +372,17 @@ def gather_evidence(enrolment: Enrolment, lessons_done: set[uuid.UUID]) -> Evide
         .order_by()
     ):
         attended[module_key] = hours or Decimal(0)
+    submissions = set(
+        AssignmentSubmission.objects.filter(
+            enrolment=enrolment,
+            status__in=[
+                AssignmentSubmission.Status.ACCEPTED,
+                AssignmentSubmission.Status.SUBMITTED,
+            ],
+        )
+        .values_list("assignment_key", "status")
+        .distinct()
+    )
     return Evidence(
         lessons=lessons_done,
         quizzes_passed=set(
@@ -336,13 +390,16 @@ def gather_evidence(enrolment: Enrolment, lessons_done: set[uuid.UUID]) -> Evide
             .values_list("quiz_key", flat=True)
             .distinct()
         ),
-        assignments_accepted=set(
-            AssignmentSubmission.objects.filter(
-                enrolment=enrolment, status=AssignmentSubmission.Status.ACCEPTED
-            )
-            .values_list("assignment_key", flat=True)
-            .distinct()
-        ),
+        assignments_accepted={
+            key
+            for key, status in submissions
+            if status == AssignmentSubmission.Status.ACCEPTED
+        },
+        assignments_awaiting_review={
+            key
+            for key, status in submissions
+            if status == AssignmentSubmission.Status.SUBMITTED
+        },
         attended_by_module=attended,
     )
 
@@ -390,12 +447,22 @@ def completion_checklist(
         )
     assignments = course_assignment_keys(outline)
     if assignments:
+        accepted = assignments & evidence.assignments_accepted
+        awaiting = (assignments & evidence.assignments_awaiting_review) - accepted
         checklist.append(
             Requirement(
                 "assignments",
                 _("Practical assignments accepted"),
-                Decimal(len(assignments & evidence.assignments_accepted)),
+                Decimal(len(accepted)),
                 Decimal(len(assignments)),
+                note=ngettext(
+                    "%(count)d awaiting review",
+                    "%(count)d awaiting review",
+                    len(awaiting),
+                )
+                % {"count": len(awaiting)}
+                if awaiting
+                else "",
             )
         )
     if course.min_attendance_hours:
@@ -453,14 +520,16 @@ def _apply_summary(
     activity_at: timezone.datetime | None,
 ) -> None:
     evidence = gather_evidence(enrolment, done)
+    checklist = completion_checklist(enrolment, outline, evidence)
     keys = outline.lesson_keys
     required = outline.required_keys
-    completed = [key for key in required if key in done]
-    total = len(required)
-    enrolment.total_items = total
-    enrolment.completed_items = len(completed)
-    enrolment.percent = (100 * len(completed)) // total if total else 0
-    enrolment.hours_earned = hours_earned(outline, evidence)
+    enrolment.total_items = len(required)
+    enrolment.completed_items = sum(1 for key in required if key in done)
+    enrolment.percent = completion_percent(checklist)
+    # A completed course keeps the hours it was completed with: they are what its
+    # certificate states, whatever modules are added or re-weighed later.
+    if not enrolment.completed_at:
+        enrolment.hours_earned = hours_earned(outline, evidence)
     enrolment.attended_hours = evidence.attended_hours
     next_key = next((key for key in keys if key not in done), None)
     enrolment.next_lesson_id = outline.lesson_ids.get(next_key) if next_key else None
@@ -475,7 +544,6 @@ def _apply_summary(
     if activity_at is not None:
         enrolment.last_activity_at = activity_at
         fields.append("last_activity_at")
-    checklist = completion_checklist(enrolment, outline, evidence)
     if (
         enrolment.status == Enrolment.Status.ACTIVE
         and any(requirement.needed for requirement in checklist)

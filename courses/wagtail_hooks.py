@@ -1,3 +1,4 @@
+from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -16,8 +17,14 @@ from courses.assessment_admin import (
     SubmissionViewSet,
 )
 from courses.models import AssignmentSubmission, Enrolment, LiveSession
+from courses.person_records_views import (
+    deactivate_user,
+    refuse_bulk_delete_users,
+    refuse_delete_user,
+)
 from courses.reports.panels import ReportsPanel
 from courses.reports.views import ReportsViewSet
+from courses.task_queue_panel import TaskQueuePanel
 
 # Before any viewset asks for Enrolment's policy, or Wagtail makes a default one.
 register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
@@ -53,3 +60,23 @@ def register_reports_viewset() -> ReportsViewSet:
 @hooks.register("construct_homepage_panels")
 def add_reports_panel(request, panels: list) -> None:
     panels.append(ReportsPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def add_task_queue_panel(request, panels: list) -> None:
+    panels.append(TaskQueuePanel())
+
+
+hooks.register("before_delete_user", refuse_delete_user)
+hooks.register("before_bulk_action", refuse_bulk_delete_users)
+
+
+@hooks.register("register_admin_urls")
+def register_person_records_urls() -> list:
+    return [
+        path(
+            "accounts/<int:user_id>/deactivate/",
+            deactivate_user,
+            name="courses_deactivate_user",
+        )
+    ]

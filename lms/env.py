@@ -33,6 +33,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+#: SQLite shared by the web server and the task worker: WAL lets readers proceed
+#: while a learner's progress is written, IMMEDIATE transactions take the write
+#: lock up front (no "database is locked" half-way through), and a writer waits up
+#: to 20 s for the other process instead of failing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_config(default_sqlite_path: str) -> dict:
     """The default database: ``DATABASE_URL`` when set, else a local SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
@@ -40,11 +51,7 @@ def database_config(default_sqlite_path: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            # WAL lets readers proceed while a learner's progress is written.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
@@ -52,6 +59,10 @@ def database_config(default_sqlite_path: str) -> dict:
         fail(f"DATABASE_URL is not a valid database URL ({exc}).")
     if not config.get("ENGINE") or not config.get("NAME"):
         fail("DATABASE_URL must name a database, e.g. postgres://user@host:5432/lms.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        # Persistent connections do not help SQLite and keep its file open.
+        config["CONN_MAX_AGE"] = 0
     return config
 
 

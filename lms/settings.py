@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "courses.content_cache.ContentCacheMiddleware",
 ]
 
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "lms.accounts.signup_open",
             ],
         },
     },
@@ -138,9 +142,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "lms:login"
+AUTHENTICATION_BACKENDS = [
+    # The Wagtail admin signs staff in by username; the learner site by e-mail.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts (django-allauth): teachers sign up with their name and e-mail, confirm
+# the address from the e-mail before they can sign in, and sign in by e-mail.
+# Failed sign-ins, sign-ups and password resets are rate-limited (allauth's
+# defaults, kept in the cache: Redis when several processes serve the site).
+ACCOUNT_ADAPTER = "lms.accounts.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.SignupForm"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# False for a provider that enrols only from CSV files or through single sign-on:
+# the sign-up page then says that accounts are created by the course team.
+LMS_SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
 
 # Latvian first: the programme runs in Latvia; English for partners and guests.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "lv")

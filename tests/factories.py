@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 from wagtail.users.models import UserProfile
 
+from courses.accounts import confirm_email
 from courses.models import (
     Cohort,
     CourseIndexPage,
@@ -37,7 +38,10 @@ def make_user(**kwargs):
     kwargs.setdefault("first_name", "Jolanta")
     kwargs.setdefault("last_name", "Ūzuliņa")
     password = kwargs.pop("password", "pw-for-tests")
+    confirmed = kwargs.pop("email_confirmed", True)
     user = get_user_model().objects.create_user(password=password, **kwargs)
+    if confirmed:
+        confirm_email(user)
     return user
 
 

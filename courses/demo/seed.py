@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from courses.accounts import confirm_email
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
 from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
 from courses.enrolling import enrol
@@ -258,6 +259,7 @@ def ensure_accounts(course: CoursePage, cohort: Cohort) -> list[DemoAccount]:
         if created:
             user.set_password(password)
             user.save()
+        confirm_email(user)
         if role == "course author":
             user.groups.add(authors)
         if (

@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from wagtail.models import Page
 
 from courses import content_cache
+from courses.accounts import login_path
 from courses.learning import PAGE_LINK_FIELDS
 
 register = template.Library()
@@ -28,6 +30,16 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def sign_in_url(context: template.Context) -> str:
+    """The host site's sign-in page (``LOGIN_URL``), coming back to this page."""
+    request = context.get("request")
+    path = login_path()
+    if request is None:
+        return path
+    return f"{path}?{urlencode({'next': request.get_full_path()})}"
 
 
 def _language_root(language_code: str) -> str:

@@ -14,6 +14,7 @@ from courses.models import (
     ModuleCompetence,
     ModulePage,
 )
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,5 +70,5 @@ def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
     call_command("seed_demo")
     assert client.login(username="teacher", password="teacher-demo-2026")
     course = CoursePage.objects.get(locale__language_code="lv")
-    other = get_user_model().objects.create_user("guest", password="x")
+    other = make_user(username="guest")
     assert self_enrol(other, course).status == Enrolment.Status.ACTIVE

@@ -1,0 +1,87 @@
+"""What courses needs of the host site's accounts: links into its account pages
+for the e-mails courses sends, and confirming an address it knows to be good.
+
+The host site owns its accounts. With django-allauth installed, its password
+pages are used (and choosing a password from the e-mailed link confirms the
+address); otherwise Django's own ``password_reset_confirm`` and ``password_reset``
+URL names, which ``django.contrib.auth.urls`` provides.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+
+def _allauth() -> bool:
+    return apps.is_installed("allauth.account")
+
+
+def set_password_path(user: AbstractBaseUser) -> str:
+    """A one-time link for ``user`` to choose a password, valid for
+    ``PASSWORD_RESET_TIMEOUT``."""
+    if _allauth():
+        from allauth.account.forms import default_token_generator
+        from allauth.account.utils import user_pk_to_url_str
+
+        return reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+    from django.contrib.auth.tokens import default_token_generator
+
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def password_reset_path() -> str:
+    """Where a learner asks for a new password link."""
+    return reverse("account_reset_password" if _allauth() else "password_reset")
+
+
+def login_path() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+def confirm_email(user: AbstractBaseUser) -> None:
+    """Record ``user``'s e-mail address as confirmed (with allauth; otherwise
+    there is nothing to record), e.g. for demo accounts or after the learner chose
+    a password from an e-mailed link."""
+    if not _allauth() or not user.email:
+        return
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user,
+            email=user.email.lower(),
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def email_confirmed(user: AbstractBaseUser) -> bool:
+    """Whether ``user`` has confirmed an e-mail address (always, without allauth:
+    the host site then vouches for its accounts)."""
+    if not _allauth():
+        return True
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()

@@ -1,0 +1,80 @@
+"""Teachers' accounts on the demo site: django-allauth's sign-up, e-mail
+verification, sign-in by e-mail and password reset, with the names a certificate
+prints and a switch that closes self-registration."""
+
+from __future__ import annotations
+
+import re
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.signals import password_reset
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from courses.accounts import confirm_email
+
+# Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
+# digits and other signs would end up printed on a certificate.
+NAME_PARTS = re.compile(r"[ '’-]")
+
+
+def clean_name(value: str) -> str:
+    """A person's name as typed, with runs of spaces closed up."""
+    value = " ".join(value.split())
+    if not all(part.isalpha() for part in NAME_PARTS.split(value)):
+        raise forms.ValidationError(
+            _("Use letters only, with a space or hyphen between parts of a name.")
+        )
+    return value
+
+
+class SignupForm(forms.Form):
+    """The names a teacher's certificate will print; allauth adds e-mail and
+    password."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        help_text=_("As it should appear on your certificates."),
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"])
+
+    def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        # allauth has already copied first_name and last_name onto the user.
+        pass
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Closed when ``LMS_SELF_REGISTRATION`` is false (accounts come from CSV
+        imports or single sign-on)."""
+        return getattr(settings, "LMS_SELF_REGISTRATION", True)
+
+
+def signup_open(request: HttpRequest) -> dict[str, bool]:
+    """Template context: whether pages may offer "Create an account"."""
+    return {"signup_open": getattr(settings, "LMS_SELF_REGISTRATION", True)}
+
+
+@receiver(password_reset)
+def reset_link_proves_the_address(
+    sender, request: HttpRequest, user: AbstractBaseUser, **kwargs
+) -> None:
+    """Choosing a password from an e-mailed link proves the address, so a learner
+    enrolled from a CSV file is not asked to confirm it again."""
+    confirm_email(user)
