@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.users.utils import user_can_delete_user
@@ -52,7 +53,12 @@ def refuse_bulk_delete_users(
     messages.error(request, refusal_summary(len(refused)))
     for user, records in refused:
         messages.error(request, refusal(user, records))
-    return redirect(action.next_url)
+    # Back to the listing the action was started from.
+    return redirect(
+        action.next_url
+        if request.GET.get("next")
+        else reverse("wagtailusers_users:index")
+    )
 
 
 @require_POST

@@ -123,3 +123,49 @@ def test_staff_enrol_into_cohort(course_and_lessons):
     enrolment = enrol(make_user(), course, cohort=cohort, actor=staff)
     assert enrolment.cohort == cohort
     assert enrolment.events.get().actor == staff
+
+
+def test_key_field_is_offered_whenever_a_cohort_has_a_key(client):
+    """The course page asks for a key when any cohort has one: required when every
+    cohort has one, optional when an open cohort takes learners without one."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    client.force_login(make_user())
+    assert 'name="key"' not in client.get(course.url).content.decode()
+    make_cohort(course, name="Cycle 1")
+    make_cohort(course, name="Daugavpils", enrolment_key="STEM-DAUGAVPILS")
+    html = client.get(course.url).content.decode()
+    assert 'name="key" autocomplete' in html  # shown, not required
+    assert 'name="key" required' not in html
+    course.cohorts.filter(enrolment_key="").delete()
+    assert 'name="key" required' in client.get(course.url).content.decode()
+
+
+def test_key_routes_into_its_cohort_and_no_key_into_the_open_one():
+    """With an open cohort and a keyed one, the key holder lands in the keyed
+    cohort (whatever the letter case) and a learner without a key in the open
+    one."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    open_cohort = make_cohort(course, name="1. cikls")
+    keyed = make_cohort(
+        course, name="Daugavpils skolas", enrolment_key="STEM-DAUGAVPILS"
+    )
+    assert self_enrol(make_user(), course, key="stem-daugavpils ").cohort == keyed
+    assert self_enrol(make_user(), course).cohort == open_cohort
+    with pytest.raises(EnrolmentError, match="key is not correct"):
+        self_enrol(make_user(), course, key="STEM-RIGA")
+    assert Enrolment.objects.count() == 2
+
+
+def test_closed_open_cohort_refuses_learners_without_a_key():
+    """When the only cohort without a key is closed, a learner without a key is
+    told so instead of slipping into the course outside any cohort."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    make_cohort(
+        course,
+        name="1. cikls",
+        enrolment_closes_at=timezone.now() - timedelta(days=1),
+    )
+    make_cohort(course, name="Daugavpils", enrolment_key="STEM-DAUGAVPILS")
+    with pytest.raises(EnrolmentError, match="is closed"):
+        self_enrol(make_user(), course)
+    assert not Enrolment.objects.exists()

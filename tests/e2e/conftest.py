@@ -69,6 +69,70 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """A SQLite test database in a file, not in memory: the task worker runs in a
+    process of its own and must open the same database as the live server."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("e2e-db") / "test.sqlite3"
+        )
+
+
+def worker_command() -> str:
+    """The demo's task worker, as Procfile.demo starts it."""
+    from honcho.environ import parse_procfile
+
+    procfile = Path(__file__).resolve().parents[2] / "Procfile.demo"
+    return parse_procfile(procfile.read_text()).processes["worker"]
+
+
+@pytest.fixture
+def task_worker(live_server, settings):
+    """The demo's task worker in a separate process, working the live server's
+    database queue; stopped before the test database is flushed."""
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        url = (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TASKS_BACKEND": "database",
+        "BASE_URL": live_server.url,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    }
+    worker = subprocess.Popen(
+        worker_command() + " --no-reload --interval 0.2",
+        shell=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    yield worker
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=30)
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Opens a page in a fresh browser profile: ``new_page(viewport=PHONE)``."""
@@ -107,10 +171,10 @@ def expect(target):
     return playwright_expect(target)
 
 
-def sign_in(page, username: str, password: str, lang: str = "en") -> None:
-    """Signs in through the learner site's form."""
+def sign_in(page, email: str, password: str, lang: str = "en") -> None:
+    """Signs in through the learner site's form, by e-mail."""
     page.goto(f"/{lang}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

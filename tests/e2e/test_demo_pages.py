@@ -28,7 +28,7 @@ def demo():
 
 def test_language_switcher_turns_the_lesson_latvian_and_back(demo, page, screenshot):
     """The switcher swaps a lesson between its Latvian and English versions in place."""
-    sign_in(page, "teacher", "teacher-demo-2026", lang="lv")
+    sign_in(page, "teacher@example.edu", "teacher-demo-2026", lang="lv")
     page.goto(f"/lv/{LESSON_PATH}")
     assert page.locator("html").get_attribute("lang") == "lv"
     latvian_title = page.locator("h1").inner_text()
@@ -50,7 +50,7 @@ def test_language_switcher_turns_the_lesson_latvian_and_back(demo, page, screens
 def test_phone_shows_pages_without_sideways_scrolling(demo, new_page, screenshot):
     """At 375 px the catalogue, course, lesson and dashboard fit the screen's width."""
     page = new_page(viewport=PHONE)
-    sign_in(page, "teacher", "teacher-demo-2026")
+    sign_in(page, "teacher@example.edu", "teacher-demo-2026")
     pages = {
         "catalogue": "/en/",
         "course": f"/en/{COURSE}/",
@@ -68,7 +68,7 @@ def test_demo_pages_at_desktop_width(demo, page, screenshot):
     page.goto("/en/")
     check_accessibility(page, "catalogue")
     screenshot(page, "catalogue-desktop")
-    sign_in(page, "teacher", "teacher-demo-2026")
+    sign_in(page, "teacher@example.edu", "teacher-demo-2026")
     page.goto(f"/en/{COURSE}/")
     check_accessibility(page, "course")
     screenshot(page, "course-desktop")

@@ -144,7 +144,7 @@ def test_teacher_enrols_learns_passes_checks_in_and_completes(page, screenshot):
     )
     teacher = make_teacher()
 
-    sign_in(page, teacher.username, PASSWORD)
+    sign_in(page, teacher.email, PASSWORD)
     page.get_by_role("link", name="Browse courses").click()
     check_accessibility(page, "catalogue")
     page.get_by_role("link", name="Inquiry in physics").click()
@@ -187,10 +187,10 @@ def test_certificate_downloads_and_verifies(page, new_page, screenshot):
     name, and its printed verification URL says it is valid."""
     make_template()
     course, lessons = make_course_tree(modules=1, lessons=1, title="Inquiry")
-    completed(course, lessons, username="jolanta")
+    completed(course, lessons, username="jolanta", email="jolanta@example.edu")
     certificate = Certificate.objects.get()
 
-    sign_in(page, "jolanta", PASSWORD)
+    sign_in(page, "jolanta@example.edu", PASSWORD)
     page.locator(".site-nav").get_by_role("link", name="My certificates").click()
     card = page.locator(".card", has_text=certificate.serial)
     assert "Valid" in card.inner_text()
@@ -264,7 +264,7 @@ def test_author_adds_module_and_lesson_that_teachers_then_see(page, new_page):
     assert lesson.live
 
     learner = new_page()
-    sign_in(learner, teacher.username, PASSWORD)
+    sign_in(learner, teacher.email, PASSWORD)
     learner.goto(course.url)
     learner.get_by_role("link", name="Fitting a line").click()
     assert learner.locator("h1").inner_text() == "Fitting a line"

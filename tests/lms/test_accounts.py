@@ -1,0 +1,251 @@
+"""Teachers' own accounts: sign-up, e-mail confirmation, sign-in by e-mail, password
+reset and their limits, as the demo site configures django-allauth."""
+
+from __future__ import annotations
+
+import re
+import time
+from unittest import mock
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from courses.models import Enrolment
+from tests.factories import make_cohort, make_course_tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Daugavpils-skola-2026"
+SIGNUP = {
+    "first_name": "Jolanta",
+    "last_name": "Ūzuliņa",
+    "email": "jolanta.uzulina@skola.lv",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
+
+
+def sign_up(client: Client, lang: str = "lv", **data) -> object:
+    return client.post(f"/{lang}/accounts/signup/", {**SIGNUP, **data})
+
+
+def confirmation_link(message) -> str:
+    match = re.search(
+        r"http://testserver(/\S+/accounts/confirm-email/\S+/)", message.body
+    )
+    assert match, message.body
+    return match.group(1)
+
+
+def test_sign_up_keeps_latvian_names_and_asks_to_confirm_the_address(client):
+    """A new teacher is created with their names as typed and is sent, in Latvian,
+    a link to confirm the address; they are not signed in yet."""
+    response = sign_up(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/lv/accounts/confirm-email/"
+    user = get_user_model().objects.get(email="jolanta.uzulina@skola.lv")
+    assert (user.first_name, user.last_name) == ("Jolanta", "Ūzuliņa")
+    assert not EmailAddress.objects.get(user=user).verified
+    [message] = mail.outbox
+    assert message.to == ["jolanta.uzulina@skola.lv"]
+    assert message.subject == "Apstipriniet savu e-pasta adresi"
+    assert "Kursi STEM skolotājiem, Daugavpils Universitāte" in message.body
+    page = client.get(response["Location"]).content.decode()
+    assert "Apstipriniet savu e-pasta adresi" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_confirming_the_address_signs_in_and_opens_enrolment(client):
+    """The e-mailed link confirms the address, signs the teacher in, and they can
+    enrol."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    sign_up(client, lang="en")
+    link = confirmation_link(mail.outbox[0])
+    page = client.get(link).content.decode()
+    assert (
+        "Confirm that <strong>jolanta.uzulina@skola.lv</strong> is your address."
+        in page
+    )
+    response = client.post(link)
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="jolanta.uzulina@skola.lv").verified
+    response = client.post(f"/en/courses/{course.pk}/enrol/", follow=True)
+    assert "You are enrolled in" in response.content.decode()
+    assert Enrolment.objects.get().user.last_name == "Ūzuliņa"
+
+
+def test_signing_in_before_confirming_sends_a_new_link_and_stays_out(client):
+    """Sign-in with the right password but an unconfirmed address leads to "confirm
+    your e-mail address", not into the site."""
+    sign_up(client)
+    mail.outbox.clear()
+    # allauth sends at most one link every three minutes per address.
+    with mock.patch(
+        "allauth.core.internal.ratelimit.time.time", return_value=time.time() + 200
+    ):
+        response = Client().post(
+            "/en/accounts/login/",
+            {"login": "jolanta.uzulina@skola.lv", "password": PASSWORD},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/confirm-email/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Confirm your e-mail address"
+
+
+def test_a_second_sign_up_with_the_same_address_in_other_letters_adds_nobody(client):
+    """Signing up again as JOLANTA.UZULINA@SKOLA.LV creates no second account; the
+    owner of the address is told an account exists, and the page gives nothing
+    away."""
+    sign_up(client)
+    mail.outbox.clear()
+    # allauth mails an address at most once every three minutes.
+    with mock.patch(
+        "allauth.core.internal.ratelimit.time.time", return_value=time.time() + 200
+    ):
+        response = sign_up(
+            Client(), email="JOLANTA.Uzulina@Skola.LV", first_name="Cits"
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/lv/accounts/confirm-email/"
+    assert get_user_model().objects.count() == 1
+    [message] = mail.outbox
+    assert message.subject == "Jums jau ir konts"
+    assert message.to == ["jolanta.uzulina@skola.lv"]
+
+
+def test_tampered_and_expired_links_say_so_and_confirm_nothing(client):
+    """A link with a changed key, or one older than three days, shows "This link no
+    longer works" and leaves the address unconfirmed."""
+    sign_up(client, lang="en")
+    link = confirmation_link(mail.outbox[0])
+    tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
+    assert "This link no longer works" in client.get(tampered).content.decode()
+    client.post(tampered)
+    with mock.patch(
+        "django.core.signing.time.time", return_value=time.time() + 4 * 24 * 3600
+    ):
+        assert "This link no longer works" in client.get(link).content.decode()
+        client.post(link)
+    assert not EmailAddress.objects.get().verified
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("first_name", "J0lanta"), ("last_name", "Ūzuliņa!"), ("last_name", " ")],
+)
+def test_names_that_cannot_be_printed_are_refused(client, field, value):
+    """A name with digits or signs is refused with a message; nobody is created."""
+    response = sign_up(client, lang="en", **{field: value})
+    assert response.status_code == 200
+    assert get_user_model().objects.count() == 0
+    html = response.content.decode()
+    assert "Use letters only" in html or "This field is required." in html, html
+
+
+def test_double_names_are_accepted(client):
+    """Anna-Marija O’Brien Bērziņa-Kalniņa is a name a certificate may print."""
+    sign_up(client, first_name="Anna-Marija", last_name="O’Brien  Bērziņa-Kalniņa")
+    user = get_user_model().objects.get()
+    assert (user.first_name, user.last_name) == (
+        "Anna-Marija",
+        "O’Brien Bērziņa-Kalniņa",
+    )
+
+
+def test_wrong_passwords_are_throttled_and_the_right_one_works_later(client):
+    """After repeated wrong passwords the form says to try later, even for the
+    right password; once the limit has passed, the right password signs in."""
+    make_user(email="anna@skola.lv", password=PASSWORD)
+    wrong = {"login": "anna@skola.lv", "password": "not-the-password"}
+    for _ in range(20):
+        response = client.post("/en/accounts/login/", wrong)
+    html = response.content.decode()
+    assert "Too many failed login attempts. Try again later." in html
+    right = {"login": "anna@skola.lv", "password": PASSWORD}
+    response = client.post("/en/accounts/login/", right)
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    with mock.patch(
+        "allauth.core.internal.ratelimit.time.time", return_value=time.time() + 6 * 60
+    ):
+        response = client.post("/en/accounts/login/", right)
+    assert response.status_code == 302
+    assert response["Location"] == "/en/my/"
+
+
+def test_sign_in_is_by_email_in_any_letter_case(client):
+    """A teacher signs in with their e-mail address, however they type its case."""
+    make_user(email="anna@skola.lv", password=PASSWORD)
+    response = client.post(
+        "/lv/accounts/login/", {"login": "Anna@Skola.LV", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/lv/my/"
+
+
+def test_sign_in_page_links_to_sign_up_and_password_reset(client):
+    """The sign-in page offers "Create an account" and "Forgotten your password?"."""
+    html = client.get("/en/accounts/login/").content.decode()
+    assert 'href="/en/accounts/signup/">Create an account</a>' in html
+    assert 'href="/en/accounts/password/reset/">Forgotten your password?</a>' in html
+    assert (
+        "Kursi STEM skolotājiem" in client.get("/lv/accounts/login/").content.decode()
+    )
+
+
+def test_password_reset_mail_links_to_a_working_form(client):
+    """A teacher who forgot the password gets a link, chooses a new password and
+    signs in with it."""
+    make_user(email="anna@skola.lv", password=PASSWORD)
+    client.post("/en/accounts/password/reset/", {"email": "anna@skola.lv"})
+    [message] = mail.outbox
+    assert message.subject == "Choose a new password"
+    link = re.search(r"http://testserver(/\S+/password/reset/key/\S+/)", message.body)
+    form = client.get(link.group(1), follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {"password1": "Jauna-parole-2027", "password2": "Jauna-parole-2027"},
+    )
+    assert response.status_code == 302
+    assert Client().login(
+        username=get_user_model().objects.get().username, password="Jauna-parole-2027"
+    )
+
+
+def test_sign_up_switched_off_says_so_and_creates_nobody(client, settings):
+    """With self-registration off, the sign-up page says accounts come from the
+    course team, posting creates nobody, and sign-in offers no sign-up link."""
+    settings.LMS_SELF_REGISTRATION = False
+    page = client.get("/en/accounts/signup/").content.decode()
+    assert "Accounts are created by the course team" in page
+    sign_up(client, lang="en")
+    assert get_user_model().objects.count() == 0
+    assert not mail.outbox
+    assert "Create an account" not in client.get("/en/accounts/login/").content.decode()
+
+
+def test_wrong_cohort_key_says_so_and_enrols_nobody(client):
+    """A wrong key is refused on the course page with the reason; nothing is
+    recorded."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    make_cohort(course, name="Daugavpils", enrolment_key="STEM-DAUGAVPILS")
+    client.force_login(make_user())
+    response = client.post(
+        f"/en/courses/{course.pk}/enrol/", {"key": "STEM-RIGA"}, follow=True
+    )
+    assert "That enrolment key is not correct." in response.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_an_unconfirmed_account_cannot_enrol(client):
+    """An account whose address is not confirmed (e.g. signed in through the admin)
+    is asked to confirm it before enrolling."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    client.force_login(make_user(email_confirmed=False))
+    response = client.post(f"/en/courses/{course.pk}/enrol/", follow=True)
+    assert "Confirm your e-mail address first" in response.content.decode()
+    assert not Enrolment.objects.exists()
