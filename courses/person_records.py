@@ -14,9 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import router
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 
 def records_holding(user: AbstractBaseUser) -> list[tuple[str, int]]:
@@ -53,15 +51,11 @@ def describe(records: list[tuple[str, int]]) -> str:
 
 def refusal(user: AbstractBaseUser, records: list[tuple[str, int]]) -> str:
     name = user.get_full_name() or user.get_username()
-    return format_lazy(
-        _(
-            "{name} cannot be deleted: their {records} are kept (a certificate must "
-            "stay verifiable, a learner's history must not be lost). Deactivate the "
-            "account instead: they can no longer sign in, and the records stay."
-        ),
-        name=name,
-        records=describe(records),
-    )
+    return gettext(
+        "{name} cannot be deleted: their {records} are kept (a certificate must "
+        "stay verifiable, a learner's history must not be lost). Deactivate the "
+        "account instead: they can no longer sign in, and the records stay."
+    ).format(name=name, records=describe(records))
 
 
 def refusal_summary(count: int) -> str:
