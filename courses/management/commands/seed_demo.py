@@ -12,8 +12,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         accounts = seed_demo()
         self.stdout.write(self.style.SUCCESS("Demo programme ready."))
-        self.stdout.write("Demo accounts (username / password):")
+        self.stdout.write(
+            "Demo accounts (the site signs in by e-mail, the admin by username):"
+        )
         for account in accounts:
             self.stdout.write(
-                f"  {account.role:<15} {account.username} / {account.password}"
+                f"  {account.role:<15} {account.username}@example.edu"
+                f" / {account.username} / {account.password}"
             )
