@@ -154,6 +154,9 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "DEMO_ADDRESS": f"127.0.0.1:{port}",
+        # The demo's embedded defaults, whatever this shell has configured.
+        "TASKS_BACKEND": "database",
+        "REDIS_URL": "",
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
     }
     os.environ.update(env)

@@ -94,6 +94,9 @@ def test_demo_processes_run_together_and_stop_together_on_ctrl_c(tmp_path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "DEMO_ADDRESS": f"127.0.0.1:{port}",
+        # The demo's embedded defaults, whatever this shell has configured.
+        "TASKS_BACKEND": "database",
+        "REDIS_URL": "",
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
         "PYTHONUNBUFFERED": "1",
     }

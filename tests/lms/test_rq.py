@@ -109,3 +109,18 @@ def test_bulk_issue_runs_in_chunks_on_rq_workers(rq_queue, monkeypatch):
     assert all(
         c.pdf for c in Certificate.objects.filter(course_key=course.translation_key)
     )
+
+
+def test_queue_health_reads_the_rq_queue(rq_queue):
+    """The admin's queue panel counts what waits on Redis and what failed there."""
+    from datetime import timedelta
+
+    from courses.task_queue import queue_health
+    from courses.tasks import refresh_course_summaries
+
+    refresh_course_summaries.enqueue("00000000-0000-0000-0000-000000000000")
+    health = queue_health()
+    assert (health.backend, health.worker_command) == ("rq", "manage.py rqworker")
+    assert health.waiting == len(rq_queue.job_ids) >= 1
+    assert timedelta(0) <= health.oldest_age < timedelta(minutes=1)
+    assert not health.stalled
