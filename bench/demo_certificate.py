@@ -51,7 +51,7 @@ def prepare_teacher(n: int):
     from courses.assessment import review_submission, submit_assignment
     from courses.enrolling import self_enrol
     from courses.models import Assignment, LessonPage, QuizAttempt
-    from courses.progress import record_lesson_completed, refresh_summary
+    from courses.progress.recording import record_lesson_completed, refresh_summary
     from tests.factories import make_user
 
     course = demo_course()

@@ -39,7 +39,7 @@ def seed() -> tuple[str, str]:
     from django.test import Client
 
     from courses.enrolling import enrol
-    from courses.progress import record_lesson_completed
+    from courses.progress.recording import record_lesson_completed
     from tests.factories import (
         make_catalogue,
         make_course,

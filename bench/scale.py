@@ -468,7 +468,7 @@ def load_test(
 def check_summaries(usernames_prefix: str) -> int:
     """Enrolments whose stored summary differs from a recount (which it stores)."""
     from courses.models import Enrolment
-    from courses.progress import SUMMARY_FIELDS, refresh_summary
+    from courses.progress.recording import SUMMARY_FIELDS, refresh_summary
 
     compared = ("status", "completed_items", "total_items", "percent", "hours_earned")
     assert set(compared) <= set(SUMMARY_FIELDS)

@@ -51,7 +51,7 @@ from certificates.models import (
 from certificates.printed import LABELS, languages_of, print_date
 from courses.competence_profile import with_assessed_levels
 from courses.models import Cohort, CoursePage, Enrolment, LessonProgress
-from courses.models.profile import preferred_language
+from courses.people.languages import preferred_language
 
 How = Certificate.How
 

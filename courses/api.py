@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from courses.catalogue.models import course_hours_subquery
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.models import CoursePage, Enrolment, LessonPage
-from courses.models.pages import course_hours_subquery
-from courses.progress import (
+from courses.progress.recording import (
     ProgressError,
     course_of_lesson,
     find_enrolment,

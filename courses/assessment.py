@@ -3,7 +3,7 @@ taking in submissions and recording reviews.
 
 Grading happens here, on the server, only. What reaches a learner before an attempt
 is submitted comes from :func:`public_questions`, which carries no answer key.
-Every outcome that counts towards a course goes through :mod:`courses.progress`.
+Every outcome that counts towards a course goes through :mod:`courses.progress.recording`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ from courses.models import (
     Quiz,
     QuizAttempt,
 )
-from courses.models.assessment import Question
-from courses.progress import (
+from courses.progress.recording import (
     ProgressError,
     completed_keys,
     course_outline,
@@ -47,6 +46,7 @@ from courses.progress import (
     record_lesson_completed,
     refresh_summary,
 )
+from courses.quizzes.blocks import Question
 
 #: Time allowed after a quiz's limit for the submission to arrive (slow networks).
 GRACE = timedelta(seconds=30)

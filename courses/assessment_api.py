@@ -34,7 +34,7 @@ from courses.assessment import (
 )
 from courses.learning import is_course_staff
 from courses.models import Assignment, Quiz, QuizAttempt
-from courses.progress import find_enrolment
+from courses.progress.recording import find_enrolment
 
 router = Router(tags=["assessment"])
 

@@ -22,7 +22,7 @@ from courses.assessment import (
 )
 from courses.learning import is_course_staff
 from courses.models import Assignment, AssignmentSubmission
-from courses.progress import find_enrolment
+from courses.progress.recording import find_enrolment
 
 
 @login_required

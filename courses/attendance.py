@@ -3,7 +3,7 @@
 Staff mark learners in a session's register; learners check in themselves with the
 session's code while check-in is open. Either way the attendance row is written
 idempotently and the enrolment's stored summary is then recounted by
-:func:`courses.progress.refresh_summary`, which decides completion.
+:func:`courses.progress.recording.refresh_summary`, which decides completion.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.live_sessions.models import normalise_check_in_code
 from courses.models import (
     Attendance,
     Cohort,
@@ -23,7 +24,6 @@ from courses.models import (
     Enrolment,
     LiveSession,
 )
-from courses.models.sessions import normalise_check_in_code
 
 
 class AttendanceError(Exception):
@@ -33,7 +33,7 @@ class AttendanceError(Exception):
 def _refresh(enrolment: Enrolment) -> None:
     # Imported here: progress reads attended_hours() from this module to decide
     # completion, so importing it at the top would make the two import each other.
-    from courses.progress import refresh_summary
+    from courses.progress.recording import refresh_summary
 
     refresh_summary(enrolment, activity=True)
 

@@ -15,6 +15,7 @@ from operator import or_
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from courses.competences.models import Competence, FrameworkLevel
 from courses.models import (
     AssessedCompetence,
     AssignmentSubmission,
@@ -24,7 +25,6 @@ from courses.models import (
     ModuleCompetence,
     ModulePage,
 )
-from courses.models.competences import Competence, FrameworkLevel
 
 
 @dataclass

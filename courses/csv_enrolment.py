@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from courses.accounts import login_path, password_reset_path, set_password_path
 from courses.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.models.profile import preferred_language
+from courses.people.languages import preferred_language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

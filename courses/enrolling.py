@@ -1,6 +1,6 @@
 """Enrolling learners: self-enrolment, staff enrolment, withdrawal.
 
-Progress belongs to :mod:`courses.progress`; this module only decides who is in a
+Progress belongs to :mod:`courses.progress.recording`; this module only decides who is in a
 course. Messages of :class:`EnrolmentError` are shown to the learner as they are.
 """
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.accounts import email_confirmed
 from courses.models import Cohort, CoursePage, Enrolment, EnrolmentEvent
-from courses.progress import refresh_summary
+from courses.progress.recording import refresh_summary
 
 
 class EnrolmentError(Exception):

@@ -25,7 +25,7 @@ from courses.models import (
     LiveSession,
     ModulePage,
 )
-from courses.progress import (
+from courses.progress.recording import (
     CourseOutline,
     ModuleOutline,
     ProgressError,

@@ -26,7 +26,7 @@ from courses.assessment import (
     submit_attempt,
 )
 from courses.models import LessonPage, Quiz, QuizAttempt
-from courses.progress import course_of_lesson, find_enrolment
+from courses.progress.recording import course_of_lesson, find_enrolment
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> QuizAttempt:

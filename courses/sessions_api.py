@@ -14,7 +14,7 @@ from courses.api import Message
 from courses.attendance import AttendanceError, check_in
 from courses.learning import is_course_staff
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
-from courses.progress import find_enrolment
+from courses.progress.recording import find_enrolment
 
 router = Router(tags=["live sessions"])
 

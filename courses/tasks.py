@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from courses.models import Enrolment
-from courses.progress import refresh_summary
+from courses.progress.recording import refresh_summary
 
 
 @task()

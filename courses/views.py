@@ -16,7 +16,7 @@ from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.learning import page_links
 from courses.models import CoursePage, Enrolment, LessonPage
-from courses.progress import (
+from courses.progress.recording import (
     ProgressError,
     course_of_lesson,
     find_enrolment,

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from courses.models.profile import remember_language
+from courses.people.languages import remember_language
 
 
 @require_POST

@@ -1,6 +1,6 @@
 """The report figures as plain functions over enrolment querysets.
 
-Every row comes from the enrolment's stored summary (see :mod:`courses.progress`)
+Every row comes from the enrolment's stored summary (see :mod:`courses.progress.recording`)
 plus annotations, so a report never recounts a learner's history; what needs lesson
 progress (the module matrix, the funnel, competence coverage) is aggregated per
 module in one query for a whole page or report. Each function takes the enrolments
@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin_views import editable_courses
+from courses.competences.models import Competence
 from courses.models import (
     AssessedCompetence,
     AssignmentSubmission,
@@ -44,8 +45,7 @@ from courses.models import (
     ModuleCompetence,
     QuizAttempt,
 )
-from courses.models.competences import Competence
-from courses.progress import CourseOutline, course_outline
+from courses.progress.recording import CourseOutline, course_outline
 from courses.reports.columns import report_columns, summary_figures
 
 if TYPE_CHECKING:
@@ -324,7 +324,7 @@ def _module_counts(
 
 
 def _is_done(module: ModuleInfo, done: int) -> bool:
-    # As courses.progress decides: every required lesson of a non-empty module.
+    # As courses.progress.recording decides: every required lesson of a non-empty module.
     return bool(module.lesson_keys) and done >= len(module.required_keys)
 
 

@@ -16,7 +16,7 @@ from wagtail.models import Collection
 
 from certificates.models import CertificateSignatory, CertificateTemplate
 from courses.enrolling import enrol
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from tests.factories import make_course_tree, make_user
 
 

@@ -230,7 +230,7 @@ def test_order_of_answers_is_irrelevant(answers, data):
 
 
 def test_passing_completes_the_linked_lesson_and_moves_the_summary(setup):
-    """A passed quiz completes its "activity" lesson through courses.progress."""
+    """A passed quiz completes its "activity" lesson through courses.progress.recording."""
     quiz, _, _, lesson, _, enrolment = setup
     attempt, created = start_attempt(enrolment, quiz)
     assert created

@@ -2,7 +2,7 @@
 
 from courses.enrolling import enrol
 from courses.models import Enrolment, LessonProgress
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from tests.concurrency import needs_row_locks, run_in_threads
 from tests.factories import make_course_tree, make_user
 

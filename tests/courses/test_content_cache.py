@@ -132,7 +132,7 @@ def test_a_mistyped_address_is_a_plain_404(reader):
 def test_the_dashboard_shows_each_change_at_once(client):
     """The dashboard's cards are cached; progress, a renamed group and a retitled
     course show on the next visit."""
-    from courses.progress import record_lesson_completed
+    from courses.progress.recording import record_lesson_completed
     from tests.factories import make_cohort
 
     course, lessons = make_course_tree(modules=1, lessons=2, title="Kurss A")

@@ -301,7 +301,9 @@ def test_set_password_link_in_the_email_opens_the_set_password_form(
     [message] = mail.outbox
     assert message.to == ["jauna@skola.lv"]
     assert "Jolanta" in message.body
-    assert "Pierakstoties izmantojiet savu e-pasta adresi jauna@skola.lv." in message.body
+    assert (
+        "Pierakstoties izmantojiet savu e-pasta adresi jauna@skola.lv." in message.body
+    )
     link = re.search(
         r"http://testserver(/\S+/accounts/password/reset/key/\S+/)", message.body
     )

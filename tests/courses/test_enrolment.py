@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from courses.enrolling import EnrolmentError, enrol, self_enrol, withdraw
 from courses.models import Enrolment, EnrolmentEvent
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from tests.factories import make_cohort, make_course_tree, make_user
 
 pytestmark = pytest.mark.django_db

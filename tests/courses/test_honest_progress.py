@@ -10,7 +10,7 @@ from courses.assessment import review_submission, submit_assignment
 from courses.attendance import mark_attendance
 from courses.enrolling import enrol
 from courses.models import Attendance, Enrolment
-from courses.progress import (
+from courses.progress.recording import (
     Requirement,
     completion_percent,
     learner_checklist,

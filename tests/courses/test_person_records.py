@@ -8,7 +8,7 @@ from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses.enrolling import enrol
 from courses.models import Enrolment
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import make_template
 from tests.factories import in_english_admin, make_course_tree, make_user
 

@@ -4,7 +4,7 @@ import pytest
 
 from courses.enrolling import enrol, withdraw
 from courses.models import Enrolment, LessonPage, LessonProgress
-from courses.progress import (
+from courses.progress.recording import (
     ProgressError,
     record_lesson_completed,
     record_lesson_viewed,

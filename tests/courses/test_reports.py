@@ -26,7 +26,7 @@ from courses.models import (
     LessonProgress,
     QuizAttempt,
 )
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from courses.reports import queries
 from courses.reports.exports import csv_chunks, neutralise, xlsx_chunks
 from tests.certificates.conftest import make_template

@@ -22,7 +22,7 @@ from certificates.models import (
 )
 from courses.enrolling import enrol
 from courses.models import LessonPage, ModulePage
-from courses.progress import record_lesson_completed
+from courses.progress.recording import record_lesson_completed
 from courses.roles import ensure_course_authors_group
 from tests.certificates.conftest import make_template
 from tests.courses.assessment_factories import (

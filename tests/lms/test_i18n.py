@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from courses.models import CoursePage, LessonPage
-from courses.models.profile import preferred_language
+from courses.people.languages import preferred_language
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_switching_language_is_remembered_for_emails(client, demo):
 def test_progress_in_one_language_shows_in_the_other(client, demo):
     """Completing the Latvian lesson marks the English lesson done too."""
     from courses.enrolling import enrol
-    from courses.progress import record_lesson_completed
+    from courses.progress.recording import record_lesson_completed
 
     user = make_user()
     lv_course = CoursePage.objects.get(locale__language_code="lv")
@@ -97,7 +97,7 @@ def test_enrolment_emails_come_in_each_learners_language(
     from django.core import mail
 
     from courses.csv_enrolment import enrol_from_csv
-    from courses.models.profile import remember_language
+    from courses.people.languages import remember_language
     from tests.factories import make_course_tree
 
     course, _ = make_course_tree(modules=1, lessons=1, title="STEM kurss")

@@ -69,7 +69,7 @@ class Enrolment(models.Model):
     The course is identified by its ``translation_key`` so that the Latvian and
     English versions of a course share one enrolment; ``course`` is the version the
     learner enrolled through. The summary fields are written only by
-    :mod:`courses.progress`; pages and reports read them and never recount.
+    :mod:`courses.progress.recording`; pages and reports read them and never recount.
     """
 
     class Status(models.TextChoices):

@@ -19,8 +19,8 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from courses import content_cache
-from courses.models.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
-from courses.models.competences import (
+from courses.catalogue.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.competences.models import (
     Competence,
     FrameworkLevel,
     check_level_matches,
@@ -310,7 +310,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         from courses.learning import course_page_context, live_sessions_context
-        from courses.progress import build_outline
+        from courses.progress.recording import build_outline
 
         modules = list(self.get_modules())
         lessons = list(
@@ -536,3 +536,19 @@ def serve_course_content(page, request, serve, *args, **kwargs):
         )
     request.course_access = access
     return serve(request, *args, **kwargs)
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes whenever published content changes (see
+    :mod:`courses.catalogue.cache`).
+
+    A random token rather than a counter: a rolled-back change could otherwise hand
+    its number to the next change, and entries cached under it would come back.
+    """
+
+    token = models.CharField(max_length=32)
+
+    wagtail_reference_index_ignore = True
+
+    def __str__(self) -> str:
+        return self.token

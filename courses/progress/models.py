@@ -1,4 +1,4 @@
-"""Per-lesson progress records. Written only through :mod:`courses.progress`."""
+"""Per-lesson progress records. Written only through :mod:`courses.progress.recording`."""
 
 from django.db import models
 from django.utils import timezone

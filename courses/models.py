@@ -1,0 +1,56 @@
+"""Every model of the courses app, each defined in its feature package.
+
+Django finds an app's models here; code elsewhere imports a model from here or
+from its feature's ``models`` module, whichever reads better.
+"""
+
+from courses.assignments.models import (
+    AssessedCompetence,
+    Assignment,
+    AssignmentSubmission,
+)
+from courses.catalogue.models import (
+    ContentVersion,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModuleCompetence,
+    ModulePage,
+)
+from courses.competences.models import (
+    Competence,
+    CompetenceArea,
+    Framework,
+    FrameworkLevel,
+)
+from courses.enrolment.models import Cohort, Enrolment, EnrolmentEvent
+from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
+from courses.people.models import LearnerProfile
+from courses.progress.models import LessonProgress
+from courses.quizzes.models import Quiz, QuizAttempt
+
+__all__ = [
+    "AssessedCompetence",
+    "Assignment",
+    "AssignmentSubmission",
+    "Attendance",
+    "CalendarToken",
+    "Cohort",
+    "Competence",
+    "CompetenceArea",
+    "ContentVersion",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "EnrolmentEvent",
+    "Framework",
+    "FrameworkLevel",
+    "LearnerProfile",
+    "LessonPage",
+    "LessonProgress",
+    "LiveSession",
+    "ModuleCompetence",
+    "ModulePage",
+    "Quiz",
+    "QuizAttempt",
+]
