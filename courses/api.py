@@ -14,11 +14,11 @@ from courses.catalogue.models import course_hours_subquery
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
 from courses.models import CoursePage, Enrolment, LessonPage
+from courses.progress.completion import learner_checklist
 from courses.progress.recording import (
     ProgressError,
     course_of_lesson,
     find_enrolment,
-    learner_checklist,
     record_lesson_completed,
 )
 

@@ -38,10 +38,10 @@ from courses.models import (
     Quiz,
     QuizAttempt,
 )
+from courses.progress.completion import completed_keys
+from courses.progress.outline import course_outline
 from courses.progress.recording import (
     ProgressError,
-    completed_keys,
-    course_outline,
     find_enrolment,
     record_lesson_completed,
     refresh_summary,

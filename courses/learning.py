@@ -25,15 +25,15 @@ from courses.models import (
     LiveSession,
     ModulePage,
 )
-from courses.progress.recording import (
-    CourseOutline,
-    ModuleOutline,
-    ProgressError,
+from courses.progress.completion import (
     completed_keys,
     completion_checklist,
-    course_outline,
-    find_enrolment,
     gather_evidence,
+)
+from courses.progress.outline import CourseOutline, ModuleOutline, course_outline
+from courses.progress.recording import (
+    ProgressError,
+    find_enrolment,
     lesson_flags,
     record_lesson_viewed,
 )

@@ -310,7 +310,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         from courses.learning import course_page_context, live_sessions_context
-        from courses.progress.recording import build_outline
+        from courses.progress.outline import build_outline
 
         modules = list(self.get_modules())
         lessons = list(

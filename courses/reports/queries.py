@@ -45,7 +45,7 @@ from courses.models import (
     ModuleCompetence,
     QuizAttempt,
 )
-from courses.progress.recording import CourseOutline, course_outline
+from courses.progress.outline import CourseOutline, course_outline
 from courses.reports.columns import report_columns, summary_figures
 
 if TYPE_CHECKING:

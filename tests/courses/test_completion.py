@@ -22,7 +22,8 @@ from courses.models import (
     FrameworkLevel,
     ModuleCompetence,
 )
-from courses.progress.recording import learner_checklist, record_lesson_completed
+from courses.progress.completion import learner_checklist
+from courses.progress.recording import record_lesson_completed
 from tests.courses.assessment_factories import CORRECT, make_assignment, make_quiz
 from tests.factories import (
     make_course,

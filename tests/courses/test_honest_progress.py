@@ -10,12 +10,12 @@ from courses.assessment import review_submission, submit_assignment
 from courses.attendance import mark_attendance
 from courses.enrolling import enrol
 from courses.models import Attendance, Enrolment
-from courses.progress.recording import (
+from courses.progress.completion import (
     Requirement,
     completion_percent,
     learner_checklist,
-    record_lesson_completed,
 )
+from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import make_template
 from tests.courses.assessment_factories import make_assignment
 from tests.factories import (

@@ -1,0 +1,116 @@
+"""The live structure of a course (modules in order, each with its lessons) and the
+rules that read it: which lessons count, when a module is done and which modules
+are open. Every caller decides module completion here."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from courses.models import (
+    CoursePage,
+    LessonPage,
+    ModulePage,
+)
+
+
+@dataclass
+class ModuleOutline:
+    page_id: int
+    path: str
+    hours: Decimal
+    key: uuid.UUID
+    title: str = ""
+    lesson_keys: list[uuid.UUID] = field(default_factory=list)
+
+
+@dataclass
+class CourseOutline:
+    """The live structure of a course: modules in order, each with lesson keys."""
+
+    modules: list[ModuleOutline]
+    lesson_ids: dict[uuid.UUID, int]
+    optional_keys: set[uuid.UUID] = field(default_factory=set)
+    #: lesson key → key of the quiz linked to the lesson
+    quiz_keys: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+
+    @property
+    def required_quiz_keys(self) -> set[uuid.UUID]:
+        return {
+            quiz
+            for lesson, quiz in self.quiz_keys.items()
+            if lesson not in self.optional_keys
+        }
+
+    @property
+    def lesson_keys(self) -> list[uuid.UUID]:
+        return [key for module in self.modules for key in module.lesson_keys]
+
+    @property
+    def required_keys(self) -> list[uuid.UUID]:
+        """Lessons that count towards completion (all but the optional ones)."""
+        return [key for key in self.lesson_keys if key not in self.optional_keys]
+
+    def module_of(self, lesson_key: uuid.UUID) -> ModuleOutline | None:
+        for module in self.modules:
+            if lesson_key in module.lesson_keys:
+                return module
+        return None
+
+    def open_modules(self, done: set[uuid.UUID], sequential: bool) -> set[str]:
+        """Paths of the modules a learner may work in."""
+        if not sequential:
+            return {module.path for module in self.modules}
+        opened = set()
+        for module in self.modules:
+            opened.add(module.path)
+            if not self.module_done(module, done):
+                break
+        return opened
+
+    def module_done(self, module: ModuleOutline, done: set[uuid.UUID]) -> bool:
+        required = [k for k in module.lesson_keys if k not in self.optional_keys]
+        return bool(module.lesson_keys) and set(required) <= done
+
+
+def course_outline(course: CoursePage) -> CourseOutline:
+    """Two queries, whatever the size of the course."""
+    modules = (
+        ModulePage.objects.live()
+        .child_of(course)
+        .values_list("pk", "path", "hours", "translation_key", "title")
+    )
+    lessons = (
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .values_list(
+            "pk", "path", "translation_key", "optional", "quiz__translation_key"
+        )
+    )
+    return build_outline(modules, lessons)
+
+
+def build_outline(modules, lessons) -> CourseOutline:
+    """An outline from ``(pk, path, hours, translation_key, title)`` module rows and ``(pk,
+    path, translation_key, optional, quiz translation_key)`` lesson rows in page-tree
+    order."""
+    outline = CourseOutline(
+        modules=[
+            ModuleOutline(page_id=pk, path=path, hours=hours, key=key, title=title)
+            for pk, path, hours, key, title in modules
+        ],
+        lesson_ids={},
+    )
+    by_path = {module.path: module for module in outline.modules}
+    for pk, path, key, optional, quiz_key in lessons:
+        module = by_path.get(path[: -LessonPage.steplen])
+        if module is not None:
+            module.lesson_keys.append(key)
+            outline.lesson_ids[key] = pk
+            if optional:
+                outline.optional_keys.add(key)
+            if quiz_key:
+                outline.quiz_keys[key] = quiz_key
+    return outline
