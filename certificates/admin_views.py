@@ -60,12 +60,9 @@ from certificates.models import (
     CourseCertificateSettings,
 )
 from certificates.rendering import get_renderer
-from courses.admin_views import (
-    CourseChoiceField,
-    CourseRecordPermissionPolicy,
-    editable_courses,
-)
+from courses.admin_views import CourseChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
+from courses.permissions import CourseRecordPermissionPolicy, editable_courses
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

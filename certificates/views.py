@@ -14,7 +14,7 @@ from certificates.codes import normalise_code
 from certificates.issuing import ensure_pdf
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
-from courses.admin_views import editable_courses
+from courses.permissions import editable_courses
 
 
 def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:

@@ -24,7 +24,7 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from courses.admin_views import CourseStaffMenuItem, editable_courses
+from courses.admin_views import CourseStaffMenuItem
 from courses.assessment import AssessmentError, review_submission
 from courses.models import (
     Assignment,
@@ -33,6 +33,7 @@ from courses.models import (
     FrameworkLevel,
     Quiz,
 )
+from courses.permissions import editable_courses
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -32,8 +32,8 @@ from courses.assessment import (
 from courses.assessment import (
     submit_attempt as grade_and_record,
 )
-from courses.learning import is_course_staff
 from courses.models import Assignment, Quiz, QuizAttempt
+from courses.permissions import is_course_staff
 from courses.progress.recording import find_enrolment
 
 router = Router(tags=["assessment"])

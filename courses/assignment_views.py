@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from courses.admin_views import editable_courses
 from courses.assessment import (
     AssessmentError,
     allowed_extensions,
@@ -20,8 +19,8 @@ from courses.assessment import (
     submissions_for,
     submit_assignment,
 )
-from courses.learning import is_course_staff
 from courses.models import Assignment, AssignmentSubmission
+from courses.permissions import editable_courses, is_course_staff
 from courses.progress.recording import find_enrolment
 
 

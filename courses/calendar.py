@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from courses import content_cache
+from courses.catalogue import content_cache
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
 
 PRODID = "-//Daugavpils University//STEM teacher courses//EN"

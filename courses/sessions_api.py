@@ -12,8 +12,8 @@ from ninja.errors import HttpError
 
 from courses.api import Message
 from courses.attendance import AttendanceError, check_in
-from courses.learning import is_course_staff
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
+from courses.permissions import is_course_staff
 from courses.progress.recording import find_enrolment
 
 router = Router(tags=["live sessions"])

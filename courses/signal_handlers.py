@@ -12,7 +12,7 @@ from wagtail.models import (
 )
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from courses.content_cache import content_changed
+from courses.catalogue.content_cache import content_changed
 from courses.models import Assignment, CoursePage, LessonPage, LiveSession, ModulePage
 
 STRUCTURE_PAGES = (LessonPage, ModulePage)

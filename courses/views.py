@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.calendar import courses_with_sessions, learner_feed_url
+from courses.catalogue.context import page_links
 from courses.competence_profile import learner_profile
 from courses.enrolling import EnrolmentError, self_enrol
-from courses.learning import page_links
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.progress.recording import (
     ProgressError,

@@ -16,6 +16,10 @@ from courses.assessment_admin import (
     SubmissionPermissionPolicy,
     SubmissionViewSet,
 )
+from courses.catalogue.access import gate
+from courses.catalogue.context import add_learner_context
+from courses.catalogue.models import PAGE_CONTEXT_HOOK
+from courses.live_sessions.context import add_sessions_context
 from courses.models import AssignmentSubmission, Enrolment, LiveSession
 from courses.person_records_views import (
     deactivate_user,
@@ -80,3 +84,10 @@ def register_person_records_urls() -> list:
             name="courses_deactivate_user",
         )
     ]
+
+
+# What learners see of course pages: who may open them, then enrolment and
+# progress, then live sessions (which need the enrolment).
+hooks.register("before_serve_page", gate)
+hooks.register(PAGE_CONTEXT_HOOK, add_learner_context, order=0)
+hooks.register(PAGE_CONTEXT_HOOK, add_sessions_context, order=10)

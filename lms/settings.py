@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "courses.content_cache.ContentCacheMiddleware",
+    "courses.catalogue.content_cache.ContentCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

@@ -10,7 +10,7 @@ def _isolated(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Frozen certificate images live in the media folder, which is new each test.
     from certificates import issuing
-    from courses import content_cache
+    from courses.catalogue import content_cache
 
     issuing._frozen_images.clear()
     if request.node.get_closest_marker("real_tasks") is None:

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Sum
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from courses import content_cache
+from courses.catalogue import content_cache
 from courses.catalogue.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 from courses.competences.models import (
     Competence,
@@ -28,6 +28,19 @@ from courses.competences.models import (
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+
+
+#: The Wagtail hook through which features add what a learner sees to the context
+#: of course, module and lesson pages: ``fn(page, request, context)``. The page
+#: models hold content; progress, enrolment, sessions and the like come from the
+#: features that own them (registered in wagtail_hooks.py).
+PAGE_CONTEXT_HOOK = "construct_course_page_context"
+
+
+def add_page_context(page: Page, request, context: dict) -> dict:
+    for fn in hooks.get_hooks(PAGE_CONTEXT_HOOK):
+        fn(page, request, context)
+    return context
 
 
 class CachedViewRestrictionsMixin:
@@ -309,9 +322,6 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from courses.learning import course_page_context, live_sessions_context
-        from courses.progress.outline import build_outline
-
         modules = list(self.get_modules())
         lessons = list(
             self.get_lessons()
@@ -325,28 +335,11 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                 lessons_by_module[parent_path].append(lesson)
         for module in modules:
             module.course_lessons = lessons_by_module[module.path]
-        outline = build_outline(
-            [(m.pk, m.path, m.hours, m.translation_key, m.title) for m in modules],
-            [
-                (le.pk, le.path, le.translation_key, le.optional, le.quiz_key)
-                for le in lessons
-            ],
-        )
         context["modules"] = modules
+        context["lessons"] = lessons
         context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
         context["competences"] = self.get_competences(modules)
-        context.update(course_page_context(request, self, outline, with_checklist=True))
-        context.update(live_sessions_context(request, self, context["enrolment"]))
-        # "Continue" leads to the first lesson not done, in the language being read.
-        context["continue_lesson"] = next(
-            (
-                lesson
-                for lesson in lessons
-                if lesson.translation_key not in context["done_keys"]
-            ),
-            None,
-        )
-        return context
+        return add_page_context(self, request, context)
 
 
 class ModulePage(CachedViewRestrictionsMixin, Page):
@@ -381,28 +374,13 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     def get_lessons(self) -> QuerySet[LessonPage]:
         return LessonPage.objects.live().child_of(self)
 
-    def serve(self, request, *args, **kwargs):
-        return serve_course_content(self, request, super().serve, *args, **kwargs)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from courses.learning import course_page_context, live_sessions_context
-
-        access = course_access(request, self)
-        lessons = list(self.get_lessons().defer_streamfields())
-        context.update(course_page_context(request, access.course))
-        context.update(
-            live_sessions_context(request, access.course, access.enrolment, self)
+        context["lessons"] = list(self.get_lessons().defer_streamfields())
+        context["competences"] = self.module_competences.select_related(
+            "competence__framework", "target_level"
         )
-        context.update(
-            course=access.course,
-            lessons=lessons,
-            access=access,
-            competences=self.module_competences.select_related(
-                "competence__framework", "target_level"
-            ),
-        )
-        return context
+        return add_page_context(self, request, context)
 
 
 class ModuleCompetence(Orderable):
@@ -498,44 +476,10 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
-    def serve(self, request, *args, **kwargs):
-        return serve_course_content(self, request, super().serve, *args, **kwargs)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from courses.learning import lesson_page_context
-
         context["module"] = self.get_parent()
-        context.update(lesson_page_context(request, self, course_access(request, self)))
-        return context
-
-
-def course_access(request, page):
-    """The access that serve_course_content worked out; the admin's previews render
-    the page without serve(), so there it is worked out here."""
-    access = getattr(request, "course_access", None)
-    if access is None:
-        from courses.learning import access_for
-
-        access = access_for(request, page)
-    return access
-
-
-def serve_course_content(page, request, serve, *args, **kwargs):
-    """Serve a module or lesson to enrolled learners and staff; explain to everyone
-    else how to get in, rather than showing a bare 403."""
-    from courses.learning import access_for
-
-    access = access_for(request, page)
-    if not access.allowed:
-        return TemplateResponse(
-            request,
-            "courses/enrolment_required.html",
-            {"page": page, "course": access.course, "enrolment": access.enrolment},
-            status=403,
-        )
-    request.course_access = access
-    return serve(request, *args, **kwargs)
+        return add_page_context(self, request, context)
 
 
 class ContentVersion(models.Model):

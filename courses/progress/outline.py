@@ -114,3 +114,33 @@ def build_outline(modules, lessons) -> CourseOutline:
             if quiz_key:
                 outline.quiz_keys[key] = quiz_key
     return outline
+
+
+@dataclass
+class ModuleProgress:
+    done: int
+    total: int
+    is_open: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.done) // self.total if self.total else 0
+
+
+def module_progress(
+    outline: CourseOutline, done: set[uuid.UUID], sequential: bool
+) -> dict[str, ModuleProgress]:
+    """Progress of each module, keyed by the module's page path."""
+    open_paths = outline.open_modules(done, sequential)
+    return {
+        module.path: ModuleProgress(
+            done=sum(1 for key in module.lesson_keys if key in done),
+            total=len(module.lesson_keys),
+            is_open=module.path in open_paths,
+        )
+        for module in outline.modules
+    }

@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from courses.admin_views import CourseChoiceField, editable_cohorts, editable_courses
+from courses.admin_views import CourseChoiceField
 from courses.models import CoursePage, Enrolment
+from courses.permissions import editable_cohorts, editable_courses
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

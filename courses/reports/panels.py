@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from courses.admin_views import editable_courses
 from courses.models import Enrolment
+from courses.permissions import editable_courses
 from courses.reports.columns import summary_figures
 from courses.reports.queries import visible_enrolments
 

@@ -34,7 +34,6 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.admin_views import editable_courses
 from courses.competences.models import Competence
 from courses.models import (
     AssessedCompetence,
@@ -45,6 +44,7 @@ from courses.models import (
     ModuleCompetence,
     QuizAttempt,
 )
+from courses.permissions import editable_courses
 from courses.progress.outline import CourseOutline, course_outline
 from courses.reports.columns import report_columns, summary_figures
 

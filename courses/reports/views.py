@@ -23,8 +23,9 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_views import CourseStaffMenuItem, editable_courses
+from courses.admin_views import CourseStaffMenuItem
 from courses.models import CoursePage
+from courses.permissions import editable_courses
 from courses.reports import charts, queries
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.exports import export_response

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from courses import content_cache
 from courses.assessment import page_assignments, quiz_panel
+from courses.catalogue import content_cache
 
 register = template.Library()
 

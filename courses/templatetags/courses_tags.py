@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from wagtail.models import Page
 
-from courses import content_cache
 from courses.accounts import login_path
-from courses.learning import PAGE_LINK_FIELDS
+from courses.catalogue import content_cache
+from courses.catalogue.context import PAGE_LINK_FIELDS
 
 register = template.Library()
 
@@ -81,7 +81,7 @@ class ContentCacheNode(template.Node):
 @register.tag
 def contentcache(parser: template.base.Parser, token: template.base.Token):
     """``{% contentcache "name" value … %}…{% endcontentcache %}``: the enclosed
-    template, cached under the content version (see ``courses.content_cache``),
+    template, cached under the content version (see ``courses.catalogue.content_cache``),
     the host, the language and the given values, which must be plain values (not objects)
     naming everything it shows besides published content. Previews and values of
     ``None`` are not cached."""

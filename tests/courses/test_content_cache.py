@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
 
-from courses.content_cache import ContentCacheMiddleware
+from courses.catalogue.content_cache import ContentCacheMiddleware
 from courses.enrolling import enrol
 from courses.models import LessonPage
 from tests.courses.assessment_factories import make_assignment

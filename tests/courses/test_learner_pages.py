@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from courses import content_cache
+from courses.catalogue import content_cache
 from courses.enrolling import enrol, withdraw
 from courses.models import Enrolment, LessonPage, LessonProgress
 from courses.progress.recording import record_lesson_completed

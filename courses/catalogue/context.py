@@ -1,8 +1,10 @@
-"""What a learner sees of a course: access decisions and per-page progress context.
+"""What a learner sees on course, module and lesson pages: their enrolment and
+progress, the completion checklist and the way through the lessons.
 
-Pages call these helpers from ``serve``/``get_context`` so that the page models stay
-declarations and the rules can be tested directly. Every helper uses a fixed number
-of queries, whatever the size of the course.
+:func:`add_learner_context` reaches the pages through their context hook
+(:data:`courses.catalogue.models.PAGE_CONTEXT_HOOK`), so the page models stay
+declarations of content. Every helper uses a fixed number of queries, whatever
+the size of the course.
 """
 
 from __future__ import annotations
@@ -11,26 +13,25 @@ import uuid
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Page
 
-from courses import content_cache
+from courses.catalogue import content_cache
+from courses.catalogue.access import Access, course_access
 from courses.enrolling import key_field
-from courses.models import (
-    Attendance,
-    CoursePage,
-    Enrolment,
-    LessonPage,
-    LiveSession,
-    ModulePage,
-)
+from courses.models import CoursePage, LessonPage, ModulePage
 from courses.progress.completion import (
     completed_keys,
     completion_checklist,
     gather_evidence,
 )
-from courses.progress.outline import CourseOutline, ModuleOutline, course_outline
+from courses.progress.outline import (
+    CourseOutline,
+    ModuleOutline,
+    build_outline,
+    course_outline,
+    module_progress,
+)
 from courses.progress.recording import (
     ProgressError,
     find_enrolment,
@@ -40,13 +41,6 @@ from courses.progress.recording import (
 
 #: What a link to a page needs; loading whole pages would cost more than the page.
 PAGE_LINK_FIELDS = ("id", "title", "url_path", "translation_key", "locale_id", "path")
-
-
-def is_course_staff(user) -> bool:
-    """Staff may open every module and lesson, e.g. to preview them."""
-    return user.is_authenticated and (
-        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
 
 
 @dataclass(frozen=True)
@@ -87,67 +81,6 @@ def page_links(request: HttpRequest, page_ids: list[int]) -> dict[int, PageLink]
     return content_cache.cached_many(
         ("page-link", language, request.get_host()), page_ids, build
     )
-
-
-@dataclass
-class Access:
-    course: CoursePage | None
-    enrolment: Enrolment | None
-    user: object
-
-    @property
-    def enrolled(self) -> bool:
-        return (
-            self.enrolment is not None
-            and self.enrolment.status != Enrolment.Status.WITHDRAWN
-        )
-
-    @property
-    def allowed(self) -> bool:
-        # Learners are the common case; the staff check costs permission queries.
-        return self.enrolled or is_course_staff(self.user)
-
-
-def access_for(request: HttpRequest, page) -> Access:
-    """Who may read the content of ``page`` (a module or lesson)."""
-    # The catalogue's route() hands the course over; otherwise look it up.
-    course = getattr(page, "course_page", None)
-    if course is None:
-        course = CoursePage.objects.ancestor_of(page).first()
-    enrolment = (
-        find_enrolment(request.user, course, with_cohort=False) if course else None
-    )
-    return Access(course=course, enrolment=enrolment, user=request.user)
-
-
-@dataclass
-class ModuleProgress:
-    done: int
-    total: int
-    is_open: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.done >= self.total
-
-    @property
-    def percent(self) -> int:
-        return (100 * self.done) // self.total if self.total else 0
-
-
-def module_progress(
-    outline: CourseOutline, done: set[uuid.UUID], sequential: bool
-) -> dict[str, ModuleProgress]:
-    """Progress of each module, keyed by the module's page path."""
-    open_paths = outline.open_modules(done, sequential)
-    return {
-        module.path: ModuleProgress(
-            done=sum(1 for key in module.lesson_keys if key in done),
-            total=len(module.lesson_keys),
-            is_open=module.path in open_paths,
-        )
-        for module in outline.modules
-    }
 
 
 def course_page_context(
@@ -277,54 +210,32 @@ def lesson_page_context(
     }
 
 
-@dataclass
-class SessionEntry:
-    """A live session as one learner sees it on a course or module page."""
-
-    session: LiveSession
-    attendance: Attendance | None
-    can_check_in: bool
-
-
-def live_sessions_context(
-    request: HttpRequest,
-    course: CoursePage,
-    enrolment: Enrolment | None,
-    module: ModulePage | None = None,
-) -> dict:
-    """The course's (or module's) live sessions, upcoming and past, with the
-    learner's attendance: one query for the sessions, one for the attendance."""
-    sessions = LiveSession.objects.for_course(course).select_related("cohort")
-    if module is not None:
-        sessions = sessions.filter(module__translation_key=module.translation_key)
-    enrolled = enrolment is not None and enrolment.status != Enrolment.Status.WITHDRAWN
-    if enrolled:
-        sessions = sessions.for_cohort(enrolment.cohort_id)
-    sessions = list(sessions)
-    attendance: dict[int, Attendance] = {}
-    if enrolled and sessions:
-        attendance = {
-            row.session_id: row
-            for row in Attendance.objects.filter(
-                enrolment=enrolment, session__in=[s.pk for s in sessions]
-            ).order_by()
-        }
-    now = timezone.now()
-    entries = [
-        SessionEntry(
-            session=session,
-            attendance=attendance.get(session.pk),
-            can_check_in=enrolled
-            and session.check_in_is_open(now)
-            and getattr(attendance.get(session.pk), "status", None)
-            != Attendance.Status.PRESENT,
+def add_learner_context(page: Page, request: HttpRequest, context: dict) -> None:
+    """The page context hook: enrolment, progress and navigation."""
+    if isinstance(page, CoursePage):
+        outline = build_outline(
+            [
+                (m.pk, m.path, m.hours, m.translation_key, m.title)
+                for m in context["modules"]
+            ],
+            [
+                (le.pk, le.path, le.translation_key, le.optional, le.quiz_key)
+                for le in context["lessons"]
+            ],
         )
-        for session in sessions
-    ]
-    return {
-        "upcoming_sessions": [e for e in entries if e.session.end >= now],
-        "past_sessions": [e for e in entries if e.session.end < now],
-        # The link lets anyone into the meeting: learners of the course and staff only.
-        "show_online_links": bool(sessions)
-        and (enrolled or is_course_staff(request.user)),
-    }
+        context.update(course_page_context(request, page, outline, with_checklist=True))
+        # "Continue" leads to the first lesson not done, in the language being read.
+        context["continue_lesson"] = next(
+            (
+                lesson
+                for lesson in context["lessons"]
+                if lesson.translation_key not in context["done_keys"]
+            ),
+            None,
+        )
+    elif isinstance(page, ModulePage):
+        access = course_access(request, page)
+        context.update(course_page_context(request, access.course))
+        context.update(course=access.course, access=access)
+    elif isinstance(page, LessonPage):
+        context.update(lesson_page_context(request, page, course_access(request, page)))
