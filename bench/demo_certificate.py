@@ -49,7 +49,7 @@ def prepare_teacher(n: int):
 
     from bench.demo_db import NAMES, demo_course
     from courses.assessment import review_submission, submit_assignment
-    from courses.enrolling import self_enrol
+    from courses.enrolment.enrolling import self_enrol
     from courses.models import Assignment, LessonPage, QuizAttempt
     from courses.progress.recording import record_lesson_completed, refresh_summary
     from tests.factories import make_user

@@ -38,7 +38,7 @@ def seed() -> tuple[str, str]:
     from django.core.management import call_command
     from django.test import Client
 
-    from courses.enrolling import enrol
+    from courses.enrolment.enrolling import enrol
     from courses.progress.recording import record_lesson_completed
     from tests.factories import (
         make_catalogue,

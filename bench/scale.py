@@ -188,7 +188,7 @@ def seed_teachers(users: int, path: Path) -> None:
     from django.utils import translation
 
     from bench.demo_db import demo_course
-    from courses.enrolling import enrol
+    from courses.enrolment.enrolling import enrol
     from tests.factories import make_course_tree, make_user
 
     parent = demo_course().get_parent()

@@ -26,7 +26,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -52,6 +51,7 @@ from certificates.printed import LABELS, languages_of, print_date
 from courses.competence_profile import with_assessed_levels
 from courses.models import Cohort, CoursePage, Enrolment, LessonProgress
 from courses.people.languages import preferred_language
+from courses.site import base_url
 
 How = Certificate.How
 
@@ -61,13 +61,6 @@ class IssuingError(Exception):
 
 
 # Settings and URLs -----------------------------------------------------------
-
-
-def base_url() -> str:
-    """The public address printed on certificates and used in e-mails."""
-    return getattr(
-        settings, "CERTIFICATES_BASE_URL", settings.WAGTAILADMIN_BASE_URL
-    ).rstrip("/")
 
 
 def verification_url(code: str) -> str:

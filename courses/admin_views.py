@@ -35,7 +35,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.attendance import AttendanceError, mark_attendance, register_enrolments
-from courses.csv_enrolment import CsvEnrolmentError, enrol_from_csv
+from courses.enrolment.csv_import import CsvEnrolmentError, enrol_from_csv
 from courses.models import (
     Attendance,
     Cohort,
@@ -115,7 +115,7 @@ class CohortViewSet(SnippetViewSet):
 class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
     """Staff may view the enrolments of courses they may edit, and nothing more.
 
-    Enrolments change only through :mod:`courses.enrolling`, which keeps their
+    Enrolments change only through :mod:`courses.enrolment.enrolling`, which keeps their
     history, so the admin offers no add, edit or delete screens for them.
     """
 
@@ -171,7 +171,7 @@ class EnrolmentViewSet(ModelViewSet):
     copy_view_enabled = False
 
     def get_urlpatterns(self) -> list:
-        # Only the listing: enrolments change through courses.enrolling alone.
+        # Only the listing: enrolments change through courses.enrolment.enrolling alone.
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),

@@ -1,16 +1,21 @@
 from django.urls import path
 
-from courses import assignment_views, quiz_views, session_views, views
+from courses.assignments import views as assignment_views
+from courses.competences import views as competence_views
+from courses.enrolment import views as enrolment_views
+from courses.live_sessions import views as session_views
+from courses.progress import views as progress_views
+from courses.quizzes import views as quiz_views
 
 app_name = "courses"
 
 urlpatterns = [
-    path("my/", views.dashboard, name="dashboard"),
-    path("my/competences/", views.competences, name="competences"),
-    path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path("my/", progress_views.dashboard, name="dashboard"),
+    path("my/competences/", competence_views.competences, name="competences"),
+    path("courses/<int:course_id>/enrol/", enrolment_views.enrol, name="enrol"),
     path(
         "lessons/<int:lesson_id>/complete/",
-        views.complete_lesson,
+        progress_views.complete_lesson,
         name="complete_lesson",
     ),
     path(

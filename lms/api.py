@@ -11,8 +11,6 @@ from ninja.security import SessionAuth
 
 from certificates.api import router as certificates_router
 from courses.api import router as courses_router
-from courses.assessment_api import router as assessment_router
-from courses.sessions_api import router as sessions_router
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -64,6 +62,4 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 api.add_router("/", courses_router)
-api.add_router("/", sessions_router)
 api.add_router("/", certificates_router)
-api.add_router("/", assessment_router)

@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from courses.catalogue import content_cache
 from courses.catalogue.access import Access, course_access
-from courses.enrolling import key_field
+from courses.enrolment.enrolling import key_field
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.progress.completion import (
     completed_keys,

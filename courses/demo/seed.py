@@ -19,7 +19,7 @@ from wagtail.models import Locale, Page, Site
 from courses.accounts import confirm_email
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
 from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.frameworks import load_frameworks
 from courses.models import (
     Cohort,

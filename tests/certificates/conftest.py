@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from certificates.models import CertificateSignatory, CertificateTemplate
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.progress.recording import record_lesson_completed
 from tests.factories import make_course_tree, make_user
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from certificates.models import Certificate
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import completed_enrolment
 from tests.factories import make_cohort, make_course_tree, make_user

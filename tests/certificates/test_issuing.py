@@ -21,7 +21,7 @@ from certificates.issuing import (
 from certificates.models import Certificate, CertificateTemplate
 from certificates.rendering import get_renderer
 from certificates.tasks import issue_for_completed_enrolment
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import completed_enrolment, make_template, pdf_text
 from tests.factories import make_cohort, make_course_tree, make_user

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import Enrolment, LessonProgress
 from tests.factories import make_cohort, make_course_tree, make_user
 

@@ -17,7 +17,7 @@ from courses.assessment import (
     start_attempt,
     submit_attempt,
 )
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import LessonProgress, Quiz, QuizAttempt
 from tests.courses.assessment_factories import (
     CORRECT,

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import AssignmentSubmission, LessonProgress, QuizAttempt
 from tests.courses.assessment_factories import (
     CORRECT,

@@ -9,7 +9,7 @@ from django.utils import translation
 from wagtail.models import Collection
 
 from courses.assessment import AssessmentError, review_submission, submit_assignment
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.frameworks import load_frameworks
 from courses.models import (
     AssessedCompetence,

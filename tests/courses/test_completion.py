@@ -12,7 +12,7 @@ from courses.assessment import (
     submit_attempt,
 )
 from courses.attendance import mark_attendance
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.frameworks import load_frameworks
 from courses.models import (
     AssignmentSubmission,

@@ -1,6 +1,6 @@
 """Progress under concurrent requests (PostgreSQL: real row locks)."""
 
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import Enrolment, LessonProgress
 from courses.progress.recording import record_lesson_completed
 from tests.concurrency import needs_row_locks, run_in_threads

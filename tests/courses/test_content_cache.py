@@ -9,7 +9,7 @@ from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
 
 from courses.catalogue.content_cache import ContentCacheMiddleware
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import LessonPage
 from tests.courses.assessment_factories import make_assignment
 from tests.factories import (

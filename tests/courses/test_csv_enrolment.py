@@ -12,13 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from courses.csv_enrolment import (
+from courses.enrolment.csv_import import (
     CsvEnrolmentError,
     Outcome,
     enrol_from_csv,
     read_csv,
 )
-from courses.enrolling import enrol, withdraw
+from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import Enrolment, EnrolmentEvent
 from courses.roles import ensure_course_authors_group
 from tests.factories import (

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses.enrolling import EnrolmentError, enrol, self_enrol, withdraw
+from courses.enrolment.enrolling import EnrolmentError, enrol, self_enrol, withdraw
 from courses.models import Enrolment, EnrolmentEvent
 from courses.progress.recording import record_lesson_completed
 from tests.factories import make_cohort, make_course_tree, make_user

@@ -8,7 +8,7 @@ from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses.assessment import review_submission, submit_assignment
 from courses.attendance import mark_attendance
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import Attendance, Enrolment
 from courses.progress.completion import (
     Requirement,

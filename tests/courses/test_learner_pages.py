@@ -5,7 +5,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from courses.catalogue import content_cache
-from courses.enrolling import enrol, withdraw
+from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import Enrolment, LessonPage, LessonProgress
 from courses.progress.recording import record_lesson_completed
 from tests.factories import make_cohort, make_course_tree, make_lesson, make_user

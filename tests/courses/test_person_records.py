@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from certificates.issuing import issue_certificate
 from certificates.models import Certificate
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import Enrolment
 from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import make_template

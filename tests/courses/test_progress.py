@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from courses.enrolling import enrol, withdraw
+from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import Enrolment, LessonPage, LessonProgress
 from courses.progress.recording import (
     ProgressError,

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from certificates.issuing import issue_certificate
 from certificates.models import Certificate
-from courses.enrolling import enrol, withdraw
+from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import (
     AssignmentSubmission,
     Enrolment,

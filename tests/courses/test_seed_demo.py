@@ -65,7 +65,7 @@ def test_seed_demo_twice_gives_the_same_counts():
 
 def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
     """The printed teacher account works and the demo course needs no key."""
-    from courses.enrolling import self_enrol
+    from courses.enrolment.enrolling import self_enrol
 
     call_command("seed_demo")
     assert client.login(username="teacher", password="teacher-demo-2026")

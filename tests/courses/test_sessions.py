@@ -18,7 +18,7 @@ from courses.attendance import (
     course_session_hours,
     mark_attendance,
 )
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import Attendance, CalendarToken, Enrolment, LiveSession
 from tests.factories import (
     make_cohort,

@@ -20,7 +20,7 @@ from certificates.models import (
     Certificate,
     CourseCertificateSettings,
 )
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.models import LessonPage, ModulePage
 from courses.progress.recording import record_lesson_completed
 from courses.roles import ensure_course_authors_group

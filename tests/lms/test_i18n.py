@@ -51,7 +51,7 @@ def test_switching_language_is_remembered_for_emails(client, demo):
 
 def test_progress_in_one_language_shows_in_the_other(client, demo):
     """Completing the Latvian lesson marks the English lesson done too."""
-    from courses.enrolling import enrol
+    from courses.enrolment.enrolling import enrol
     from courses.progress.recording import record_lesson_completed
 
     user = make_user()
@@ -96,7 +96,7 @@ def test_enrolment_emails_come_in_each_learners_language(
     the course's language."""
     from django.core import mail
 
-    from courses.csv_enrolment import enrol_from_csv
+    from courses.enrolment.csv_import import enrol_from_csv
     from courses.people.languages import remember_language
     from tests.factories import make_course_tree
 

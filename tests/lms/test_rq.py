@@ -17,7 +17,7 @@ from django.core import mail
 from certificates.issuing import start_bulk_issue
 from certificates.models import BulkIssueJob, Certificate
 from certificates.tasks import bulk_issue, issue_for_completed_enrolment
-from courses.enrolling import enrol
+from courses.enrolment.enrolling import enrol
 from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import completed_enrolment, make_template
 from tests.factories import make_course_tree, make_user

@@ -1,8 +1,5 @@
-"""Quizzes, attempts and assignment submissions in the JSON API.
-
-A quiz's definition carries no answer key; results (with feedback) come back only
-from submitting an attempt.
-"""
+"""Quizzes in the JSON API: the questions without their answer keys, attempts and
+results."""
 
 from __future__ import annotations
 
@@ -13,34 +10,27 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 
+from courses.api.schemas import Message
 from courses.assessment import (
     AssessmentError,
     GradeResult,
-    assignment_course,
     attempts_left,
     attempts_used,
     enrolment_for_quiz,
     public_questions,
     quiz_for_attempt,
     start_attempt,
-    submit_assignment,
 )
 from courses.assessment import (
     submit_attempt as grade_and_record,
 )
-from courses.models import Assignment, Quiz, QuizAttempt
+from courses.models import Quiz, QuizAttempt
 from courses.permissions import is_course_staff
-from courses.progress.recording import find_enrolment
 
 router = Router(tags=["assessment"])
-
-
-class Message(Schema):
-    detail: str
 
 
 class OptionOut(Schema):
@@ -103,15 +93,6 @@ class ResultOut(Schema):
     questions: list[QuestionResultOut]
 
 
-class SubmissionOut(Schema):
-    id: int
-    assignment_id: int
-    status: str
-    submitted_at: datetime
-    text: str
-    filename: str
-
-
 def _questions(quiz: Quiz, attempt: QuizAttempt | None = None) -> list[QuestionOut]:
     return [
         QuestionOut(
@@ -149,7 +130,11 @@ def _live_quiz(quiz_id: int) -> Quiz:
     )
 
 
-@router.get("/quizzes/{quiz_id}", response={200: QuizOut, 403: Message, 404: Message})
+@router.get(
+    "/quizzes/{quiz_id}",
+    response={200: QuizOut, 403: Message, 404: Message},
+    operation_id="courses_assessment_api_quiz_definition",
+)
 def quiz_definition(request: HttpRequest, quiz_id: int):
     """A quiz's questions and options, without answers or feedback."""
     quiz = _live_quiz(quiz_id)
@@ -178,6 +163,7 @@ def quiz_definition(request: HttpRequest, quiz_id: int):
         403: Message,
         404: Message,
     },
+    operation_id="courses_assessment_api_start",
 )
 def start(request: HttpRequest, quiz_id: int):
     """Start an attempt (201), or get the one in progress (200), with its questions
@@ -221,6 +207,7 @@ def _result_out(attempt: QuizAttempt, quiz: Quiz, result: GradeResult) -> Result
 @router.post(
     "/attempts/{attempt_id}/submit",
     response={200: ResultOut, 400: Message, 404: Message},
+    operation_id="courses_assessment_api_submit_attempt",
 )
 def submit_attempt(request: HttpRequest, attempt_id: int, payload: AnswersIn):
     """Submit answers (question id → option id, list of option ids, true/false,
@@ -238,7 +225,11 @@ def submit_attempt(request: HttpRequest, attempt_id: int, payload: AnswersIn):
     return Status(200, _result_out(attempt, quiz, result))
 
 
-@router.get("/me/attempts", response=list[AttemptOut])
+@router.get(
+    "/me/attempts",
+    response=list[AttemptOut],
+    operation_id="courses_assessment_api_my_attempts",
+)
 def my_attempts(request: HttpRequest) -> list[AttemptOut]:
     """The signed-in learner's quiz attempts, newest first."""
     attempts = list(
@@ -251,36 +242,3 @@ def my_attempts(request: HttpRequest) -> list[AttemptOut]:
         )
         for attempt in attempts
     ]
-
-
-@router.post(
-    "/assignments/{assignment_id}/submissions",
-    response={201: SubmissionOut, 400: Message, 403: Message, 404: Message},
-)
-def submit_work(
-    request: HttpRequest,
-    assignment_id: int,
-    text: Form[str] = "",
-    file: File[UploadedFile] = None,
-):
-    """Submit an assignment as multipart form data: ``text`` and/or ``file``."""
-    assignment = get_object_or_404(Assignment, pk=assignment_id)
-    course = assignment_course(assignment)
-    enrolment = find_enrolment(request.user, course) if course else None
-    if enrolment is None:
-        raise HttpError(403, _("You are not enrolled in this course."))
-    try:
-        submission = submit_assignment(enrolment, assignment, text=text, upload=file)
-    except AssessmentError as exc:
-        raise HttpError(400, str(exc)) from None
-    return Status(
-        201,
-        SubmissionOut(
-            id=submission.pk,
-            assignment_id=assignment.pk,
-            status=submission.status,
-            submitted_at=submission.submitted_at,
-            text=submission.text,
-            filename=submission.filename,
-        ),
-    )

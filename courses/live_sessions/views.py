@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from courses.attendance import AttendanceError, check_in
 from courses.calendar import build_calendar, learner_sessions
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
-from courses.views import _back
+from courses.site import next_url
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -47,7 +47,7 @@ def check_in_view(request: HttpRequest, session_id: int) -> HttpResponse:
     course = (
         CoursePage.objects.live().filter(translation_key=session.course_key).first()
     )
-    return redirect(_back(request, course.url if course else "/"))
+    return redirect(next_url(request, course.url if course else "/"))
 
 
 def course_calendar(request: HttpRequest, course_id: int) -> HttpResponse:

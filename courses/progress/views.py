@@ -7,21 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.calendar import courses_with_sessions, learner_feed_url
 from courses.catalogue.context import page_links
-from courses.competence_profile import learner_profile
-from courses.enrolling import EnrolmentError, self_enrol
-from courses.models import CoursePage, Enrolment, LessonPage
+from courses.models import Enrolment, LessonPage
 from courses.progress.recording import (
     ProgressError,
     course_of_lesson,
     find_enrolment,
     record_lesson_completed,
 )
+from courses.site import next_url
 
 #: The enrolment fields the dashboard reads; with the cohort's name and the page
 #: links, they are everything its cards show.
@@ -92,44 +90,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def competences(request: HttpRequest) -> HttpResponse:
-    """My competence profile: what my courses developed, and the evidence."""
-    profile = learner_profile(request.user)
-    return TemplateResponse(
-        request,
-        "courses/competences.html",
-        {
-            "developed": [entry for entry in profile if entry.developed],
-            "in_progress": [entry for entry in profile if not entry.developed],
-        },
-    )
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-@require_POST
-@login_required
-def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    try:
-        self_enrol(request.user, course, key=request.POST.get("key", ""))
-    except EnrolmentError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("You are enrolled in %(course)s.") % {"course": course.title}
-        )
-    return redirect(_back(request, course.url))
-
-
 @require_POST
 @login_required
 def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -146,4 +106,4 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
         return redirect(lesson.url)
     if enrolment.status == Enrolment.Status.COMPLETED and enrolment.percent == 100:
         messages.success(request, _("Congratulations — you have completed the course!"))
-    return redirect(_back(request, lesson.url))
+    return redirect(next_url(request, lesson.url))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from courses.api import Message
+from courses.api.schemas import Message
 from courses.attendance import AttendanceError, check_in
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
 from courses.permissions import is_course_staff
@@ -68,6 +68,7 @@ def attendance_out(attendance: Attendance, course_id: int) -> AttendanceOut:
     "/courses/{course_id}/sessions",
     response={200: list[SessionOut], 404: Message},
     auth=None,
+    operation_id="courses_sessions_api_course_sessions",
 )
 def course_sessions(request: HttpRequest, course_id: int) -> list[SessionOut]:
     """A course's live sessions; online links only for its learners and staff."""
@@ -93,7 +94,11 @@ def course_sessions(request: HttpRequest, course_id: int) -> list[SessionOut]:
     ]
 
 
-@router.get("/me/attendance", response=list[AttendanceOut])
+@router.get(
+    "/me/attendance",
+    response=list[AttendanceOut],
+    operation_id="courses_sessions_api_my_attendance",
+)
 def my_attendance(request: HttpRequest) -> list[AttendanceOut]:
     """The signed-in learner's attendance at live sessions, oldest first."""
     rows = Attendance.objects.filter(enrolment__user=request.user).select_related(
@@ -105,6 +110,7 @@ def my_attendance(request: HttpRequest) -> list[AttendanceOut]:
 @router.post(
     "/sessions/{session_id}/check-in",
     response={200: AttendanceOut, 400: Message, 403: Message, 404: Message},
+    operation_id="courses_sessions_api_session_check_in",
 )
 def session_check_in(request: HttpRequest, session_id: int, payload: CheckInIn):
     """Check in to a live session with the code given at the session."""

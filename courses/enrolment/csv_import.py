@@ -3,7 +3,7 @@
 The file has a header row naming the columns (English or Latvian): e-mail, first
 name, last name and, optionally, cohort. Every row is checked before anything is
 written; the valid rows are then enrolled in one transaction through
-:func:`courses.enrolling.enrol`, and the learners are e-mailed once it commits.
+:func:`courses.enrolment.enrolling.enrol`, and the learners are e-mailed once it commits.
 Who may enrol into which course is decided by the caller (the admin view or the
 ``enrol_csv`` command), not here.
 """
@@ -12,36 +12,30 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.accounts import login_path, password_reset_path, set_password_path
-from courses.enrolling import EnrolmentError, enrol
+from courses.enrolment.emails import send_enrolment_emails
+from courses.enrolment.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.people.languages import preferred_language
+from courses.site import base_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
 
-logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -325,7 +319,7 @@ def enrol_from_csv(
                     send_enrolment_emails,
                     course,
                     [(row.user, row.cohort) for row in enrolled],
-                    base_url=_base_url(request),
+                    base_url=base_url(request),
                 ),
                 robust=True,
             )
@@ -487,64 +481,3 @@ def _create_user(row: CsvRow) -> AbstractBaseUser:
 
 
 # E-mails -------------------------------------------------------------------
-
-
-def _base_url(request: HttpRequest | None) -> str:
-    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if not base_url and request is not None:
-        base_url = request.build_absolute_uri("/")
-    return base_url.rstrip("/")
-
-
-def send_enrolment_emails(
-    course: CoursePage,
-    learners: list[tuple[AbstractBaseUser, Cohort | None]],
-    base_url: str,
-) -> int:
-    """E-mail each learner that they are enrolled; returns how many were sent.
-
-    Learners without a usable password get a link to choose one. Written in the
-    language the learner chose on the site, else the course's language. A failed
-    message is logged and does not stop the others.
-    """
-    sent = 0
-    connection = mail.get_connection()
-    for user, cohort in learners:
-        language = preferred_language(user, default=course.locale.language_code)
-        with translation.override(language):
-            message = enrolment_email(course, user, cohort, base_url)
-        message.connection = connection
-        try:
-            sent += message.send()
-        except OSError:
-            logger.exception("Enrolment e-mail to user %s failed", user.pk)
-    return sent
-
-
-def enrolment_email(
-    course: CoursePage,
-    user: AbstractBaseUser,
-    cohort: Cohort | None,
-    base_url: str,
-) -> mail.EmailMessage:
-    """The enrolment notice for one learner, in the active language."""
-    set_password_url = ""
-    if not user.has_usable_password():
-        set_password_url = base_url + set_password_path(user)
-    url_parts = course.get_url_parts() if course.live else None
-    context = {
-        "user": user,
-        "course": course,
-        "cohort": cohort,
-        "course_url": base_url + url_parts[2] if url_parts else "",
-        "set_password_url": set_password_url,
-        "password_reset_url": base_url + password_reset_path(),
-        "login_url": base_url + login_path(),
-        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
-    }
-    subject = render_to_string("courses/emails/enrolled_subject.txt", context)
-    body = render_to_string("courses/emails/enrolled_body.txt", context)
-    return mail.EmailMessage(
-        subject=" ".join(subject.split()), body=body, to=[user.email]
-    )

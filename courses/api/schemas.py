@@ -1,0 +1,45 @@
+"""Schemas the features' API operations share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+from courses.models import Enrolment
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_id: int
+    course_title: str
+    cohort: str | None
+    status: str
+    percent: int
+    completed_items: int
+    total_items: int
+    hours_earned: float
+    enrolled_at: datetime
+    completed_at: datetime | None
+    last_activity_at: datetime | None
+
+
+class Message(Schema):
+    detail: str
+
+
+def enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
+    return EnrolmentOut(
+        id=enrolment.pk,
+        course_id=enrolment.course_id,
+        course_title=enrolment.course.title,
+        cohort=enrolment.cohort.name if enrolment.cohort else None,
+        status=enrolment.status,
+        percent=enrolment.percent,
+        completed_items=enrolment.completed_items,
+        total_items=enrolment.total_items,
+        hours_earned=enrolment.hours_earned,
+        enrolled_at=enrolment.enrolled_at,
+        completed_at=enrolment.completed_at,
+        last_activity_at=enrolment.last_activity_at,
+    )

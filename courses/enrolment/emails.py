@@ -1,0 +1,75 @@
+"""The e-mail that tells a learner the course team enrolled them, in the
+learner's language, with a link to choose a password when the account is new."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from courses.accounts import login_path, password_reset_path, set_password_path
+from courses.models import Cohort, CoursePage
+from courses.people.languages import preferred_language
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+
+
+def send_enrolment_emails(
+    course: CoursePage,
+    learners: list[tuple[AbstractBaseUser, Cohort | None]],
+    base_url: str,
+) -> int:
+    """E-mail each learner that they are enrolled; returns how many were sent.
+
+    Learners without a usable password get a link to choose one. Written in the
+    language the learner chose on the site, else the course's language. A failed
+    message is logged and does not stop the others.
+    """
+    sent = 0
+    connection = mail.get_connection()
+    for user, cohort in learners:
+        language = preferred_language(user, default=course.locale.language_code)
+        with translation.override(language):
+            message = enrolment_email(course, user, cohort, base_url)
+        message.connection = connection
+        try:
+            sent += message.send()
+        except OSError:
+            logger.exception("Enrolment e-mail to user %s failed", user.pk)
+    return sent
+
+
+def enrolment_email(
+    course: CoursePage,
+    user: AbstractBaseUser,
+    cohort: Cohort | None,
+    base_url: str,
+) -> mail.EmailMessage:
+    """The enrolment notice for one learner, in the active language."""
+    set_password_url = ""
+    if not user.has_usable_password():
+        set_password_url = base_url + set_password_path(user)
+    url_parts = course.get_url_parts() if course.live else None
+    context = {
+        "user": user,
+        "course": course,
+        "cohort": cohort,
+        "course_url": base_url + url_parts[2] if url_parts else "",
+        "set_password_url": set_password_url,
+        "password_reset_url": base_url + password_reset_path(),
+        "login_url": base_url + login_path(),
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+    }
+    subject = render_to_string("courses/emails/enrolled_subject.txt", context)
+    body = render_to_string("courses/emails/enrolled_body.txt", context)
+    return mail.EmailMessage(
+        subject=" ".join(subject.split()), body=body, to=[user.email]
+    )

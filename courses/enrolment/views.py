@@ -1,0 +1,29 @@
+"""The learner's enrolment form (a POST from the course page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.enrolment.enrolling import EnrolmentError, self_enrol
+from courses.models import CoursePage
+from courses.site import next_url
+
+
+@require_POST
+@login_required
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        self_enrol(request.user, course, key=request.POST.get("key", ""))
+    except EnrolmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("You are enrolled in %(course)s.") % {"course": course.title}
+        )
+    return redirect(next_url(request, course.url))

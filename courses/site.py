@@ -1,0 +1,36 @@
+"""The site's public address, for links that leave the site: e-mails, printed
+certificates, calendar feeds and API answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+from wagtail.models import Site
+
+
+def base_url(request: HttpRequest | None = None) -> str:
+    """The public address without a trailing slash.
+
+    ``WAGTAILADMIN_BASE_URL`` (the address staff and learners use) when it is set;
+    else the address of the request being answered; else the default Wagtail
+    site's (which background tasks, having no request, fall back on).
+    """
+    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url.rstrip("/") if site else "http://localhost"
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where a form posted from a page sends the learner back: its ``next`` field
+    when that is an address on this site, else ``default``."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
