@@ -48,7 +48,7 @@ def prepare_teacher(n: int):
     from django.utils import timezone
 
     from bench.demo_db import NAMES, demo_course
-    from courses.assessment import review_submission, submit_assignment
+    from courses.assignments.submissions import review_submission, submit_assignment
     from courses.enrolment.enrolling import self_enrol
     from courses.models import Assignment, LessonPage, QuizAttempt
     from courses.progress.recording import record_lesson_completed, refresh_summary

@@ -1,7 +1,7 @@
 """Admin screens for certificates, declared as viewsets (wired in wagtail_hooks).
 
 Staff see and act on the certificates of the courses they may edit, the same rule
-as for enrolments (see :func:`courses.admin_views.editable_courses`).
+as for enrolments (see :func:`courses.enrolment.admin.editable_courses`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ from certificates.models import (
     CourseCertificateSettings,
 )
 from certificates.rendering import get_renderer
-from courses.admin_views import CourseChoiceField
+from courses.enrolment.admin import CourseChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.permissions import CourseRecordPermissionPolicy, editable_courses
 

@@ -48,7 +48,7 @@ from certificates.models import (
     SerialCounter,
 )
 from certificates.printed import LABELS, languages_of, print_date
-from courses.competence_profile import with_assessed_levels
+from courses.competences.profile import with_assessed_levels
 from courses.models import Cohort, CoursePage, Enrolment, LessonProgress
 from courses.people.languages import preferred_language
 from courses.site import base_url

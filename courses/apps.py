@@ -9,4 +9,7 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from courses import signal_handlers  # noqa: F401  (connects receivers)
+        from courses.catalogue import signal_handlers as content
+        from courses.progress import signal_handlers  # noqa: F401  (receivers)
+
+        content.connect()

@@ -1,54 +1,69 @@
+"""Wiring only: each feature's admin screens, permission policies, home-page panels
+and page hooks, registered with Wagtail. The screens themselves live in each
+feature's ``admin.py``."""
+
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from courses.admin_views import (
-    CohortViewSet,
-    CompetenceViewSetGroup,
-    EnrolmentPermissionPolicy,
-    LearnersViewSetGroup,
-    LiveSessionPermissionPolicy,
-    LiveSessionViewSet,
-)
-from courses.assessment_admin import (
-    AssessmentViewSetGroup,
+from courses.assignments.admin import (
+    AssignmentViewSet,
     SubmissionPermissionPolicy,
     SubmissionViewSet,
 )
 from courses.catalogue.access import gate
 from courses.catalogue.context import add_learner_context
 from courses.catalogue.models import PAGE_CONTEXT_HOOK
+from courses.competences.admin import CompetenceViewSetGroup
+from courses.enrolment.admin import (
+    CohortViewSet,
+    EnrolmentPermissionPolicy,
+    LearnersViewSetGroup,
+)
+from courses.live_sessions.admin import LiveSessionPermissionPolicy, LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
 from courses.models import AssignmentSubmission, Enrolment, LiveSession
-from courses.person_records_views import (
+from courses.people.admin import (
     deactivate_user,
     refuse_bulk_delete_users,
     refuse_delete_user,
 )
+from courses.quizzes.admin import QuizViewSet
 from courses.reports.panels import ReportsPanel
 from courses.reports.views import ReportsViewSet
-from courses.task_queue_panel import TaskQueuePanel
+from courses.task_queue.panel import TaskQueuePanel
 
-# Before any viewset asks for Enrolment's policy, or Wagtail makes a default one.
+# Learner records are open to the staff of their course only. The policies are
+# registered before any viewset asks for them, or Wagtail would make default ones.
 register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
+register_permission_policy(LiveSession, LiveSessionPermissionPolicy(LiveSession))
+register_permission_policy(
+    AssignmentSubmission, SubmissionPermissionPolicy(AssignmentSubmission)
+)
+
+
+class AssessmentViewSetGroup(SnippetViewSetGroup):
+    """Quizzes and assignments under one menu item."""
+
+    items = (QuizViewSet, AssignmentViewSet)
+    menu_icon = "help"
+    menu_label = _("Assessment")
+    menu_name = "assessment"
+    menu_order = 206
+
 
 register_snippet(CompetenceViewSetGroup)
 register_snippet(CohortViewSet)
 register_snippet(AssessmentViewSetGroup)
+register_snippet(LiveSessionViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_learners_viewsets() -> LearnersViewSetGroup:
     return LearnersViewSetGroup()
-
-
-register_permission_policy(LiveSession, LiveSessionPermissionPolicy(LiveSession))
-register_snippet(LiveSessionViewSet)
-
-register_permission_policy(
-    AssignmentSubmission, SubmissionPermissionPolicy(AssignmentSubmission)
-)
 
 
 @hooks.register("register_admin_viewset")
@@ -62,21 +77,18 @@ def register_reports_viewset() -> ReportsViewSet:
 
 
 @hooks.register("construct_homepage_panels")
-def add_reports_panel(request, panels: list) -> None:
+def add_home_panels(request, panels: list) -> None:
+    panels.append(TaskQueuePanel())
     panels.append(ReportsPanel())
 
 
-@hooks.register("construct_homepage_panels")
-def add_task_queue_panel(request, panels: list) -> None:
-    panels.append(TaskQueuePanel())
-
-
+# Deleting a learner's account: refused with reasons while records hold it.
 hooks.register("before_delete_user", refuse_delete_user)
 hooks.register("before_bulk_action", refuse_bulk_delete_users)
 
 
 @hooks.register("register_admin_urls")
-def register_person_records_urls() -> list:
+def register_people_urls() -> list:
     return [
         path(
             "accounts/<int:user_id>/deactivate/",

@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from courses.accounts import confirm_email
+from courses.people.accounts import confirm_email
 
 # Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
 # digits and other signs would end up printed on a certificate.

@@ -12,7 +12,6 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 from wagtail.users.models import UserProfile
 
-from courses.accounts import confirm_email
 from courses.models import (
     Cohort,
     CourseIndexPage,
@@ -21,6 +20,7 @@ from courses.models import (
     LiveSession,
     ModulePage,
 )
+from courses.people.accounts import confirm_email
 
 _numbers = itertools.count(1)
 

@@ -12,8 +12,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from courses.api.schemas import Message
-from courses.assessment import (
-    AssessmentError,
+from courses.assignments.submissions import (
+    SubmissionError,
     assignment_course,
     submit_assignment,
 )
@@ -51,7 +51,7 @@ def submit_work(
         raise HttpError(403, _("You are not enrolled in this course."))
     try:
         submission = submit_assignment(enrolment, assignment, text=text, upload=file)
-    except AssessmentError as exc:
+    except SubmissionError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(
         201,

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from courses.assessment import (
-    AssessmentError,
+from courses.assignments.submissions import (
+    SubmissionError,
     allowed_extensions,
     assignment_course,
     can_submit,
@@ -51,7 +51,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 text=request.POST.get("text", ""),
                 upload=request.FILES.get("file"),
             )
-        except AssessmentError as exc:
+        except SubmissionError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Your work has been submitted for review."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from courses.competence_profile import learner_profile
+from courses.competences.profile import learner_profile
 
 router = Router(tags=["courses"])
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from courses.competence_profile import learner_profile
+from courses.competences.profile import learner_profile
 
 
 @login_required

@@ -16,11 +16,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from courses.accounts import confirm_email
+from courses.competences.frameworks import load_frameworks
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
 from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
 from courses.enrolment.enrolling import enrol
-from courses.frameworks import load_frameworks
 from courses.models import (
     Cohort,
     Competence,
@@ -32,6 +31,7 @@ from courses.models import (
     ModuleCompetence,
     ModulePage,
 )
+from courses.people.accounts import confirm_email
 from courses.roles import COURSE_AUTHORS, ensure_course_authors_group
 
 PROGRAMME = Path(__file__).resolve().parent / "programme.json"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from courses.attendance import mark_attendance
+from courses.live_sessions.attendance import mark_attendance
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession, ModulePage
 
 

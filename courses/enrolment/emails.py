@@ -11,8 +11,8 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from courses.accounts import login_path, password_reset_path, set_password_path
 from courses.models import Cohort, CoursePage
+from courses.people.accounts import login_path, password_reset_path, set_password_path
 from courses.people.languages import preferred_language
 
 if TYPE_CHECKING:

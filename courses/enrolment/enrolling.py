@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from courses.accounts import email_confirmed
 from courses.models import Cohort, CoursePage, Enrolment, EnrolmentEvent
+from courses.people.accounts import email_confirmed
 from courses.progress.recording import refresh_summary
 
 

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from courses.api.schemas import Message
-from courses.attendance import AttendanceError, check_in
+from courses.live_sessions.attendance import AttendanceError, check_in
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
 from courses.permissions import is_course_staff
 from courses.progress.recording import find_enrolment

@@ -1,7 +1,7 @@
 """Live sessions of a course (in person, online, hybrid), the attendance recorded at
 them, and the secret tokens of learners' calendar feeds.
 
-Attendance is written only through :mod:`courses.attendance`.
+Attendance is written only through :mod:`courses.live_sessions.attendance`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ class LiveSessionQuerySet(models.QuerySet):
         if cohort_id is None:
             return self.filter(sessions_for_all)
         return self.filter(sessions_for_all | models.Q(cohort_id=cohort_id))
+
+    def hours(self) -> Decimal:
+        """The academic hours of these sessions together."""
+        return self.aggregate(total=models.Sum("hours"))["total"] or Decimal(0)
 
 
 class LiveSession(models.Model):

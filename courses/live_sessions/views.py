@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.attendance import AttendanceError, check_in
-from courses.calendar import build_calendar, learner_sessions
+from courses.live_sessions.attendance import AttendanceError, check_in
+from courses.live_sessions.calendar import build_calendar, learner_sessions
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
 from courses.site import next_url
 

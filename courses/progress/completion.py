@@ -17,6 +17,7 @@ from courses.models import (
     Attendance,
     Enrolment,
     LessonProgress,
+    LiveSession,
     QuizAttempt,
 )
 from courses.progress.outline import CourseOutline, course_outline
@@ -204,9 +205,11 @@ def completion_checklist(
             )
         )
     if course.min_attendance_percent:
-        from courses.attendance import course_session_hours
-
-        offered = course_session_hours(course, enrolment.cohort)
+        offered = (
+            LiveSession.objects.for_course(course)
+            .for_cohort(enrolment.cohort_id)
+            .hours()
+        )
         share = (
             (100 * evidence.attended_hours / offered).quantize(Decimal(1))
             if offered

@@ -14,21 +14,17 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from courses.api.schemas import Message
-from courses.assessment import (
-    AssessmentError,
-    GradeResult,
+from courses.models import Quiz, QuizAttempt
+from courses.permissions import is_course_staff
+from courses.quizzes.attempts import (
     attempts_left,
     attempts_used,
     enrolment_for_quiz,
-    public_questions,
     quiz_for_attempt,
     start_attempt,
 )
-from courses.assessment import (
-    submit_attempt as grade_and_record,
-)
-from courses.models import Quiz, QuizAttempt
-from courses.permissions import is_course_staff
+from courses.quizzes.attempts import submit_attempt as grade_and_record
+from courses.quizzes.grading import GradeResult, QuizError, public_questions
 
 router = Router(tags=["assessment"])
 
@@ -174,7 +170,7 @@ def start(request: HttpRequest, quiz_id: int):
         raise HttpError(403, _("You are not enrolled in a course with this quiz."))
     try:
         attempt, created = start_attempt(enrolment, quiz)
-    except AssessmentError as exc:
+    except QuizError as exc:
         raise HttpError(400, str(exc)) from None
     used = attempts_used(enrolment, quiz.translation_key)
     return Status(201 if created else 200, _attempt_out(attempt, quiz, used, True))
@@ -220,7 +216,7 @@ def submit_attempt(request: HttpRequest, attempt_id: int, payload: AnswersIn):
     try:
         quiz = quiz_for_attempt(attempt)
         result = grade_and_record(attempt, payload.answers, quiz=quiz)
-    except AssessmentError as exc:
+    except QuizError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(200, _result_out(attempt, quiz, result))
 

@@ -15,9 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.assessment import (
-    AssessmentError,
-    answers_from_form,
+from courses.models import LessonPage, Quiz, QuizAttempt
+from courses.progress.recording import course_of_lesson, find_enrolment
+from courses.quizzes.attempts import (
     attempts_left,
     attempts_used,
     quiz_for_attempt,
@@ -25,8 +25,7 @@ from courses.assessment import (
     start_attempt,
     submit_attempt,
 )
-from courses.models import LessonPage, Quiz, QuizAttempt
-from courses.progress.recording import course_of_lesson, find_enrolment
+from courses.quizzes.grading import QuizError, answers_from_form
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> QuizAttempt:
@@ -63,7 +62,7 @@ def start(request: HttpRequest, lesson_id: int) -> HttpResponse:
     )
     try:
         start_attempt(enrolment, quiz)
-    except AssessmentError as exc:
+    except QuizError as exc:
         messages.error(request, str(exc))
     return redirect(f"{lesson.url}#quiz")
 
@@ -75,7 +74,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     try:
         quiz = quiz_for_attempt(attempt, get_language())
         submit_attempt(attempt, answers_from_form(quiz, request.POST), quiz=quiz)
-    except AssessmentError as exc:
+    except QuizError as exc:
         return TemplateResponse(
             request,
             "courses/quiz_error.html",
@@ -93,7 +92,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(_lesson_url(attempt))
     try:
         quiz = quiz_for_attempt(attempt, get_language())
-    except AssessmentError as exc:
+    except QuizError as exc:
         return TemplateResponse(
             request,
             "courses/quiz_error.html",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from courses.admin_views import CourseChoiceField
+from courses.enrolment.admin import CourseChoiceField
 from courses.models import CoursePage, Enrolment
 from courses.permissions import editable_cohorts, editable_courses
 

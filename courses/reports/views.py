@@ -1,7 +1,7 @@
 """The report screens of the Wagtail admin, declared as one viewset.
 
 Staff see the enrolments of the courses they may edit (the rule of
-:func:`courses.admin_views.editable_courses`); a course in the query string that
+:func:`courses.enrolment.admin.editable_courses`); a course in the query string that
 they may not edit is refused outright rather than quietly ignored.
 """
 
@@ -23,7 +23,7 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_views import CourseStaffMenuItem
+from courses.enrolment.admin import CourseStaffMenuItem
 from courses.models import CoursePage
 from courses.permissions import editable_courses
 from courses.reports import charts, queries

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from courses.assessment import page_assignments, quiz_panel
+from courses.assignments.submissions import page_assignments
 from courses.catalogue import content_cache
+from courses.quizzes.attempts import quiz_panel
 
 register = template.Library()
 

@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from wagtail.models import Page
 
-from courses.accounts import login_path
 from courses.catalogue import content_cache
 from courses.catalogue.context import PAGE_LINK_FIELDS
+from courses.people.accounts import login_path
 
 register = template.Library()
 

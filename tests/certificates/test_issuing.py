@@ -242,8 +242,8 @@ def test_serials_count_up_per_prefix_and_year(template):
 
 def test_certificate_prints_the_level_assessed_for_the_learner():
     """A competence assessed in an accepted assignment is frozen at that level."""
-    from courses.assessment import review_submission, submit_assignment
-    from courses.frameworks import load_frameworks
+    from courses.assignments.submissions import review_submission, submit_assignment
+    from courses.competences.frameworks import load_frameworks
     from courses.models import (
         AssignmentSubmission,
         Competence,

@@ -11,14 +11,10 @@ from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses.assessment import (
-    AssessmentError,
-    grade,
-    start_attempt,
-    submit_attempt,
-)
 from courses.enrolment.enrolling import enrol
 from courses.models import LessonProgress, Quiz, QuizAttempt
+from courses.quizzes.attempts import start_attempt, submit_attempt
+from courses.quizzes.grading import QuizError, grade
 from tests.courses.assessment_factories import (
     CORRECT,
     FEEDBACK,
@@ -165,8 +161,8 @@ def test_pass_mark_is_a_share_of_the_points():
     ],
 )
 def test_tampered_answers_are_refused(answers, message):
-    """Answers no form could produce raise AssessmentError with a clear message."""
-    with pytest.raises(AssessmentError, match=message):
+    """Answers no form could produce raise QuizError with a clear message."""
+    with pytest.raises(QuizError, match=message):
         grade(unsaved_quiz(), answers)
 
 
@@ -268,7 +264,7 @@ def test_submission_after_the_time_limit_is_refused(setup):
     quiz, _, _, _, _, enrolment = setup
     attempt, _ = start_attempt(enrolment, quiz)
     late = attempt.started_at + timedelta(minutes=15, seconds=31)
-    with pytest.raises(AssessmentError, match="time limit"):
+    with pytest.raises(QuizError, match="time limit"):
         submit_attempt(attempt, CORRECT, now=late)
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and attempt.score is None
@@ -289,7 +285,7 @@ def test_attempt_limit(setup):
     for _ in range(3):
         attempt, _ = start_attempt(enrolment, quiz)
         submit_attempt(attempt, {})
-    with pytest.raises(AssessmentError, match="used all 3 attempts"):
+    with pytest.raises(QuizError, match="used all 3 attempts"):
         start_attempt(enrolment, quiz)
     assert QuizAttempt.objects.count() == 3
 
@@ -319,7 +315,7 @@ def test_submitting_twice_is_refused(setup):
     quiz, _, _, _, _, enrolment = setup
     attempt, _ = start_attempt(enrolment, quiz)
     submit_attempt(attempt, {})
-    with pytest.raises(AssessmentError, match="already been submitted"):
+    with pytest.raises(QuizError, match="already been submitted"):
         submit_attempt(attempt, CORRECT)
     attempt.refresh_from_db()
     assert attempt.score == 0
@@ -338,7 +334,7 @@ def test_learner_not_in_the_course_of_the_quiz_cannot_start(setup):
     """A quiz not linked from the learner's course is refused."""
     quiz, *_ = setup
     other = enrol(make_user(), make_course())
-    with pytest.raises(AssessmentError, match="not part of your course"):
+    with pytest.raises(QuizError, match="not part of your course"):
         start_attempt(other, quiz)
 
 

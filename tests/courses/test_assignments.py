@@ -8,9 +8,13 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Collection
 
-from courses.assessment import AssessmentError, review_submission, submit_assignment
+from courses.assignments.submissions import (
+    SubmissionError,
+    review_submission,
+    submit_assignment,
+)
+from courses.competences.frameworks import load_frameworks
 from courses.enrolment.enrolling import enrol
-from courses.frameworks import load_frameworks
 from courses.models import (
     AssessedCompetence,
     Assignment,
@@ -123,7 +127,7 @@ def test_oversized_file_is_refused_before_storage(setup, settings):
     settings.COURSES_ASSIGNMENT_MAX_BYTES = 1024
     assignment, _, _, enrolment, _ = setup
     upload = SimpleUploadedFile("plan.pdf", PDF + b"x" * 2048)
-    with pytest.raises(AssessmentError, match="too large; the limit is 1"):
+    with pytest.raises(SubmissionError, match="too large; the limit is 1"):
         submit_assignment(enrolment, assignment, upload=upload)
     assert stored_files(settings) == []
     assert not AssignmentSubmission.objects.exists()
@@ -133,7 +137,7 @@ def test_allowed_types_come_from_settings(setup, settings):
     """COURSES_ASSIGNMENT_EXTENSIONS decides which types are taken."""
     settings.COURSES_ASSIGNMENT_EXTENSIONS = ["txt"]
     assignment, _, _, enrolment, _ = setup
-    with pytest.raises(AssessmentError, match="Allowed: txt"):
+    with pytest.raises(SubmissionError, match="Allowed: txt"):
         submit_assignment(
             enrolment, assignment, upload=SimpleUploadedFile("a.pdf", PDF)
         )
@@ -146,7 +150,7 @@ def test_allowed_types_come_from_settings(setup, settings):
 def test_empty_submission_is_refused(setup):
     """Neither text nor file is not a submission."""
     assignment, _, _, enrolment, _ = setup
-    with pytest.raises(AssessmentError, match="Write a text or attach a file"):
+    with pytest.raises(SubmissionError, match="Write a text or attach a file"):
         submit_assignment(enrolment, assignment, text="   ")
 
 
@@ -192,7 +196,7 @@ def test_review_accept_with_competence_levels(setup):
     assert "Labi saskaņoti rezultāti." in html
     assert "B1" in html
     assert "Accepted" in html
-    with pytest.raises(AssessmentError, match="already been accepted"):
+    with pytest.raises(SubmissionError, match="already been accepted"):
         submit_assignment(enrolment, assignment, text="More")
 
 
@@ -201,7 +205,7 @@ def test_level_of_another_framework_is_refused(setup):
     assignment, _, _, enrolment, competences = setup
     submission = submit_assignment(enrolment, assignment, text="x")
     b1 = FrameworkLevel.objects.get(framework__code="DigCompEdu", code="B1")
-    with pytest.raises(AssessmentError, match="own framework"):
+    with pytest.raises(SubmissionError, match="own framework"):
         review_submission(
             submission, make_user(), "accepted", "", {competences[1].pk: b1}
         )
@@ -214,7 +218,7 @@ def test_returned_work_can_be_resubmitted_and_history_is_kept(setup):
     """After "returned" a new submission is taken; the old one stays."""
     assignment, _, _, enrolment, _ = setup
     first = submit_assignment(enrolment, assignment, text="Draft")
-    with pytest.raises(AssessmentError, match="Tell the learner"):
+    with pytest.raises(SubmissionError, match="Tell the learner"):
         review_submission(first, make_user(), "returned", "")
     review_submission(first, make_user(), "returned", "Add the reflection.")
     second = submit_assignment(enrolment, assignment, text="With reflection")

@@ -5,15 +5,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from courses.assessment import (
-    review_submission,
-    start_attempt,
-    submit_assignment,
-    submit_attempt,
-)
-from courses.attendance import mark_attendance
+from courses.assignments.submissions import review_submission, submit_assignment
+from courses.competences.frameworks import load_frameworks
 from courses.enrolment.enrolling import enrol
-from courses.frameworks import load_frameworks
+from courses.live_sessions.attendance import mark_attendance
 from courses.models import (
     AssignmentSubmission,
     Attendance,
@@ -24,6 +19,7 @@ from courses.models import (
 )
 from courses.progress.completion import learner_checklist
 from courses.progress.recording import record_lesson_completed
+from courses.quizzes.attempts import start_attempt, submit_attempt
 from tests.courses.assessment_factories import CORRECT, make_assignment, make_quiz
 from tests.factories import (
     make_course,

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from courses.frameworks import load_frameworks
+from courses.competences.frameworks import load_frameworks
 from courses.models import Competence, CompetenceArea, Framework, FrameworkLevel
 
 pytestmark = pytest.mark.django_db

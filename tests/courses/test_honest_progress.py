@@ -6,9 +6,9 @@ import pytest
 
 from certificates.issuing import issue_certificate
 from certificates.models import Certificate
-from courses.assessment import review_submission, submit_assignment
-from courses.attendance import mark_attendance
+from courses.assignments.submissions import review_submission, submit_assignment
 from courses.enrolment.enrolling import enrol
+from courses.live_sessions.attendance import mark_attendance
 from courses.models import Attendance, Enrolment
 from courses.progress.completion import (
     Requirement,

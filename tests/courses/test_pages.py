@@ -60,7 +60,7 @@ def test_catalogue_lists_courses_with_hours(client):
 
 def test_course_page_lists_modules_hours_and_competences(client):
     """The course page shows its modules with hours and the competences they develop."""
-    from courses.frameworks import load_frameworks
+    from courses.competences.frameworks import load_frameworks
     from courses.models import Competence, FrameworkLevel, ModuleCompetence
 
     load_frameworks()

@@ -11,14 +11,13 @@ from icalendar import Calendar
 from wagtail.models import Collection
 from wagtail.users.models import UserProfile
 
-from courses.attendance import (
+from courses.enrolment.enrolling import enrol
+from courses.live_sessions.attendance import (
     AttendanceError,
     attended_hours,
     check_in,
-    course_session_hours,
     mark_attendance,
 )
-from courses.enrolment.enrolling import enrol
 from courses.models import Attendance, CalendarToken, Enrolment, LiveSession
 from tests.factories import (
     make_cohort,
@@ -154,8 +153,9 @@ def test_attended_and_session_hours_follow_the_cohort(course, module):
     mark_attendance(own, enrolment, "present")
     mark_attendance(absent, enrolment, "absent")
     assert attended_hours(enrolment) == Decimal("5.5")
-    assert course_session_hours(course, cohort) == Decimal(7)
-    assert course_session_hours(course) == Decimal(5)
+    sessions = LiveSession.objects.for_course(course)
+    assert sessions.for_cohort(cohort.pk).hours() == Decimal(7)
+    assert sessions.for_cohort(None).hours() == Decimal(5)
 
 
 def test_other_cohorts_session_is_refused(course, module, learner_enrolment):

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from courses.attendance import mark_attendance
 from courses.enrolment.enrolling import enrol
+from courses.live_sessions.attendance import mark_attendance
 from courses.models import Attendance
 from tests.courses.test_api import signed_in as signed_in_browser
 from tests.factories import make_course_tree, make_live_session, make_user

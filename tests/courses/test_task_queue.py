@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from courses.task_queue import queue_health
+from courses.task_queue.health import queue_health
 from courses.tasks import refresh_course_summaries
 from tests.factories import in_english_admin, make_course, make_course_editor, make_user
 

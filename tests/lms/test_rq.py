@@ -115,7 +115,7 @@ def test_queue_health_reads_the_rq_queue(rq_queue):
     """The admin's queue panel counts what waits on Redis and what failed there."""
     from datetime import timedelta
 
-    from courses.task_queue import queue_health
+    from courses.task_queue.health import queue_health
     from courses.tasks import refresh_course_summaries
 
     refresh_course_summaries.enqueue("00000000-0000-0000-0000-000000000000")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.frameworks import load_frameworks
+from courses.competences.frameworks import load_frameworks
 
 
 class Command(BaseCommand):

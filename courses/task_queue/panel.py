@@ -7,7 +7,7 @@ from typing import Any
 
 from wagtail.admin.ui.components import Component
 
-from courses.task_queue import STALLED_AFTER, queue_health
+from courses.task_queue.health import STALLED_AFTER, queue_health
 
 
 class TaskQueuePanel(Component):

@@ -1,4 +1,5 @@
-"""Admin screens for the courses app, declared as viewsets (wired in wagtail_hooks)."""
+"""Live sessions in the admin: scheduling them, their check-in codes and the
+attendance register, for the courses a member of staff may edit."""
 
 from __future__ import annotations
 
@@ -10,46 +11,38 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.attendance import AttendanceError, mark_attendance, register_enrolments
-from courses.enrolment.csv_import import CsvEnrolmentError, enrol_from_csv
+from courses.live_sessions.attendance import (
+    AttendanceError,
+    mark_attendance,
+    register_enrolments,
+)
 from courses.models import (
     Attendance,
     Cohort,
-    Competence,
-    CompetenceArea,
-    CoursePage,
     Enrolment,
-    Framework,
     LiveSession,
     ModulePage,
 )
 from courses.permissions import (
     CourseRecordPermissionPolicy,
-    editable_cohorts,
     editable_courses,
     editable_modules,
 )
@@ -58,236 +51,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
-
-
-class FrameworkViewSet(SnippetViewSet):
-    model = Framework
-    icon = "list-ul"
-    menu_label = _("Frameworks")
-    list_display = ["code", "name", "name_lv"]
-    search_fields = ["code", "name", "name_lv"]
-    search_backend_name = None
-
-
-class CompetenceAreaViewSet(SnippetViewSet):
-    model = CompetenceArea
-    icon = "folder-open-inverse"
-    menu_label = _("Areas")
-    list_display = ["framework", "code", "name", "name_lv"]
-    list_filter = ["framework"]
-    search_fields = ["code", "name", "name_lv"]
-    search_backend_name = None
-
-
-class CompetenceViewSet(SnippetViewSet):
-    model = Competence
-    icon = "pick"
-    menu_label = _("Competences")
-    list_display = ["code", "name", "name_lv", "framework", "area"]
-    list_filter = ["framework", "area"]
-    search_fields = ["code", "name", "name_lv"]
-    search_backend_name = None
-    list_per_page = 50
-
-
-class CompetenceViewSetGroup(SnippetViewSetGroup):
-    items = (CompetenceViewSet, FrameworkViewSet, CompetenceAreaViewSet)
-    menu_icon = "pick"
-    menu_label = _("Competences")
-    menu_name = "competences"
-
-
-class CohortViewSet(SnippetViewSet):
-    model = Cohort
-    icon = "group"
-    menu_label = _("Cohorts")
-    list_display = ["name", "course", "capacity", "starts_on", "ends_on"]
-    list_filter = ["course"]
-    search_fields = ["name"]
-    search_backend_name = None
-    add_to_admin_menu = True
-    menu_order = 210
-
-
-# Learners: enrolments of the courses a member of staff may edit ---------------
-
-
-class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
-    """Staff may view the enrolments of courses they may edit, and nothing more.
-
-    Enrolments change only through :mod:`courses.enrolment.enrolling`, which keeps their
-    history, so the admin offers no add, edit or delete screens for them.
-    """
-
-
-class EnrolmentFilterSet(WagtailFilterSet):
-    # Only the cohorts of the user's own courses, so the filter names no others.
-    cohort = django_filters.ModelChoiceFilter(
-        queryset=editable_cohorts, label=_("Cohort")
-    )
-
-    class Meta:
-        model = Enrolment
-        fields = ["status", "cohort"]
-
-
-class EnrolmentIndexView(IndexView):
-    def get_base_queryset(self) -> QuerySet[Enrolment]:
-        return self.permission_policy.instances_user_has_permission_for(
-            self.request.user, "view"
-        ).select_related("user", "course", "cohort")
-
-
-def _learner(enrolment: Enrolment) -> str:
-    user = enrolment.user
-    name = user.get_full_name() or user.get_username()
-    return f"{name} <{user.email}>" if user.email else name
-
-
-class EnrolmentViewSet(ModelViewSet):
-    """A read-only list of who is enrolled where, for the course team."""
-
-    model = Enrolment
-    name = "enrolments"
-    url_prefix = "learners/enrolments"
-    icon = "list-ul"
-    menu_label = _("Enrolments")
-    index_view_class = EnrolmentIndexView
-    list_display = [
-        Column(
-            "learner", label=_("Learner"), accessor=_learner, sort_key="user__last_name"
-        ),
-        "course",
-        "cohort",
-        "status",
-        "percent",
-        "hours_earned",
-        DateColumn("enrolled_at", label=_("Enrolled"), sort_key="enrolled_at"),
-        DateColumn("completed_at", label=_("Completed"), sort_key="completed_at"),
-    ]
-    filterset_class = EnrolmentFilterSet
-    search_fields = ["user__first_name", "user__last_name", "user__email"]
-    search_backend_name = None
-    copy_view_enabled = False
-
-    def get_urlpatterns(self) -> list:
-        # Only the listing: enrolments change through courses.enrolment.enrolling alone.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        # Access follows page permissions (see EnrolmentPermissionPolicy), so the
-        # enrolment model permissions would do nothing in the group editor.
-        return Permission.objects.none()
-
-
-# Enrol from CSV ------------------------------------------------------------
-
-
-class CourseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CoursePage) -> str:
-        return f"{obj.title} ({obj.locale.get_display_name()})"
-
-
-class EnrolFromCsvForm(forms.Form):
-    course = CourseChoiceField(
-        label=_("Course"), queryset=CoursePage.objects.none(), empty_label=None
-    )
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "UTF-8, separated by commas or semicolons, at most 2 MB and 5,000 rows. "
-            "The first row names the columns: email, first name, last name and, "
-            "optionally, cohort (or in Latvian: e-pasts, vārds, uzvārds, grupa)."
-        ),
-        validators=[FileExtensionValidator(["csv"])],
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Dry run"),
-        required=False,
-        help_text=_("Check the file and show what would happen, changing nothing."),
-    )
-
-    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = (
-            editable_courses(user).select_related("locale").order_by("title")
-        )
-
-
-class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):
-    """Upload a CSV file of learners and show the per-row report."""
-
-    template_name = "courses/admin/enrol_csv.html"
-    form_class = EnrolFromCsvForm
-    page_title = _("Enrol from CSV")
-    header_icon = "upload"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not editable_courses(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self) -> dict:
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    def form_valid(self, form: EnrolFromCsvForm) -> HttpResponse:
-        course = form.cleaned_data["course"]
-        try:
-            report = enrol_from_csv(
-                form.cleaned_data["file"],
-                course,
-                actor=self.request.user,
-                dry_run=form.cleaned_data["dry_run"],
-                request=self.request,
-            )
-        except CsvEnrolmentError as error:
-            form.add_error("file", str(error))
-            return self.form_invalid(form)
-        # A fresh form for the next upload, e.g. the real run after a dry run.
-        next_form = self.form_class(user=self.request.user, initial={"course": course})
-        return self.render_to_response(
-            self.get_context_data(form=next_form, report=report)
-        )
-
-
-class EnrolFromCsvViewSet(ViewSet):
-    name = "enrol_csv"
-    url_prefix = "learners/enrol-from-csv"
-    icon = "upload"
-    menu_icon = "upload"
-    menu_label = _("Enrol from CSV")
-
-    def get_urlpatterns(self) -> list:
-        return [path("", EnrolFromCsvView.as_view(), name="index")]
-
-    @cached_property
-    def menu_item_class(self) -> type[MenuItem]:
-        return CourseStaffMenuItem
-
-
-class CourseStaffMenuItem(MenuItem):
-    """Shown to those who may edit at least one course."""
-
-    def is_shown(self, request: HttpRequest) -> bool:
-        return editable_courses(request.user).exists()
-
-
-class LearnersViewSetGroup(ViewSetGroup):
-    items = (EnrolmentViewSet, EnrolFromCsvViewSet)
-    menu_label = _("Learners")
-    menu_icon = "group"
-    menu_name = "learners"
-    menu_order = 205
-
-
-# Live sessions and their attendance registers ---------------------------------
 
 
 class LiveSessionPermissionPolicy(CourseRecordPermissionPolicy):

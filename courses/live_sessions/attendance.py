@@ -19,8 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from courses.live_sessions.models import normalise_check_in_code
 from courses.models import (
     Attendance,
-    Cohort,
-    CoursePage,
     Enrolment,
     LiveSession,
 )
@@ -147,17 +145,6 @@ def attended_hours(enrolment: Enrolment) -> Decimal:
     total = Attendance.objects.filter(
         enrolment=enrolment, status=Attendance.Status.PRESENT
     ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal(0)
-
-
-def course_session_hours(course: CoursePage, cohort: Cohort | None = None) -> Decimal:
-    """Academic hours of the live sessions a learner of ``cohort`` is expected at:
-    the sessions for every cohort plus that cohort's own."""
-    total = (
-        LiveSession.objects.for_course(course)
-        .for_cohort(cohort.pk if cohort else None)
-        .aggregate(total=Sum("hours"))["total"]
-    )
     return total or Decimal(0)
 
 

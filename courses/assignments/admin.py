@@ -22,16 +22,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.admin_views import CourseStaffMenuItem
-from courses.assessment import AssessmentError, review_submission
+from courses.assignments.submissions import SubmissionError, review_submission
+from courses.enrolment.admin import CourseStaffMenuItem
 from courses.models import (
     Assignment,
     AssignmentSubmission,
     CoursePage,
     FrameworkLevel,
-    Quiz,
 )
 from courses.permissions import editable_courses
 
@@ -41,15 +40,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 
-class QuizViewSet(SnippetViewSet):
-    model = Quiz
-    icon = "help"
-    menu_label = _("Quizzes")
-    list_display = ["title", "pass_mark", "max_attempts", "time_limit_minutes"]
-    search_fields = ["title"]
-    search_backend_name = None
-
-
 class AssignmentViewSet(SnippetViewSet):
     model = Assignment
     icon = "doc-full"
@@ -57,14 +47,6 @@ class AssignmentViewSet(SnippetViewSet):
     list_display = ["title", "page"]
     search_fields = ["title"]
     search_backend_name = None
-
-
-class AssessmentViewSetGroup(SnippetViewSetGroup):
-    items = (QuizViewSet, AssignmentViewSet)
-    menu_icon = "help"
-    menu_label = _("Assessment")
-    menu_name = "assessment"
-    menu_order = 206
 
 
 # Review of submissions -----------------------------------------------------------
@@ -222,7 +204,7 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
                 form.cleaned_data["feedback"],
                 form.levels(),
             )
-        except AssessmentError as error:
+        except SubmissionError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, _("The review has been saved."))

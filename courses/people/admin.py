@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.users.utils import user_can_delete_user
 
-from courses.person_records import (
+from courses.people.removal import (
     deactivate,
     records_holding,
     refusal,

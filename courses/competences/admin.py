@@ -1,0 +1,54 @@
+"""The competence frameworks in the admin: snippets staff browse and extend."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from courses.models import (
+    Competence,
+    CompetenceArea,
+    Framework,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+class FrameworkViewSet(SnippetViewSet):
+    model = Framework
+    icon = "list-ul"
+    menu_label = _("Frameworks")
+    list_display = ["code", "name", "name_lv"]
+    search_fields = ["code", "name", "name_lv"]
+    search_backend_name = None
+
+
+class CompetenceAreaViewSet(SnippetViewSet):
+    model = CompetenceArea
+    icon = "folder-open-inverse"
+    menu_label = _("Areas")
+    list_display = ["framework", "code", "name", "name_lv"]
+    list_filter = ["framework"]
+    search_fields = ["code", "name", "name_lv"]
+    search_backend_name = None
+
+
+class CompetenceViewSet(SnippetViewSet):
+    model = Competence
+    icon = "pick"
+    menu_label = _("Competences")
+    list_display = ["code", "name", "name_lv", "framework", "area"]
+    list_filter = ["framework", "area"]
+    search_fields = ["code", "name", "name_lv"]
+    search_backend_name = None
+    list_per_page = 50
+
+
+class CompetenceViewSetGroup(SnippetViewSetGroup):
+    items = (CompetenceViewSet, FrameworkViewSet, CompetenceAreaViewSet)
+    menu_icon = "pick"
+    menu_label = _("Competences")
+    menu_name = "competences"

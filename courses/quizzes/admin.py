@@ -1,0 +1,24 @@
+"""Quizzes in the admin (snippets with drafts, revisions and translations)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses.models import (
+    Quiz,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "help"
+    menu_label = _("Quizzes")
+    list_display = ["title", "pass_mark", "max_attempts", "time_limit_minutes"]
+    search_fields = ["title"]
+    search_backend_name = None
