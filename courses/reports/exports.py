@@ -2,7 +2,7 @@
 
 Both formats neutralise cells a spreadsheet would read as a formula (a learner may
 well be called "=HYPERLINK(…)"), and both read the rows in chunks through
-:func:`courses.reports.queries.report_rows`, so memory does not grow with them.
+:func:`courses.reports.rows.report_rows`, so memory does not grow with them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from courses.reports.queries import ReportRow, report_headings
+from courses.reports.rows import ReportRow, report_headings
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"

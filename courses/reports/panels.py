@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 from courses.models import Enrolment
 from courses.permissions import editable_courses
 from courses.reports.columns import summary_figures
-from courses.reports.queries import visible_enrolments
+from courses.reports.rows import visible_enrolments
 
 
 class ReportsPanel(Component):

@@ -26,7 +26,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from courses.enrolment.admin import CourseStaffMenuItem
 from courses.models import CoursePage
 from courses.permissions import editable_courses
-from courses.reports import charts, queries
+from courses.reports import charts, matrix, rows, summary
+from courses.reports import competences as competence_report
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.exports import export_response
 from courses.reports.filters import ProgressFilterSet
@@ -109,7 +110,7 @@ class ReportListingView(ReportAccessMixin, BaseListingView):
         return reverse(self.url_names[f"{self.report_name}_results"])
 
     def get_base_queryset(self) -> QuerySet:
-        return queries.visible_enrolments(self.request.user)
+        return rows.visible_enrolments(self.request.user)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(
@@ -150,7 +151,7 @@ class ProgressReportView(ReportListingView):
     @cached_property
     def columns(self) -> list[Column]:
         columns = []
-        for name, label in queries.BASE_FIELDS:
+        for name, label in rows.BASE_FIELDS:
             accessor = (
                 (lambda row, name=name: _date(getattr(row, name)))
                 if name.endswith("_at")
@@ -175,14 +176,14 @@ class ProgressReportView(ReportListingView):
         return columns
 
     def get_base_queryset(self) -> QuerySet:
-        return queries.annotate_report(super().get_base_queryset())
+        return rows.annotate_report(super().get_base_queryset())
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
         # Ties (same surname, same percent) keep a stable order across pages.
-        return queryset.order_by(self.ordering, *queries.DEFAULT_ORDERING)
+        return queryset.order_by(self.ordering, *rows.DEFAULT_ORDERING)
 
-    def rows(self, page: QuerySet) -> list[queries.ReportRow]:
-        return queries.report_page(page)
+    def rows(self, page: QuerySet) -> list[rows.ReportRow]:
+        return rows.report_page(page)
 
     def get_header_buttons(self) -> list:
         query = self.request.GET.copy()
@@ -206,18 +207,18 @@ class ProgressExportView(ReportAccessMixin, View):
             raise Http404
         filters = ProgressFilterSet(
             request.GET,
-            queryset=queries.visible_enrolments(request.user),
+            queryset=rows.visible_enrolments(request.user),
             request=request,
         )
         if not filters.is_valid():
             return HttpResponseBadRequest(filters.errors.as_text())
         sort = request.GET.get("ordering", "").lstrip("-")
-        ordering = queries.DEFAULT_ORDERING
+        ordering = rows.DEFAULT_ORDERING
         if sort in ProgressReportView.sort_keys.values():
             ordering = (request.GET["ordering"], *ordering)
-        rows = queries.report_rows(filters.qs, ordering)
+        report = rows.report_rows(filters.qs, ordering)
         stamp = timezone.localdate().isoformat()
-        return export_response(rows, fmt, f"progress-{stamp}")
+        return export_response(report, fmt, f"progress-{stamp}")
 
 
 class CourseReportView(ReportListingView):
@@ -227,8 +228,8 @@ class CourseReportView(ReportListingView):
         return self.course.title if self.course else ""
 
     @cached_property
-    def structure(self) -> queries.CourseStructure:
-        return queries.course_structure(self.course)
+    def structure(self) -> matrix.CourseStructure:
+        return matrix.course_structure(self.course)
 
     def get_base_queryset(self) -> QuerySet:
         return (
@@ -238,7 +239,7 @@ class CourseReportView(ReportListingView):
         )
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
-        return queryset.order_by(*queries.DEFAULT_ORDERING)
+        return queryset.order_by(*rows.DEFAULT_ORDERING)
 
 
 class ModuleMatrixView(CourseReportView):
@@ -251,11 +252,11 @@ class ModuleMatrixView(CourseReportView):
 
     @cached_property
     def columns(self) -> list[Column]:
-        labels = queries.ModuleState.labels
+        labels = matrix.ModuleState.labels
         symbols = {
-            queries.ModuleState.DONE: "✔",
-            queries.ModuleState.STARTED: "◐",
-            queries.ModuleState.NOT_STARTED: "○",
+            matrix.ModuleState.DONE: "✔",
+            matrix.ModuleState.STARTED: "◐",
+            matrix.ModuleState.NOT_STARTED: "○",
         }
         return [
             Column("learner", label=_("Learner")),
@@ -271,12 +272,12 @@ class ModuleMatrixView(CourseReportView):
             for index, module in enumerate(self.structure.modules)
         ]
 
-    def rows(self, page: QuerySet) -> list[queries.MatrixRow]:
-        return queries.matrix_page(self.structure, page)
+    def rows(self, page: QuerySet) -> list[matrix.MatrixRow]:
+        return matrix.matrix_page(self.structure, page)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        funnel = queries.module_funnel(
+        funnel = matrix.module_funnel(
             self.structure, self.filter_queryset(self.get_base_queryset())
         )
         context["chart"] = charts.bar_chart(
@@ -302,7 +303,7 @@ class CompetenceReportView(CourseReportView):
 
     @cached_property
     def competences(self):
-        return queries.report_competences(self.structure, self.filtered)
+        return competence_report.report_competences(self.structure, self.filtered)
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -319,13 +320,13 @@ class CompetenceReportView(CourseReportView):
             for competence in competences
         ]
 
-    def rows(self, page: QuerySet) -> list[queries.CompetenceRow]:
-        return queries.competence_page(page)
+    def rows(self, page: QuerySet) -> list[competence_report.CompetenceRow]:
+        return competence_report.competence_page(page)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         competences, developed_by = self.competences
-        counts = queries.competence_counts(
+        counts = competence_report.competence_counts(
             self.structure, competences, developed_by, self.filtered
         )
         names = [f"{c.competence.framework.code} {c.competence.code}" for c in counts]
@@ -366,11 +367,11 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         filters = ProgressFilterSet(
             self.request.GET,
-            queryset=queries.visible_enrolments(self.request.user),
+            queryset=rows.visible_enrolments(self.request.user),
             request=self.request,
         )
         enrolments = filters.qs if filters.is_valid() else filters.queryset
-        months = queries.monthly_activity(enrolments)
+        months = summary.monthly_activity(enrolments)
         chart = None
         if months:
             labels = [formats.date_format(m, "YEAR_MONTH_FORMAT") for m, *_n in months]
@@ -391,7 +392,7 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             )
         return super().get_context_data(
             filters=filters,
-            summary=queries.programme_summary(enrolments),
+            summary=summary.programme_summary(enrolments),
             figures=summary_figures(),
             chart=chart,
             report_links=self.report_links(),

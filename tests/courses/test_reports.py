@@ -27,7 +27,10 @@ from courses.models import (
     QuizAttempt,
 )
 from courses.progress.recording import record_lesson_completed
-from courses.reports import queries
+from courses.reports import competences as report_competences
+from courses.reports import matrix as report_matrix
+from courses.reports import rows as report_rows
+from courses.reports import summary as report_summary
 from courses.reports.exports import csv_chunks, neutralise, xlsx_chunks
 from tests.certificates.conftest import make_template
 from tests.factories import (
@@ -117,9 +120,9 @@ def school():
     }
 
 
-def rows_for(course, **filters) -> list[queries.ReportRow]:
+def rows_for(course, **filters) -> list[report_rows.ReportRow]:
     enrolments = Enrolment.objects.filter(course_key=course.translation_key, **filters)
-    return list(queries.report_rows(enrolments))
+    return list(report_rows.report_rows(enrolments))
 
 
 def recount(enrolment: Enrolment, lessons) -> dict:
@@ -201,7 +204,7 @@ def filtered(user, **params) -> list[str]:
     request.user = user
     filters = queries_filterset(request)
     assert filters.is_valid(), filters.errors
-    return sorted(row.learner for row in queries.report_rows(filters.qs))
+    return sorted(row.learner for row in report_rows.report_rows(filters.qs))
 
 
 def queries_filterset(request):
@@ -209,7 +212,7 @@ def queries_filterset(request):
 
     return ProgressFilterSet(
         request.GET,
-        queryset=queries.visible_enrolments(request.user),
+        queryset=report_rows.visible_enrolments(request.user),
         request=request,
     )
 
@@ -401,8 +404,8 @@ def test_module_matrix_shows_each_modules_state_and_the_funnel(school, client):
     client.force_login(course_editor(school["course"]))
     response = client.get(f"{REPORT_URL}matrix/", {"course": school["course"].pk})
     html = response.content.decode()
-    structure = queries.course_structure(school["course"])
-    states = queries.module_matrix(
+    structure = report_matrix.course_structure(school["course"])
+    states = report_matrix.module_matrix(
         structure, [school["anna"].pk, school["liga"].pk, school["peteris"].pk]
     )
     assert states[school["anna"].pk] == ["done", "done"]
@@ -410,7 +413,7 @@ def test_module_matrix_shows_each_modules_state_and_the_funnel(school, client):
     assert states[school["peteris"].pk] == ["started", "not_started"]
     assert "<svg" in html and "<title" in html and "<desc" in html
     enrolments = Enrolment.objects.filter(course_key=school["course"].translation_key)
-    funnel = queries.module_funnel(structure, enrolments)
+    funnel = report_matrix.module_funnel(structure, enrolments)
     assert [count for _label, count in funnel] == [4, 2, 1]
 
 
@@ -430,7 +433,7 @@ def test_summary_figures_on_a_known_dataset(client):
             status="completed" if took else ("withdrawn" if n == 4 else "active"),
             hours_earned=Decimal(12) if took else Decimal(0),
         )
-    summary = queries.programme_summary(
+    summary = report_summary.programme_summary(
         Enrolment.objects.filter(course_key=course.translation_key)
     )
     total = summary.total
@@ -457,7 +460,7 @@ def test_summary_figures_on_a_known_dataset(client):
 
 def test_summary_counts_certificates_through_the_extension_point(school):
     """Certificates issued and revoked appear among the summary's figures."""
-    summary = queries.programme_summary(
+    summary = report_summary.programme_summary(
         Enrolment.objects.filter(course_key=school["course"].translation_key)
     )
     assert summary.total.figures == {
@@ -467,7 +470,7 @@ def test_summary_counts_certificates_through_the_extension_point(school):
     liga = school["liga"]
     issue_certificate(liga, how=Certificate.How.MANUAL, reason="Test")
     Certificate.objects.filter(enrolment=liga).update(status="revoked")
-    summary = queries.programme_summary(Enrolment.objects.all())
+    summary = report_summary.programme_summary(Enrolment.objects.all())
     assert summary.total.figures == {
         "certificates_issued": 1,
         "certificates_revoked": 1,
@@ -506,7 +509,8 @@ def test_competence_report_shows_highest_accepted_level(school, client):
             submission=submission, competence=competence, level=level
         )
     rows = {
-        row.pk: row for row in queries.competence_page(Enrolment.objects.order_by("pk"))
+        row.pk: row
+        for row in report_competences.competence_page(Enrolment.objects.order_by("pk"))
     }
     assert rows[school["liga"].pk].levels == {competence.pk: "B1"}
     assert rows[school["anna"].pk].levels == {competence.pk: "A2"}
@@ -564,8 +568,8 @@ def test_export_progress_command_explains_bad_input(school, args, message):
 def test_streamed_exports_read_rows_in_chunks(school, monkeypatch):
     """The exports read the rows lazily, so a large course does not sit in
     memory at once."""
-    monkeypatch.setattr(queries, "CHUNK_SIZE", 2)
-    rows = queries.report_rows(
+    monkeypatch.setattr(report_rows, "CHUNK_SIZE", 2)
+    rows = report_rows.report_rows(
         Enrolment.objects.filter(course_key=school["course"].translation_key)
     )
     chunks = csv_chunks(rows)
@@ -573,7 +577,7 @@ def test_streamed_exports_read_rows_in_chunks(school, monkeypatch):
     assert len(read_csv(b"\xef\xbb\xbf" + b"".join(chunks))) == 4
     body = b"".join(
         xlsx_chunks(
-            queries.report_rows(
+            report_rows.report_rows(
                 Enrolment.objects.filter(course_key=school["course"].translation_key)
             )
         )

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses.models import CoursePage, Enrolment
 from courses.reports.exports import csv_chunks, xlsx_chunks
-from courses.reports.queries import report_rows
+from courses.reports.rows import report_rows
 
 
 class Command(BaseCommand):

@@ -1,0 +1,249 @@
+"""The report figures as plain functions over enrolment querysets.
+
+Every row comes from the enrolment's stored summary (see :mod:`courses.progress.recording`)
+plus annotations, so a report never recounts a learner's history; what needs lesson
+progress (the module matrix, the funnel, competence coverage) is aggregated per
+module in one query for a whole page or report. Each function takes the enrolments
+to report on, already scoped to what the user may see and filtered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    Max,
+    OuterRef,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import (
+    AssignmentSubmission,
+    Enrolment,
+    QuizAttempt,
+)
+from courses.permissions import editable_courses
+from courses.reports.columns import report_columns
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.db.models import QuerySet
+
+#: Rows fetched per round trip when streaming a whole report.
+CHUNK_SIZE = 2000
+
+
+def visible_enrolments(user: AbstractBaseUser) -> QuerySet[Enrolment]:
+    """Enrolments in the courses ``user`` may edit, in any language version."""
+    return Enrolment.objects.filter(
+        course_key__in=editable_courses(user).values("translation_key")
+    )
+
+
+# Progress report -------------------------------------------------------------
+
+#: (attribute of ReportRow, column heading), in the order of the exports.
+BASE_FIELDS = [
+    ("learner", _("Learner")),
+    ("email", _("E-mail")),
+    ("course", _("Course")),
+    ("cohort", _("Cohort")),
+    ("status_label", _("Status")),
+    ("percent", _("Percent complete")),
+    ("hours_earned", _("Hours earned")),
+    ("attended_hours", _("Hours attended")),
+    ("quiz_average", _("Quiz average, best attempts (%)")),
+    ("assignments_accepted", _("Assignments accepted")),
+    ("enrolled_at", _("Enrolled")),
+    ("completed_at", _("Completed")),
+]
+
+_VALUES = (
+    "pk",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "course__title",
+    "cohort__name",
+    "status",
+    "percent",
+    "hours_earned",
+    "attended_hours",
+    "assignments_accepted",
+    "enrolled_at",
+    "completed_at",
+)
+
+_STATUS_LABELS = dict(Enrolment.Status.choices)
+
+
+@dataclass
+class ReportRow:
+    """One enrolment as the progress report and its exports show it."""
+
+    pk: int
+    learner: str
+    email: str
+    course: str
+    cohort: str
+    status: str
+    percent: int
+    hours_earned: Decimal
+    attended_hours: Decimal
+    assignments_accepted: int
+    enrolled_at: datetime
+    completed_at: datetime | None
+    quiz_average: Decimal | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def values(self) -> list[Any]:
+        """The cells in the order of :func:`report_headings`."""
+        return [getattr(self, name) for name, _label in BASE_FIELDS] + [
+            self.extra.get(column.key) for column in report_columns()
+        ]
+
+
+def report_headings() -> list[str]:
+    return [str(label) for _name, label in BASE_FIELDS] + [
+        str(column.label) for column in report_columns()
+    ]
+
+
+def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """The enrolments with the counts the stored summary lacks and the columns
+    other apps registered, all as annotations of one query."""
+    accepted = (
+        AssignmentSubmission.objects.filter(
+            enrolment=OuterRef("pk"), status=AssignmentSubmission.Status.ACCEPTED
+        )
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("assignment_key", distinct=True))
+        .values("n")
+    )
+    return enrolments.annotate(
+        assignments_accepted=Coalesce(Subquery(accepted), 0),
+        **{column.annotation: column.expression() for column in report_columns()},
+    )
+
+
+#: The report's default order: by surname, then first name.
+DEFAULT_ORDERING = ("user__last_name", "user__first_name", "pk")
+
+
+def quiz_averages(enrolment_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per enrolment, the mean of its best score in each quiz it took (one query).
+
+    One figure rather than a column per quiz, so that the report's shape does not
+    depend on the course and a learner's retakes count at their best.
+    """
+    best: dict[int, list[int]] = defaultdict(list)
+    for enrolment_id, score in (
+        QuizAttempt.objects.filter(
+            enrolment_id__in=list(enrolment_ids), percent__isnull=False
+        )
+        .values("enrolment_id", "quiz_key")
+        .annotate(best=Max("percent"))
+        .order_by()
+        .values_list("enrolment_id", "best")
+    ):
+        best[enrolment_id].append(score)
+    return {
+        pk: (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
+        for pk, scores in best.items()
+    }
+
+
+def _build_rows(records: list[tuple]) -> list[ReportRow]:
+    columns = report_columns()
+    averages = quiz_averages(record[0] for record in records)
+    rows = []
+    for record in records:
+        (pk, first, last, email, course, cohort, *summary) = record[: len(_VALUES)]
+        name = f"{first} {last}".strip()
+        rows.append(
+            ReportRow(
+                pk,
+                name or email,
+                email,
+                course,
+                cohort or "",
+                *summary,
+                quiz_average=averages.get(pk),
+                extra={
+                    column.key: value
+                    for column, value in zip(
+                        columns, record[len(_VALUES) :], strict=True
+                    )
+                },
+            )
+        )
+    return rows
+
+
+def _values(annotated: QuerySet[Enrolment]) -> QuerySet:
+    return annotated.values_list(
+        *_VALUES, *(column.annotation for column in report_columns())
+    )
+
+
+def report_page(annotated: QuerySet[Enrolment]) -> list[ReportRow]:
+    """The rows of one page, given the page's slice of :func:`annotate_report`'s
+    queryset: two queries."""
+    return _build_rows(list(_values(annotated)))
+
+
+def report_rows(
+    enrolments: QuerySet[Enrolment], ordering: Iterable[str] = DEFAULT_ORDERING
+) -> Iterator[ReportRow]:
+    """Every row, read in chunks, so memory stays flat however many there are."""
+    records = _values(annotate_report(enrolments).order_by(*ordering)).iterator(
+        chunk_size=CHUNK_SIZE
+    )
+    chunk: list[tuple] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK_SIZE:
+            yield from _build_rows(chunk)
+            chunk = []
+    yield from _build_rows(chunk)
+
+
+# Course structure and the module matrix ---------------------------------------
+
+
+@dataclass
+class LearnerRow:
+    """A learner of a per-course report page."""
+
+    pk: int
+    learner: str
+    email: str
+    cohort: str
+
+
+def learners_of(page: QuerySet[Enrolment]) -> list[tuple]:
+    return [
+        (pk, f"{first} {last}".strip() or email, email, cohort or "")
+        for pk, first, last, email, cohort in page.values_list(
+            "pk", "user__first_name", "user__last_name", "user__email", "cohort__name"
+        )
+    ]
+
+
+# Cohorts and the programme -----------------------------------------------------
+
+
+# Competences -----------------------------------------------------------------
