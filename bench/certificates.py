@@ -61,8 +61,8 @@ def first_certificate():
 def variants(certificate, count: int) -> list:
     """In-memory certificates: the issued snapshot with other names and numbers."""
     from certificates.codes import format_code, new_code
-    from certificates.issuing import verification_url
     from certificates.models import Certificate
+    from certificates.verification import verification_url
 
     result = []
     for n in range(count):
@@ -188,7 +188,7 @@ def bench_render(count: int, rounds: int) -> None:
 def bench_bulk(count: int) -> None:
     """Issue ``count`` certificates of one course in this process, as a worker would."""
     from bench.demo_db import add_completed_learners, demo_course
-    from certificates.issuing import run_bulk_issue, start_bulk_issue
+    from certificates.bulk import run_bulk_issue, start_bulk_issue
 
     course = demo_course()
     add_completed_learners(course, count, prefix="bulk")

@@ -276,7 +276,7 @@ def bulk_run(
     from django.db.models import Max
     from django.utils import timezone
 
-    from certificates.issuing import start_bulk_issue
+    from certificates.bulk import start_bulk_issue
     from certificates.models import BulkIssueChunk, BulkIssueJob
     from certificates.tasks import bulk_issue
 

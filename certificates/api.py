@@ -10,9 +10,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from certificates.codes import normalise_code
-from certificates.issuing import verification_url
 from certificates.models import Certificate
-from certificates.views import public_facts
+from certificates.verification import public_facts, verification_url
 from courses.site import base_url
 
 router = Router(tags=["certificates"])

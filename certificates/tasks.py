@@ -15,15 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from certificates.issuing import (
-    IssuingError,
-    deliver,
-    issue_snapshot,
-    plan_bulk_issue,
-    run_bulk_chunk,
-    stale_chunks,
-    template_for,
-)
+from certificates.bulk import plan_bulk_issue, run_bulk_chunk, stale_chunks
+from certificates.delivery import deliver
+from certificates.issuing import IssuingError, issue_snapshot, template_for
 from certificates.models import BulkIssueChunk, BulkIssueJob, Certificate
 from courses.models import Enrolment
 

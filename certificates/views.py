@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from certificates.codes import normalise_code
-from certificates.issuing import ensure_pdf
+from certificates.delivery import ensure_pdf
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
-from courses.permissions import editable_courses
+from certificates.verification import public_facts
+from courses.permissions import may_edit_course
 
 
 def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
@@ -23,12 +22,7 @@ def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
         return False
     if certificate.user_id == user.pk:
         return True
-    return (
-        user.is_active
-        and editable_courses(user)
-        .filter(translation_key=certificate.course_key)
-        .exists()
-    )
+    return user.is_active and may_edit_course(user, certificate.course_key)
 
 
 @login_required
@@ -93,24 +87,3 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "facts": public_facts(certificate),
         },
     )
-
-
-def public_facts(certificate: Certificate) -> dict:
-    """What verification shows: only what the certificate itself states."""
-    data = certificate.snapshot
-    texts = data["texts"]
-    return {
-        "serial": certificate.serial,
-        "learner": data["learner"],
-        "courses": [t["course"] for t in texts.values()],
-        "programme_type": data["programme_type"],
-        "hours": data["hours"],
-        "start": date.fromisoformat(data["period"]["start"]),
-        "end": date.fromisoformat(data["period"]["end"]),
-        "competences": data["competences"],
-        "providers": list(dict.fromkeys(t["provider"] for t in texts.values())),
-        "registration_number": data["registration_number"],
-        "approval": [t["approval"] for t in texts.values() if t["approval"]],
-        "issued": date.fromisoformat(data["issued"]),
-        "expires": date.fromisoformat(data["expires"]) if data["expires"] else None,
-    }

@@ -1,12 +1,20 @@
 """Who may do what with a course's records: the one policy for staff.
 
 A member of staff reaches a course's gated content and records (enrolments,
-submissions, sessions, certificates, reports) when they may edit that course in
-the Wagtail admin; being able to open the admin is not enough."""
+submissions, live sessions and their links, certificates, reports) when they may
+edit that course in the Wagtail admin: being able to open the admin is not
+enough. Records follow a course across its language versions, so they are found
+by the course's ``translation_key``.
+
+Everything else asks here: :func:`may_edit_course` for one course,
+:func:`editable_courses` and :func:`editable_cohorts` for lists, and
+:class:`CourseRecordPermissionPolicy` for the admin's screens.
+"""
 
 from __future__ import annotations
 
 import operator
+import uuid
 from functools import reduce
 from typing import TYPE_CHECKING
 
@@ -24,68 +32,50 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-def is_course_staff(user) -> bool:
-    """Staff may open every module and lesson, e.g. to preview them."""
-    return user.is_authenticated and (
-        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
-
-
 def editable_courses(user: AbstractBaseUser) -> QuerySet[CoursePage]:
-    """Courses ``user`` may edit in the admin; staff manage learners of these only."""
+    """Courses (in any language version) ``user`` may edit in the admin."""
     return PagePermissionPolicy(CoursePage).instances_user_has_permission_for(
         user, "change"
     )
 
 
-class CourseRecordPermissionPolicy(BasePermissionPolicy):
-    """Records of a course (found by its ``course_key``) are open to the staff who
-    may edit that course, for the ``actions`` the subclass allows.
-
-    By translation key, so the Latvian and English course share their records.
-    """
-
-    actions = {"view"}
-
-    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
-        return action in self.actions and editable_courses(user).exists()
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        if not self.actions & set(actions):
-            return get_user_model()._default_manager.none()
-        # Broader than exact (anyone who may edit some page); the admin never asks
-        # this of course records, and an exact answer would walk the page tree.
-        return PagePermissionPolicy(CoursePage).users_with_permission("change")
-
-    def user_has_permission_for_instance(
-        self, user: AbstractBaseUser, action: str, instance
-    ) -> bool:
-        return (
-            action in self.actions
-            and editable_courses(user)
-            .filter(translation_key=instance.course_key)
-            .exists()
-        )
-
-    def instances_user_has_any_permission_for(
-        self, user: AbstractBaseUser, actions
-    ) -> QuerySet:
-        if not self.actions & set(actions):
-            return self.model._default_manager.none()
-        return self.model._default_manager.filter(
-            course_key__in=editable_courses(user).values("translation_key")
-        )
+def editable_course_keys(user: AbstractBaseUser) -> QuerySet:
+    """The translation keys of the courses ``user`` may edit, as a subquery."""
+    return editable_courses(user).values("translation_key")
 
 
-def editable_cohorts(request: HttpRequest | None) -> QuerySet[Cohort]:
-    """Cohorts of the courses the request's user may edit (for filters)."""
+def may_edit_course(user: AbstractBaseUser, course: CoursePage | uuid.UUID) -> bool:
+    """Whether ``user`` is staff of ``course`` (a page, or its translation key):
+    they then see its gated lessons, quiz questions and session links, and its
+    learners' records."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    key = course if isinstance(course, uuid.UUID) else course.translation_key
+    return editable_courses(user).filter(translation_key=key).exists()
+
+
+def editable_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
+    """Cohorts of the courses ``user`` may edit."""
+    return Cohort.objects.filter(
+        course__translation_key__in=editable_course_keys(user)
+    ).select_related("course")
+
+
+def course_choices(request: HttpRequest | None) -> QuerySet[CoursePage]:
+    """The courses a filter or form of ``request``'s user may offer (django-filter
+    calls this with ``None`` while it builds the filter)."""
+    if request is None:
+        return CoursePage.objects.none()
+    return editable_courses(request.user).select_related("locale").order_by("title")
+
+
+def cohort_choices(request: HttpRequest | None) -> QuerySet[Cohort]:
+    """The cohorts a filter of ``request``'s user may offer, and no others."""
     if request is None:
         return Cohort.objects.none()
-    return Cohort.objects.filter(
-        course__translation_key__in=editable_courses(request.user).values(
-            "translation_key"
-        )
-    ).select_related("course")
+    return editable_cohorts(request.user)
 
 
 def editable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
@@ -104,3 +94,44 @@ def editable_modules(user: AbstractBaseUser) -> QuerySet[ModulePage]:
         .annotate(course_title=Subquery(course_title))
         .order_by("path")
     )
+
+
+class CourseRecordPermissionPolicy(BasePermissionPolicy):
+    """Records of a course are open to the staff who may edit that course, for the
+    ``actions`` the subclass allows. ``course_key_field`` names the lookup from
+    the record to its course's translation key."""
+
+    actions = {"view"}
+    course_key_field = "course_key"
+
+    def course_key_of(self, instance) -> uuid.UUID:
+        value = instance
+        for part in self.course_key_field.split("__"):
+            value = getattr(value, part)
+        return value
+
+    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
+        return action in self.actions and editable_courses(user).exists()
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        if not self.actions & set(actions):
+            return get_user_model()._default_manager.none()
+        # Broader than exact (anyone who may edit some page); the admin never asks
+        # this of course records, and an exact answer would walk the page tree.
+        return PagePermissionPolicy(CoursePage).users_with_permission("change")
+
+    def user_has_permission_for_instance(
+        self, user: AbstractBaseUser, action: str, instance
+    ) -> bool:
+        return action in self.actions and may_edit_course(
+            user, self.course_key_of(instance)
+        )
+
+    def instances_user_has_any_permission_for(
+        self, user: AbstractBaseUser, actions
+    ) -> QuerySet:
+        if not self.actions & set(actions):
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(
+            **{f"{self.course_key_field}__in": editable_course_keys(user)}
+        )

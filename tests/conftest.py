@@ -9,10 +9,10 @@ def _isolated(request, settings, tmp_path):
     marked ``real_tasks`` keep the configured backend (e.g. RQ)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     # Frozen certificate images live in the media folder, which is new each test.
-    from certificates import issuing
+    from certificates import snapshot
     from courses.catalogue import content_cache
 
-    issuing._frozen_images.clear()
+    snapshot._frozen_images.clear()
     if request.node.get_closest_marker("real_tasks") is None:
         settings.TASKS = {
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -20,8 +19,6 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import BasePermissionPolicy
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.assignments.submissions import SubmissionError, review_submission
@@ -29,13 +26,11 @@ from courses.enrolment.admin import CourseStaffMenuItem
 from courses.models import (
     Assignment,
     AssignmentSubmission,
-    CoursePage,
     FrameworkLevel,
 )
-from courses.permissions import editable_courses
+from courses.permissions import CourseRecordPermissionPolicy
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
     from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
 
@@ -52,38 +47,11 @@ class AssignmentViewSet(SnippetViewSet):
 # Review of submissions -----------------------------------------------------------
 
 
-class SubmissionPermissionPolicy(BasePermissionPolicy):
+class SubmissionPermissionPolicy(CourseRecordPermissionPolicy):
     """Staff may view and review the submissions of courses they may edit."""
 
-    actions = ("view", "change")
-
-    def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
-        return action in self.actions and editable_courses(user).exists()
-
-    def users_with_any_permission(self, actions) -> QuerySet:
-        if not set(actions) & set(self.actions):
-            return get_user_model()._default_manager.none()
-        # Broader than exact, as for enrolments: the admin does not ask this here.
-        return PagePermissionPolicy(CoursePage).users_with_permission("change")
-
-    def user_has_permission_for_instance(
-        self, user: AbstractBaseUser, action: str, instance: AssignmentSubmission
-    ) -> bool:
-        return (
-            action in self.actions
-            and editable_courses(user)
-            .filter(translation_key=instance.enrolment.course_key)
-            .exists()
-        )
-
-    def instances_user_has_any_permission_for(
-        self, user: AbstractBaseUser, actions
-    ) -> QuerySet[AssignmentSubmission]:
-        if not set(actions) & set(self.actions):
-            return AssignmentSubmission.objects.none()
-        return AssignmentSubmission.objects.filter(
-            enrolment__course_key__in=editable_courses(user).values("translation_key")
-        )
+    actions = {"view", "change"}
+    course_key_field = "enrolment__course_key"
 
 
 class SubmissionIndexView(IndexView):

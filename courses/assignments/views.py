@@ -20,7 +20,7 @@ from courses.assignments.submissions import (
     submit_assignment,
 )
 from courses.models import Assignment, AssignmentSubmission
-from courses.permissions import editable_courses, is_course_staff
+from courses.permissions import editable_courses, may_edit_course
 from courses.progress.recording import find_enrolment
 
 
@@ -35,7 +35,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
         raise Http404
     enrolment = find_enrolment(request.user, course)
     enrolled = enrolment is not None and enrolment.is_active
-    if not enrolled and not is_course_staff(request.user):
+    if not enrolled and not may_edit_course(request.user, course):
         return TemplateResponse(
             request,
             "courses/enrolment_required.html",

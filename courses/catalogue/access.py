@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from courses.models import CoursePage, Enrolment, LessonPage, ModulePage
-from courses.permissions import is_course_staff
+from courses.permissions import may_edit_course
 from courses.progress.recording import (
     find_enrolment,
 )
@@ -30,7 +30,9 @@ class Access:
     @property
     def allowed(self) -> bool:
         # Learners are the common case; the staff check costs permission queries.
-        return self.enrolled or is_course_staff(self.user)
+        return self.enrolled or (
+            self.course is not None and may_edit_course(self.user, self.course)
+        )
 
 
 def access_for(request: HttpRequest, page) -> Access:

@@ -30,7 +30,7 @@ from courses.models import (
 )
 from courses.permissions import (
     CourseRecordPermissionPolicy,
-    editable_cohorts,
+    cohort_choices,
     editable_courses,
 )
 
@@ -66,7 +66,7 @@ class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
 class EnrolmentFilterSet(WagtailFilterSet):
     # Only the cohorts of the user's own courses, so the filter names no others.
     cohort = django_filters.ModelChoiceFilter(
-        queryset=editable_cohorts, label=_("Cohort")
+        queryset=cohort_choices, label=_("Cohort")
     )
 
     class Meta:

@@ -36,14 +36,13 @@ from courses.live_sessions.attendance import (
 )
 from courses.models import (
     Attendance,
-    Cohort,
     Enrolment,
     LiveSession,
     ModulePage,
 )
 from courses.permissions import (
     CourseRecordPermissionPolicy,
-    editable_courses,
+    editable_cohorts,
     editable_modules,
 )
 
@@ -78,9 +77,7 @@ class LiveSessionForm(WagtailAdminModelForm):
             label=field.label,
             help_text=_("The Latvian and English course pages both show the session."),
         )
-        self.fields["cohort"].queryset = Cohort.objects.filter(
-            course__translation_key__in=editable_courses(user).values("translation_key")
-        ).select_related("course")
+        self.fields["cohort"].queryset = editable_cohorts(user)
 
 
 def _modules_for_request(request: HttpRequest | None) -> QuerySet[ModulePage]:

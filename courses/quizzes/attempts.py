@@ -68,6 +68,21 @@ def quiz_lessons(quiz_key: uuid.UUID, course: CoursePage) -> QuerySet[LessonPage
     )
 
 
+def quiz_course_keys(quiz: Quiz) -> set[uuid.UUID]:
+    """The courses (by translation key) whose lessons show ``quiz`` or one of its
+    translations."""
+    lesson_paths = LessonPage.objects.filter(
+        quiz__translation_key=quiz.translation_key
+    ).values_list("path", flat=True)
+    # A lesson sits in a module, which sits in its course.
+    course_paths = {path[: -2 * LessonPage.steplen] for path in lesson_paths}
+    return set(
+        CoursePage.objects.filter(path__in=course_paths).values_list(
+            "translation_key", flat=True
+        )
+    )
+
+
 def enrolment_for_quiz(user, quiz: Quiz) -> Enrolment | None:
     """The user's active enrolment in a course that has a lesson linking ``quiz``."""
     if not user.is_authenticated:

@@ -14,17 +14,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.enrolment.admin import CourseChoiceField
 from courses.models import CoursePage, Enrolment
-from courses.permissions import editable_cohorts, editable_courses
+from courses.permissions import cohort_choices, course_choices
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest
-
-
-def _courses(request: HttpRequest | None) -> QuerySet[CoursePage]:
-    if request is None:
-        return CoursePage.objects.none()
-    return editable_courses(request.user).select_related("locale").order_by("title")
 
 
 class CourseFilter(django_filters.ModelChoiceFilter):
@@ -38,9 +31,9 @@ class CourseFilter(django_filters.ModelChoiceFilter):
 class ProgressFilterSet(WagtailFilterSet):
     """Course, cohort, status, dates and a name or e-mail search."""
 
-    course = CourseFilter(queryset=_courses, label=_("Course"))
+    course = CourseFilter(queryset=course_choices, label=_("Course"))
     cohort = django_filters.ModelChoiceFilter(
-        queryset=editable_cohorts, label=_("Cohort")
+        queryset=cohort_choices, label=_("Cohort")
     )
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect

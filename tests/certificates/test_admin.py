@@ -90,7 +90,7 @@ def test_bulk_issue_runs_and_its_progress_survives_a_reload(client, template):
 
 def test_bulk_task_issues_and_reports(template, django_capture_on_commit_callbacks):
     """The bulk task issues every completed learner's certificate once."""
-    from certificates.issuing import start_bulk_issue
+    from certificates.bulk import start_bulk_issue
     from certificates.tasks import bulk_issue
 
     course, lessons = make_course_tree(modules=1, lessons=1)

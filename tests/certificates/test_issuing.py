@@ -8,15 +8,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from certificates.bulk import run_bulk_issue, start_bulk_issue
+from certificates.delivery import ensure_pdf
 from certificates.issuing import (
     IssuingError,
-    ensure_pdf,
     issue_certificate,
     issue_snapshot,
     reissue,
     revoke,
-    run_bulk_issue,
-    start_bulk_issue,
 )
 from certificates.models import Certificate, CertificateTemplate
 from certificates.rendering import get_renderer

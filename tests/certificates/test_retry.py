@@ -14,8 +14,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates import issuing
-from certificates.issuing import plan_bulk_issue, stale_chunks, start_bulk_issue
+from certificates import bulk, delivery
+from certificates.bulk import plan_bulk_issue, stale_chunks, start_bulk_issue
 from certificates.models import BulkIssueChunk, BulkIssueJob, Certificate
 from certificates.rendering import get_renderer
 from certificates.tasks import bulk_issue, issue_for_completed_enrolment
@@ -75,7 +75,7 @@ def test_mail_server_down_then_rerun_sends_once(template, monkeypatch):
     """A failed send leaves ``emailed_at`` empty, and the next run sends it."""
     enrolment = completed_enrolment(email="anna@example.edu")
     mail.outbox.clear()
-    die_on_calls(monkeypatch, issuing, "notify_learner", {1})
+    die_on_calls(monkeypatch, delivery, "notify_learner", {1})
     issue_for_completed_enrolment.enqueue(enrolment.pk)
     certificate = Certificate.objects.get(enrolment=enrolment)
     assert certificate.pdf and certificate.emailed_at is None
@@ -92,7 +92,7 @@ def test_killed_bulk_chunk_is_resumed_and_counted_once(template, monkeypatch):
         for n in range(5)
     ]
     mail.outbox.clear()
-    monkeypatch.setattr(issuing, "BULK_CHUNK_SIZE", 2)
+    monkeypatch.setattr(bulk, "BULK_CHUNK_SIZE", 2)
     die_on_calls(monkeypatch, type(get_renderer()), "render", {4})
     job = start_bulk_issue(course, None, actor=None)
     assert bulk_issue.call(job.pk) == 5
@@ -135,11 +135,11 @@ def test_resume_takes_only_chunks_whose_worker_is_gone(template):
     for _ in range(3):
         completed_enrolment(course, lessons)
     job = start_bulk_issue(course, None, actor=None)
-    issuing.BULK_CHUNK_SIZE, size = 1, issuing.BULK_CHUNK_SIZE
+    bulk.BULK_CHUNK_SIZE, size = 1, bulk.BULK_CHUNK_SIZE
     try:
         running, waiting, done = plan_bulk_issue(job)
     finally:
-        issuing.BULK_CHUNK_SIZE = size
+        bulk.BULK_CHUNK_SIZE = size
     long_ago = timezone.now() - timedelta(minutes=10)
     BulkIssueChunk.objects.filter(pk=running.pk).update(
         status=BulkIssueChunk.Status.RUNNING, touched_at=long_ago

@@ -50,9 +50,9 @@ REPORT_URL = "/admin/reports/"
 @pytest.fixture(autouse=True)
 def _forget_frozen_images():
     """Each test has its own media folder, so certificate images are made afresh."""
-    from certificates import issuing
+    from certificates import snapshot
 
-    issuing._frozen_images.clear()
+    snapshot._frozen_images.clear()
 
 
 def course_editor(course, **kwargs):

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from certificates.issuing import start_bulk_issue
+from certificates.bulk import start_bulk_issue
 from certificates.models import BulkIssueJob, Certificate
 from certificates.tasks import bulk_issue, issue_for_completed_enrolment
 from courses.enrolment.enrolling import enrol
@@ -90,9 +90,9 @@ def test_completion_is_issued_by_an_rq_worker(rq_queue):
 
 def test_bulk_issue_runs_in_chunks_on_rq_workers(rq_queue, monkeypatch):
     """The bulk task enqueues one job per chunk; the worker issues them all."""
-    from certificates import issuing
+    from certificates import bulk
 
-    monkeypatch.setattr(issuing, "BULK_CHUNK_SIZE", 2)
+    monkeypatch.setattr(bulk, "BULK_CHUNK_SIZE", 2)
     make_template()
     course, lessons = make_course_tree(modules=1, lessons=1)
     for _ in range(5):

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from certificates.issuing import IssuingError, run_bulk_issue, start_bulk_issue
+from certificates.bulk import run_bulk_issue, start_bulk_issue
+from certificates.issuing import IssuingError
 from certificates.models import BulkIssueJob
 from courses.models import Cohort, CoursePage
 

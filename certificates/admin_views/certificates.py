@@ -1,0 +1,176 @@
+"""Admin screens for certificates, declared as viewsets (wired in wagtail_hooks).
+
+Staff see and act on the certificates of the courses they may edit, the same rule
+as for enrolments (see :func:`courses.enrolment.admin.editable_courses`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import django_filters
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from certificates.admin_views.actions import IssueView, ReissueView, RevokeView
+from certificates.admin_views.archive import ZipFormView, download_zip
+from certificates.admin_views.bulk import BulkIssueView, BulkJobView, bulk_job_status
+from certificates.models import (
+    Certificate,
+)
+from courses.permissions import (
+    CourseRecordPermissionPolicy,
+    cohort_choices,
+    course_choices,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+# Templates -------------------------------------------------------------------
+
+
+# Issued certificates ---------------------------------------------------------
+
+
+class CertificatePermissionPolicy(CourseRecordPermissionPolicy):
+    """Staff who may edit a course may see, issue and revoke its certificates.
+
+    Certificates change only through :mod:`certificates.issuing`, so the admin
+    offers no add, edit or delete screens for them.
+    """
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        queryset=course_choices,
+        label=_("Course"),
+        method="filter_course",
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        queryset=cohort_choices, label=_("Cohort")
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "course", "cohort"]
+
+    def filter_course(self, queryset, name, value):
+        # Both language versions of a course share their certificates.
+        return queryset.filter(course_key=value.translation_key)
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[Certificate]:
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        ).select_related("cohort")
+
+    def get_list_more_buttons(self, instance: Certificate) -> list:
+        buttons = [
+            MenuItem(
+                _("Download PDF"),
+                url=instance.get_download_url(),
+                icon_name="download",
+                priority=10,
+            ),
+            MenuItem(
+                _("Verification page"),
+                url=instance.get_absolute_url(),
+                icon_name="link-external",
+                priority=20,
+            ),
+        ]
+        if instance.status == Certificate.Status.VALID:
+            buttons += [
+                MenuItem(
+                    _("Re-issue"),
+                    url=reverse("certificates_admin:reissue", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=30,
+                ),
+                MenuItem(
+                    _("Revoke"),
+                    url=reverse("certificates_admin:revoke", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=40,
+                ),
+            ]
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self) -> list:
+        return [
+            HeaderButton(
+                _("Issue one"),
+                url=reverse("certificates_admin:issue"),
+                icon_name="plus",
+            ),
+            HeaderButton(
+                _("Bulk issue"),
+                url=reverse("certificates_admin:bulk"),
+                icon_name="doc-full-inverse",
+            ),
+            HeaderButton(
+                _("Download ZIP"),
+                url=reverse("certificates_admin:zip_form"),
+                icon_name="download",
+            ),
+        ]
+
+
+class CertificateViewSet(ModelViewSet):
+    """Issued certificates of the staff member's courses."""
+
+    model = Certificate
+    name = "certificates_admin"
+    url_prefix = "certificates"
+    icon = "doc-full"
+    menu_label = _("Certificates")
+    add_to_admin_menu = True
+    menu_order = 215
+    index_view_class = CertificateIndexView
+    list_display = [
+        "serial",
+        Column("learner_name", label=_("Name"), sort_key="learner_name"),
+        "course_title",
+        "cohort",
+        "hours",
+        "status",
+        DateColumn("issued_at", label=_("Issued"), sort_key="issued_at"),
+        "issued_how",
+    ]
+    filterset_class = CertificateFilterSet
+    search_fields = ["learner_name", "serial"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+    def get_urlpatterns(self) -> list:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("issue/", IssueView.as_view(), name="issue"),
+            path("<int:pk>/revoke/", RevokeView.as_view(), name="revoke"),
+            path("<int:pk>/reissue/", ReissueView.as_view(), name="reissue"),
+            path("bulk/", BulkIssueView.as_view(), name="bulk"),
+            path("bulk/<int:pk>/", BulkJobView.as_view(), name="bulk_job"),
+            path("bulk/<int:pk>/status/", bulk_job_status, name="bulk_job_status"),
+            path("zip/", ZipFormView.as_view(), name="zip_form"),
+            path("zip/download/", download_zip, name="zip"),
+        ]
+
+    def get_permissions_to_register(self) -> QuerySet:
+        # Access follows page permissions (CertificatePermissionPolicy).
+        return Permission.objects.none()
+
+
+# Forms and actions -------------------------------------------------------------

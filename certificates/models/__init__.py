@@ -1,0 +1,19 @@
+"""Every model of the certificates app (Django finds them here)."""
+
+from certificates.models.bulk import BulkIssueChunk, BulkIssueJob
+from certificates.models.certificate import Certificate, SerialCounter
+from certificates.models.templates import (
+    CertificateSignatory,
+    CertificateTemplate,
+    CourseCertificateSettings,
+)
+
+__all__ = [
+    "BulkIssueChunk",
+    "BulkIssueJob",
+    "Certificate",
+    "CertificateSignatory",
+    "CertificateTemplate",
+    "CourseCertificateSettings",
+    "SerialCounter",
+]
