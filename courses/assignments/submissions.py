@@ -26,6 +26,7 @@ from courses.models import (
 from courses.progress.recording import (
     refresh_summary,
 )
+from courses.translations import shown_translation
 
 MAX_SUBMISSION_TEXT = 50_000
 
@@ -241,15 +242,19 @@ def review_submission(
 
 def page_assignments(page, language: str | None = None) -> list[Assignment]:
     """Assignments linked to ``page`` or to any translation of it, one per
-    assignment, preferring the translation in ``language``."""
-    found: dict[uuid.UUID, Assignment] = {}
-    for assignment in Assignment.objects.filter(
-        page__translation_key=page.translation_key
-    ).select_related("locale"):
-        current = found.get(assignment.translation_key)
-        if current is None or assignment.locale.language_code == language:
-            found[assignment.translation_key] = assignment
-    return list(found.values())
+    assignment, each in the version a learner reading in ``language`` is shown."""
+    versions: dict[uuid.UUID, list[Assignment]] = {}
+    for assignment in (
+        Assignment.objects.filter(page__translation_key=page.translation_key)
+        .select_related("locale")
+        .order_by("pk")
+    ):
+        versions.setdefault(assignment.translation_key, []).append(assignment)
+    return [
+        shown
+        for group in versions.values()
+        if (shown := shown_translation(group, group[0], language)) is not None
+    ]
 
 
 def submissions_for(

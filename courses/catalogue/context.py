@@ -38,6 +38,7 @@ from courses.progress.recording import (
     lesson_flags,
     record_lesson_viewed,
 )
+from courses.translations import shown_translation
 
 #: What a link to a page needs; loading whole pages would cost more than the page.
 PAGE_LINK_FIELDS = ("id", "title", "url_path", "translation_key", "locale_id", "path")
@@ -66,16 +67,17 @@ def page_links(request: HttpRequest, page_ids: list[int]) -> dict[int, PageLink]
             .only(*PAGE_LINK_FIELDS, "live", "locale__language_code")
             .order_by()
         )
-        translated = {
-            page.translation_key: page
-            for page in pages
-            if page.live and page.locale.language_code == language
-        }
+        versions: dict[uuid.UUID, list[Page]] = {}
+        for page in pages:
+            versions.setdefault(page.translation_key, []).append(page)
         return {
-            page.pk: PageLink.to(shown, request)
+            page.pk: PageLink.to(
+                shown_translation(versions[page.translation_key], page, language)
+                or page,
+                request,
+            )
             for page in pages
             if page.pk in ids
-            for shown in [translated.get(page.translation_key, page)]
         }
 
     return content_cache.cached_many(

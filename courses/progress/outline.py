@@ -69,9 +69,22 @@ class CourseOutline:
                 break
         return opened
 
+    def required_of(self, module: ModuleOutline) -> list[uuid.UUID]:
+        """The module's lessons that count (all but the optional ones)."""
+        return [k for k in module.lesson_keys if k not in self.optional_keys]
+
     def module_done(self, module: ModuleOutline, done: set[uuid.UUID]) -> bool:
-        required = [k for k in module.lesson_keys if k not in self.optional_keys]
-        return bool(module.lesson_keys) and set(required) <= done
+        """Whether a learner who has done ``done`` has done ``module``."""
+        required = self.required_of(module)
+        return self.module_complete(module, sum(1 for k in required if k in done))
+
+    def module_complete(self, module: ModuleOutline, required_done: int) -> bool:
+        """The rule, for every caller (badge, hours, unlocking, reports): a module
+        with lessons is done when all of its required lessons are; optional
+        lessons neither add to it nor hold it back."""
+        return bool(module.lesson_keys) and required_done >= len(
+            self.required_of(module)
+        )
 
 
 def course_outline(course: CoursePage) -> CourseOutline:
@@ -118,13 +131,13 @@ def build_outline(modules, lessons) -> CourseOutline:
 
 @dataclass
 class ModuleProgress:
+    """A module as one learner sees it: lessons done of all its lessons, whether
+    it is open, and whether it is complete (:meth:`CourseOutline.module_done`)."""
+
     done: int
     total: int
     is_open: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.done >= self.total
+    complete: bool
 
     @property
     def percent(self) -> int:
@@ -141,6 +154,7 @@ def module_progress(
             done=sum(1 for key in module.lesson_keys if key in done),
             total=len(module.lesson_keys),
             is_open=module.path in open_paths,
+            complete=outline.module_done(module, done),
         )
         for module in outline.modules
     }

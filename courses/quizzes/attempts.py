@@ -44,6 +44,7 @@ from courses.quizzes.grading import (
     grade,
     public_questions,
 )
+from courses.translations import translation_to_show
 
 #: Time allowed after a quiz's limit for the submission to arrive (slow networks).
 GRACE = timedelta(seconds=30)
@@ -186,15 +187,19 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz) -> tuple[QuizAttempt, bool]:
 def quiz_for_attempt(attempt: QuizAttempt, language: str | None = None) -> Quiz:
     """The quiz to show and grade ``attempt`` with: its translation in
     ``language`` when that has the same questions, else the one it was started in."""
-    quizzes = Quiz.objects.filter(translation_key=attempt.quiz_key, live=True)
-    if language:
-        translation = quizzes.filter(locale__language_code=language).first()
-        if translation is not None and {
-            q.id for q in translation.get_questions()
-        } == set(attempt.question_order):
-            return translation
-    quiz = attempt.quiz or quizzes.first()
-    if quiz is None or not quiz.live:
+    started_in = (
+        attempt.quiz or Quiz.objects.filter(translation_key=attempt.quiz_key).first()
+    )
+    quiz = translation_to_show(started_in, language) if started_in else None
+    # Another language's version grades the attempt only if it asks the same
+    # questions.
+    if (
+        quiz is not None
+        and quiz != started_in
+        and {q.id for q in quiz.get_questions()} != set(attempt.question_order)
+    ):
+        quiz = started_in if started_in.live else None
+    if quiz is None:
         raise QuizError(_("This quiz is not available."))
     return quiz
 
@@ -305,18 +310,7 @@ def quiz_panel(
     however many questions the quiz has."""
     if lesson.quiz_id is None:
         return None
-    translations = list(
-        Quiz.objects.filter(
-            translation_key__in=Quiz.objects.filter(pk=lesson.quiz_id).values(
-                "translation_key"
-            ),
-            live=True,
-        ).select_related("locale")
-    )
-    quiz = next(
-        (q for q in translations if q.locale.language_code == language),
-        next((q for q in translations if q.pk == lesson.quiz_id), None),
-    )
+    quiz = translation_to_show(lesson.quiz, language)
     if quiz is None:
         return None
     attempts: list[QuizAttempt] = []

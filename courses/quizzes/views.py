@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import LessonPage, Quiz, QuizAttempt
+from courses.models import LessonPage, QuizAttempt
 from courses.progress.recording import course_of_lesson, find_enrolment
 from courses.quizzes.attempts import (
     attempts_left,
@@ -26,6 +26,7 @@ from courses.quizzes.attempts import (
     submit_attempt,
 )
 from courses.quizzes.grading import QuizError, answers_from_form
+from courses.translations import translation_to_show
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> QuizAttempt:
@@ -53,13 +54,12 @@ def start(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if enrolment is None:
         messages.error(request, _("You are not enrolled in this course."))
         return redirect(course.url if course else "/")
-    quiz = (
-        Quiz.objects.filter(
-            translation_key=lesson.quiz.translation_key,
-            locale__language_code=get_language(),
-        ).first()
-        or lesson.quiz
-    )
+    # The version the lesson's quiz panel shows, so that the learner starts what
+    # they were offered.
+    quiz = translation_to_show(lesson.quiz)
+    if quiz is None:
+        messages.error(request, _("This quiz is not available."))
+        return redirect(f"{lesson.url}#quiz")
     try:
         start_attempt(enrolment, quiz)
     except QuizError as exc:

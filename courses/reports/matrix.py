@@ -3,7 +3,6 @@ done, started or not begun, counted per module in one grouped query."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from courses.models import (
     Enrolment,
     LessonProgress,
 )
-from courses.progress.outline import CourseOutline, course_outline
+from courses.progress.outline import CourseOutline, ModuleOutline, course_outline
 from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
 
 if TYPE_CHECKING:
@@ -31,18 +30,18 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ModuleInfo:
-    title: str
-    lesson_keys: list[uuid.UUID]
-    required_keys: list[uuid.UUID]
-
-
-@dataclass
 class CourseStructure:
-    """A course's live modules in order, with titles, for the matrix and funnel."""
+    """A course's live modules in order, with titles, for the matrix and funnel.
+
+    Whether a learner has done a module is decided by the outline
+    (:meth:`~courses.progress.outline.CourseOutline.module_complete`), as for
+    the learner's own badge, hours and unlocking."""
 
     outline: CourseOutline
-    modules: list[ModuleInfo]
+
+    @property
+    def modules(self) -> list[ModuleOutline]:
+        return self.outline.modules
 
     def module_index(self) -> Case:
         """An expression giving a progress row's module's position (-1: none)."""
@@ -58,18 +57,7 @@ class CourseStructure:
 
 def course_structure(course: CoursePage) -> CourseStructure:
     """The course's outline (two queries) with its modules' titles."""
-    outline = course_outline(course)
-    return CourseStructure(
-        outline,
-        [
-            ModuleInfo(
-                module.title,
-                module.lesson_keys,
-                [k for k in module.lesson_keys if k not in outline.optional_keys],
-            )
-            for module in outline.modules
-        ],
-    )
+    return CourseStructure(course_outline(course))
 
 
 class ModuleState:
@@ -92,7 +80,11 @@ def module_counts(
     """(enrolment id, module index, lessons touched, required lessons done) for
     every pair with progress (or, ``completed_only``, with a lesson completed, which
     halves the work over a whole course): one grouped query."""
-    required = [key for module in structure.modules for key in module.required_keys]
+    required = [
+        key
+        for module in structure.modules
+        for key in structure.outline.required_of(module)
+    ]
     progress = LessonProgress.objects.filter(
         enrolment_id__in=enrolments,
         lesson_key__in=list(structure.outline.lesson_ids),
@@ -114,11 +106,6 @@ def module_counts(
     return rows.iterator(chunk_size=CHUNK_SIZE)
 
 
-def _is_done(module: ModuleInfo, done: int) -> bool:
-    # As courses.progress.recording decides: every required lesson of a non-empty module.
-    return bool(module.lesson_keys) and done >= len(module.required_keys)
-
-
 def module_matrix(
     structure: CourseStructure, enrolment_ids: list[int]
 ) -> dict[int, list[str]]:
@@ -130,7 +117,7 @@ def module_matrix(
         if index < 0:
             continue
         module = structure.modules[index]
-        if _is_done(module, done):
+        if structure.outline.module_complete(module, done):
             states[enrolment_id][index] = ModuleState.DONE
         elif touched:
             states[enrolment_id][index] = ModuleState.STARTED
@@ -161,12 +148,14 @@ def module_funnel(
     for _enrolment, index, _touched, done in module_counts(
         structure, ids, completed_only=True
     ):
-        if index >= 0 and _is_done(structure.modules[index], done):
+        if index >= 0 and structure.outline.module_complete(
+            structure.modules[index], done
+        ):
             completed[index] += 1
     enrolled = enrolments.count()
     for index, module in enumerate(structure.modules):
         # A module of optional lessons only has nothing to do: all have done it.
-        if module.lesson_keys and not module.required_keys:
+        if structure.outline.module_complete(module, 0):
             completed[index] = enrolled
     return [(str(_("Enrolled")), enrolled)] + [
         (module.title, count)
