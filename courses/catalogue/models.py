@@ -142,7 +142,9 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
 
 
 def course_hours_subquery() -> models.Subquery:
-    """Sum of the live modules' hours of the course in the outer query."""
+    """A course's academic hours, for the course in the outer query: the sum of its
+    live modules' hours. The one definition; :attr:`CoursePage.total_hours` reads
+    it too."""
     return models.Subquery(
         ModulePage.objects.live()
         .filter(
@@ -290,10 +292,19 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
     @cached_property
     def total_hours(self) -> Decimal:
-        """Academic hours: the sum of the live modules' hours."""
+        """Academic hours (:func:`course_hours_subquery`), from the content cache."""
         # get_courses() annotates this attribute, which then shadows the query.
-        hours = ModulePage.objects.live().child_of(self).aggregate(total=Sum("hours"))
-        return hours["total"] or Decimal(0)
+
+        def read() -> Decimal:
+            hours = (
+                CoursePage.objects.filter(pk=self.pk)
+                .annotate(hours=course_hours_subquery())
+                .values_list("hours", flat=True)
+                .first()
+            )
+            return hours or Decimal(0)
+
+        return content_cache.cached(("course-hours", self.pk), read)
 
     def get_competences(
         self, modules: list[ModulePage] | None = None
@@ -337,7 +348,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             module.course_lessons = lessons_by_module[module.path]
         context["modules"] = modules
         context["lessons"] = lessons
-        context["course_hours"] = sum((m.hours for m in modules), Decimal(0))
+        context["course_hours"] = self.total_hours
         context["competences"] = self.get_competences(modules)
         return add_page_context(self, request, context)
 
