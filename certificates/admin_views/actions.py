@@ -21,7 +21,7 @@ from certificates.issuing import IssuingError, issue_certificate, reissue, revok
 from certificates.models import (
     Certificate,
 )
-from courses.enrolment.admin import CourseChoiceField
+from courses.admin_base import CourseChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.permissions import editable_cohorts, editable_course_keys, editable_courses
 

@@ -21,8 +21,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_base import CourseStaffMenuItem
 from courses.assignments.submissions import SubmissionError, review_submission
-from courses.enrolment.admin import CourseStaffMenuItem
 from courses.models import (
     Assignment,
     AssignmentSubmission,

@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_base import CourseChoiceField, CourseStaffMenuItem
 from courses.enrolment.csv_import import CsvEnrolmentError, enrol_from_csv
 from courses.models import (
     Cohort,
@@ -129,11 +130,6 @@ class EnrolmentViewSet(ModelViewSet):
 # Enrol from CSV ------------------------------------------------------------
 
 
-class CourseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CoursePage) -> str:
-        return f"{obj.title} ({obj.locale.get_display_name()})"
-
-
 class EnrolFromCsvForm(forms.Form):
     course = CourseChoiceField(
         label=_("Course"), queryset=CoursePage.objects.none(), empty_label=None
@@ -213,13 +209,6 @@ class EnrolFromCsvViewSet(ViewSet):
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:
         return CourseStaffMenuItem
-
-
-class CourseStaffMenuItem(MenuItem):
-    """Shown to those who may edit at least one course."""
-
-    def is_shown(self, request: HttpRequest) -> bool:
-        return editable_courses(request.user).exists()
 
 
 class LearnersViewSetGroup(ViewSetGroup):

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.catalogue.context import page_links
+from courses.catalogue.links import page_links
 from courses.live_sessions.calendar import courses_with_sessions, learner_feed_url
 from courses.models import Enrolment, LessonPage
 from courses.progress.recording import (

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from courses.enrolment.admin import CourseChoiceField
+from courses.admin_base import CourseChoiceField
 from courses.models import CoursePage, Enrolment
 from courses.permissions import cohort_choices, course_choices
 

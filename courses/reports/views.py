@@ -23,7 +23,7 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.enrolment.admin import CourseStaffMenuItem
+from courses.admin_base import CourseStaffMenuItem
 from courses.models import CoursePage
 from courses.permissions import editable_courses
 from courses.reports import charts, matrix, rows, summary

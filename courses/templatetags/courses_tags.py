@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from wagtail.models import Page
 
 from courses.catalogue import content_cache
-from courses.catalogue.context import PAGE_LINK_FIELDS
+from courses.catalogue.links import PAGE_LINK_FIELDS
 from courses.people.accounts import login_path
 
 register = template.Library()
