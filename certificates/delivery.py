@@ -15,6 +15,7 @@ from certificates.models import (
     Certificate,
 )
 from certificates.printed import languages_of
+from certificates.rendering import get_renderer
 from courses.people.languages import preferred_language
 from courses.site import base_url
 
@@ -27,8 +28,6 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
     """
     if certificate.pdf:
         return certificate
-    from certificates.rendering import get_renderer
-
     pdf = get_renderer().render(certificate)
     name = default_storage.save(
         certificate.pdf.field.generate_filename(certificate, "certificate.pdf"),

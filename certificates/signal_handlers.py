@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from certificates.tasks import issue_for_completed_enrolment
 from courses.models import Enrolment
 from courses.signals import course_completed
 
@@ -10,6 +11,4 @@ from courses.signals import course_completed
 def issue_on_completion(sender, enrolment: Enrolment, **kwargs) -> None:
     # courses sends this after its commit; the task issues and renders, so the
     # learner's request does not wait for a PDF.
-    from certificates.tasks import issue_for_completed_enrolment
-
     issue_for_completed_enrolment.enqueue(enrolment.pk)

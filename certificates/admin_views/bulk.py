@@ -22,6 +22,7 @@ from certificates.bulk import start_bulk_issue
 from certificates.models import (
     BulkIssueJob,
 )
+from certificates.tasks import bulk_issue
 from courses.permissions import editable_courses
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ class BulkIssueView(StaffFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form: CohortForm) -> HttpResponse:
-        from certificates.tasks import bulk_issue
-
         job = start_bulk_issue(
             form.cleaned_data["course"], form.cleaned_data["cohort"], self.request.user
         )

@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -45,8 +46,7 @@ LOCAL_ENTRIES = 5000
 
 def current_token() -> str | None:
     """The version token in the database; ``None`` before the first migration."""
-    from courses.models import ContentVersion
-
+    ContentVersion = apps.get_model("courses", "ContentVersion")
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     # Plain SQL: this runs on every request, and compiling the ORM query would cost
     # more than running it.
@@ -58,8 +58,7 @@ def current_token() -> str | None:
 
 def content_changed() -> None:
     """Retire everything cached, everywhere: published content has changed."""
-    from courses.models import ContentVersion
-
+    ContentVersion = apps.get_model("courses", "ContentVersion")
     token = uuid.uuid4().hex
     if not ContentVersion.objects.filter(pk=1).update(token=token):
         ContentVersion.objects.update_or_create(pk=1, defaults={"token": token})

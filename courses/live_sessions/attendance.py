@@ -22,6 +22,7 @@ from courses.models import (
     Enrolment,
     LiveSession,
 )
+from courses.progress.recording import refresh_summary
 
 
 class AttendanceError(Exception):
@@ -29,10 +30,6 @@ class AttendanceError(Exception):
 
 
 def _refresh(enrolment: Enrolment) -> None:
-    # Imported here: progress reads attended_hours() from this module to decide
-    # completion, so importing it at the top would make the two import each other.
-    from courses.progress.recording import refresh_summary
-
     refresh_summary(enrolment, activity=True)
 
 
