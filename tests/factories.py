@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 from wagtail.users.models import UserProfile
 
@@ -150,3 +152,20 @@ def make_live_session(module: ModulePage, **kwargs) -> LiveSession:
     kwargs.setdefault("online_link", "https://zoom.us/j/555000111")
     kwargs.setdefault("hours", Decimal(2))
     return LiveSession.objects.create(module=module, **kwargs)
+
+
+def en_url(name: str, *args) -> str:
+    """The English URL of ``name``: a request to a Latvian page leaves the thread
+    in Latvian, so reverse() alone would give the /lv/ address."""
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def api_client(user) -> Client:
+    """A browser-like client in English for the JSON API: signed in as ``user``,
+    CSRF enforced, the token taken from the cookie as the site's scripts do."""
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies.load({"csrftoken": "x" * 32})
+    client.defaults["HTTP_X_CSRFTOKEN"] = "x" * 32
+    return client

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.images import ImageFile
 from django.test import Client
-from django.utils import translation
 from PIL import Image as PILImage
 from pypdf import PdfReader
 from wagtail.images import get_image_model
@@ -73,13 +72,6 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def template(db) -> CertificateTemplate:
     return make_template()
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English; Latvian is the site's default language."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

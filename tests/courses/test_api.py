@@ -3,7 +3,7 @@ from django.test import Client
 
 from courses.enrolment.enrolling import enrol
 from courses.models import Enrolment, LessonProgress
-from tests.factories import make_cohort, make_course_tree, make_user
+from tests.factories import api_client, make_cohort, make_course_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -11,16 +11,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def course_and_lessons():
     return make_course_tree(modules=2, lessons=2, title="STEM kurss")
-
-
-def signed_in(user) -> Client:
-    """A browser-like client: CSRF enforced, token taken from the cookie."""
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    client.get("/api/v1/me/enrolments")
-    client.cookies.load({"csrftoken": "x" * 32})
-    client.defaults["HTTP_X_CSRFTOKEN"] = "x" * 32
-    return client
 
 
 def test_course_list_is_public(client, course_and_lessons):
@@ -37,7 +27,7 @@ def test_course_list_is_public(client, course_and_lessons):
 def test_enrol_complete_and_list(course_and_lessons):
     """A learner enrols, completes a lesson and sees their progress."""
     course, lessons = course_and_lessons
-    client = signed_in(make_user())
+    client = api_client(make_user())
     response = client.post(
         f"/api/v1/courses/{course.pk}/enrol", {}, content_type="application/json"
     )
@@ -58,7 +48,7 @@ def test_enrol_with_key_and_errors_are_json(course_and_lessons):
     """Wrong keys and second enrolments are 400s with a readable message."""
     course, _ = course_and_lessons
     make_cohort(course, enrolment_key="STEM")
-    client = signed_in(make_user())
+    client = api_client(make_user())
     url = f"/api/v1/courses/{course.pk}/enrol"
     response = client.post(url, {"key": "nope"}, content_type="application/json")
     assert response.status_code == 400
@@ -73,7 +63,7 @@ def test_enrol_with_key_and_errors_are_json(course_and_lessons):
 def test_bad_bodies_are_400_not_500(course_and_lessons):
     """Malformed JSON and wrong types get a 400 with a message."""
     course, _ = course_and_lessons
-    client = signed_in(make_user())
+    client = api_client(make_user())
     url = f"/api/v1/courses/{course.pk}/enrol"
     response = client.post(url, "{not json", content_type="application/json")
     assert response.status_code == 400
@@ -85,7 +75,7 @@ def test_bad_bodies_are_400_not_500(course_and_lessons):
 
 def test_unknown_ids_are_404(course_and_lessons):
     """Unknown course and lesson ids are 404 JSON."""
-    client = signed_in(make_user())
+    client = api_client(make_user())
     response = client.post(
         "/api/v1/courses/999999/enrol", {}, content_type="application/json"
     )
@@ -100,7 +90,7 @@ def test_anonymous_is_401_and_not_enrolled_is_403(client, course_and_lessons):
     _, lessons = course_and_lessons
     assert client.get("/api/v1/me/enrolments").status_code == 401
     assert client.post(f"/api/v1/lessons/{lessons[0].pk}/complete").status_code == 401
-    response = signed_in(make_user()).post(f"/api/v1/lessons/{lessons[0].pk}/complete")
+    response = api_client(make_user()).post(f"/api/v1/lessons/{lessons[0].pk}/complete")
     assert response.status_code == 403
     assert "not enrolled" in response.json()["detail"]
     assert not LessonProgress.objects.exists()
@@ -122,7 +112,7 @@ def test_learners_see_only_their_own_enrolments(course_and_lessons):
     """/me/enrolments lists the caller's enrolments and nobody else's."""
     course, _ = course_and_lessons
     enrol(make_user(), course)
-    assert signed_in(make_user()).get("/api/v1/me/enrolments").json() == []
+    assert api_client(make_user()).get("/api/v1/me/enrolments").json() == []
 
 
 def test_openapi_schema_lists_the_endpoints(client):

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,22 +30,9 @@ from tests.courses.assessment_factories import (
     make_quiz,
     question_data,
 )
-from tests.factories import make_course, make_lesson, make_module, make_user
+from tests.factories import en_url, make_course, make_lesson, make_module, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and URLs in English; lesson pages keep their own (Latvian) locale."""
-    with translation.override("en"):
-        yield
-
-
-def en_url(name: str, *args) -> str:
-    """The English URL: requests to Latvian pages switch the thread's language."""
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def unsaved_quiz(**kwargs) -> Quiz:

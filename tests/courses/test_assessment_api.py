@@ -23,18 +23,9 @@ from tests.courses.assessment_factories import (
     make_assignment,
     make_quiz,
 )
-from tests.factories import make_course, make_lesson, make_module, make_user
+from tests.factories import api_client, make_course, make_lesson, make_module, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    """A browser-like client in English: CSRF enforced, token from the cookie."""
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    client.cookies.load({"csrftoken": "x" * 32})
-    client.defaults["HTTP_X_CSRFTOKEN"] = "x" * 32
-    return client
 
 
 @pytest.fixture
@@ -65,7 +56,7 @@ def submit(client: Client, attempt_id: int, answers):
 def test_quiz_definition_has_no_answer_key(setup):
     """GET /quizzes/{id} lists questions and options, never answers or feedback."""
     quiz, *_, learner, _ = setup
-    response = signed_in(learner).get(f"/api/v1/quizzes/{quiz.pk}")
+    response = api_client(learner).get(f"/api/v1/quizzes/{quiz.pk}")
     assert response.status_code == 200
     body = response.json()
     assert [q["id"] for q in body["questions"]] == list(CORRECT)
@@ -83,7 +74,7 @@ def test_quiz_definition_has_no_answer_key(setup):
 def test_start_submit_and_list_attempts(setup):
     """A learner starts, submits and gets a graded result with feedback."""
     quiz, _, lesson, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     response = client.post(f"/api/v1/quizzes/{quiz.pk}/attempts")
     assert response.status_code == 201
     attempt = response.json()
@@ -122,7 +113,7 @@ def test_start_submit_and_list_attempts(setup):
 def test_tampered_answers_are_400_and_change_nothing(setup, answers, message):
     """Impossible answers get a 400 with a clear message; the attempt stays open."""
     quiz, *_, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     attempt = start(client, quiz)
     response = submit(client, attempt["id"], answers)
     assert response.status_code == 400
@@ -134,7 +125,7 @@ def test_tampered_answers_are_400_and_change_nothing(setup, answers, message):
 def test_malformed_bodies_are_400(setup):
     """Answers that are not an object, or no JSON at all, are a 400."""
     quiz, *_, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     attempt = start(client, quiz)
     url = f"/api/v1/attempts/{attempt['id']}/submit"
     for body in ('{"answers": [1, 2]}', "{nope", '"answers"'):
@@ -147,7 +138,7 @@ def test_malformed_bodies_are_400(setup):
 def test_five_megabyte_body_is_400(setup):
     """A 5 MB body is refused with a message, not a 500."""
     quiz, *_, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     attempt = start(client, quiz)
     huge = json.dumps({"answers": {TEXT: "x" * (5 * 1024 * 1024)}})
     response = client.post(
@@ -163,7 +154,7 @@ def test_five_megabyte_body_is_400(setup):
 def test_after_the_time_limit_is_400(setup):
     """A submission after the time limit (and grace) is refused and not recorded."""
     quiz, *_, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     attempt = start(client, quiz)
     QuizAttempt.objects.filter(pk=attempt["id"]).update(
         started_at=timezone.now() - timedelta(minutes=10, seconds=31)
@@ -178,7 +169,7 @@ def test_after_the_time_limit_is_400(setup):
 def test_beyond_the_attempts_limit_is_400(setup):
     """The third start of a two-attempt quiz is refused."""
     quiz, *_, learner, _ = setup
-    client = signed_in(learner)
+    client = api_client(learner)
     for _ in range(2):
         assert submit(client, start(client, quiz)["id"], {}).status_code == 200
     response = client.post(f"/api/v1/quizzes/{quiz.pk}/attempts")
@@ -191,22 +182,22 @@ def test_strangers_are_kept_out(client, setup):
     """Anonymous is 401, not enrolled is 403, another's attempt is 404."""
     quiz, *_, learner, _ = setup
     assert client.get(f"/api/v1/quizzes/{quiz.pk}").status_code == 401
-    stranger = signed_in(make_user())
+    stranger = api_client(make_user())
     assert stranger.get(f"/api/v1/quizzes/{quiz.pk}").status_code == 403
     response = stranger.post(f"/api/v1/quizzes/{quiz.pk}/attempts")
     assert response.status_code == 403
     assert "not enrolled" in response.json()["detail"]
-    attempt = start(signed_in(learner), quiz)
+    attempt = start(api_client(learner), quiz)
     assert submit(stranger, attempt["id"], CORRECT).status_code == 404
     assert stranger.get("/api/v1/me/attempts").json() == []
-    assert signed_in(learner).get("/api/v1/quizzes/999999").status_code == 404
+    assert api_client(learner).get("/api/v1/quizzes/999999").status_code == 404
 
 
 def test_assignment_submission_by_multipart(setup, settings):
     """A learner submits text and a PDF; a forbidden type is refused unstored."""
     _, module, _, learner, _ = setup
     assignment = make_assignment(module)
-    client = signed_in(learner)
+    client = api_client(learner)
     url = f"/api/v1/assignments/{assignment.pk}/submissions"
     exe = SimpleUploadedFile("tool.exe", b"MZ\x90\x00", "application/octet-stream")
     response = client.post(url, {"text": "Plan", "file": exe})
@@ -233,7 +224,7 @@ def test_assignment_submission_needs_enrolment(setup):
     """Someone not in the course gets a 403."""
     _, module, *_ = setup
     assignment = make_assignment(module)
-    response = signed_in(make_user()).post(
+    response = api_client(make_user()).post(
         f"/api/v1/assignments/{assignment.pk}/submissions", {"text": "Hi"}
     )
     assert response.status_code == 403

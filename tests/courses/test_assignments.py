@@ -4,8 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from wagtail.models import Collection
 
 from courses.assignments.submissions import (
@@ -25,22 +23,9 @@ from courses.models import (
     Quiz,
 )
 from tests.courses.assessment_factories import make_assignment
-from tests.factories import make_course, make_lesson, make_module, make_user
+from tests.factories import en_url, make_course, make_lesson, make_module, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages and URLs in English; lesson pages keep their own (Latvian) locale."""
-    with translation.override("en"):
-        yield
-
-
-def en_url(name: str, *args) -> str:
-    """The English URL: requests to Latvian pages switch the thread's language."""
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.enrolment.csv_import import (
     CsvEnrolmentError,
@@ -34,13 +34,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 UPLOAD_URL = "/admin/learners/enrol-from-csv/"
 LISTING_URL = "/admin/learners/enrolments/"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Reports are asserted in English, whatever translations ship."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

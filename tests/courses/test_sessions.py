@@ -27,30 +27,20 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    """Messages are asserted in English, the language they are written in; pages
-    under /lv/ still render in Latvian."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 LINK = "https://zoom.us/j/555000111"
 
 
 @pytest.fixture
-def course():
-    course, _lessons = make_course_tree(modules=1, lessons=1, title="STEM kurss")
-    return course
+def course(course_and_module):
+    return course_and_module[0]
 
 
 @pytest.fixture
-def module(course):
-    return course.get_children().specific().first()
+def module(course_and_module):
+    return course_and_module[1]
 
 
 @pytest.fixture

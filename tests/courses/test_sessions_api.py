@@ -3,39 +3,17 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import mark_attendance
 from courses.models import Attendance
-from tests.courses.test_api import signed_in as signed_in_browser
-from tests.factories import make_course_tree, make_live_session, make_user
+from tests.factories import api_client, make_live_session, make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    """Messages are asserted in English, the language they are written in; pages
-    under /lv/ still render in Latvian."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 LINK = "https://zoom.us/j/555000111"
-
-
-def signed_in(user) -> Client:
-    client = signed_in_browser(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
-def course_and_module():
-    course, _lessons = make_course_tree(modules=1, lessons=1)
-    return course, course.get_children().specific().first()
 
 
 @pytest.fixture
@@ -104,7 +82,7 @@ def test_check_in_through_the_api(course_and_module, open_session):
     course, _module = course_and_module
     learner = make_user()
     enrol(learner, course)
-    client = signed_in(learner)
+    client = api_client(learner)
     url = f"/api/v1/sessions/{open_session.pk}/check-in"
     response = client.post(url, {"code": "ab3cd4"}, content_type="application/json")
     assert response.status_code == 200, response.content
@@ -123,13 +101,13 @@ def test_check_in_errors_are_json(course_and_module, open_session):
     visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = visitor.post(url, {"code": "AB3CD4"}, content_type="application/json")
     assert response.status_code == 401
-    stranger = signed_in(make_user())
+    stranger = api_client(make_user())
     response = stranger.post(url, {"code": "AB3CD4"}, content_type="application/json")
     assert response.status_code == 403
     assert "not enrolled" in response.json()["detail"]
     learner = make_user()
     enrol(learner, course)
-    client = signed_in(learner)
+    client = api_client(learner)
     response = client.post(url, {"code": "WRONG1"}, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"] == "The check-in code is not correct."
