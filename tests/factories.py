@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupPagePermission, Locale, Page, Site
 from wagtail.users.models import UserProfile
 
 from courses.models import (
@@ -169,3 +173,14 @@ def api_client(user) -> Client:
     client.cookies.load({"csrftoken": "x" * 32})
     client.defaults["HTTP_X_CSRFTOKEN"] = "x" * 32
     return client
+
+
+def make_image(title: str = "Logo", colour: str = "#1f4e79", size=(120, 60)):
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", size, colour).save(buffer, format="PNG")
+    # Without migrations (--no-migrations) Wagtail's root collection is missing.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    image = get_image_model()(title=title, collection=root)
+    image.file = ImageFile(io.BytesIO(buffer.getvalue()), name=f"{title}.png")
+    image.save()
+    return image

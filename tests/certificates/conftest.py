@@ -6,28 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.images import ImageFile
 from django.test import Client
-from PIL import Image as PILImage
 from pypdf import PdfReader
-from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from certificates.models import CertificateSignatory, CertificateTemplate
 from courses.enrolment.enrolling import enrol
 from courses.progress.recording import record_lesson_completed
-from tests.factories import make_course_tree, make_user
-
-
-def make_image(title: str = "Logo", colour: str = "#1f4e79", size=(120, 60)):
-    buffer = io.BytesIO()
-    PILImage.new("RGBA", size, colour).save(buffer, format="PNG")
-    # Without migrations (--no-migrations) Wagtail's root collection is missing.
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    image = get_image_model()(title=title, collection=root)
-    image.file = ImageFile(io.BytesIO(buffer.getvalue()), name=f"{title}.png")
-    image.save()
-    return image
+from tests.factories import make_course_tree, make_image, make_user
 
 
 def make_template(**kwargs) -> CertificateTemplate:
