@@ -23,7 +23,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.admin_base import CourseChoiceField, CourseStaffMenuItem
-from courses.enrolment.csv_import import CsvEnrolmentError, enrol_from_csv
+from courses.enrolment.csv_import import enrol_from_csv
+from courses.enrolment.csv_reading import CsvEnrolmentError
 from courses.models import (
     Cohort,
     CoursePage,

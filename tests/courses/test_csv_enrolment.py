@@ -12,12 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses.enrolment.csv_import import (
-    CsvEnrolmentError,
-    Outcome,
-    enrol_from_csv,
-    read_csv,
-)
+from courses.enrolment.csv_import import Outcome, enrol_from_csv
+from courses.enrolment.csv_reading import CsvEnrolmentError, read_csv
 from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import Enrolment, EnrolmentEvent
 from courses.roles import ensure_course_authors_group

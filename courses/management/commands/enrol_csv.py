@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from courses.enrolment.csv_import import CsvEnrolmentError, CsvReport, enrol_from_csv
+from courses.enrolment.csv_import import CsvReport, enrol_from_csv
+from courses.enrolment.csv_reading import CsvEnrolmentError
 from courses.models import CoursePage
 
 

@@ -1,0 +1,148 @@
+"""Reports about one course's learners, laid out by the course's structure: the
+module matrix and the competence report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+
+from courses.reports import charts, matrix, rows
+from courses.reports import competences as competence_report
+from courses.reports.listing import ReportListingView
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class CourseReportView(ReportListingView):
+    """A report about one course's learners, laid out by the course's structure."""
+
+    def get_page_subtitle(self) -> str:
+        return self.course.title if self.course else ""
+
+    @cached_property
+    def structure(self) -> matrix.CourseStructure:
+        return matrix.course_structure(self.course)
+
+    def get_base_queryset(self) -> QuerySet:
+        return (
+            super()
+            .get_base_queryset()
+            .filter(course_key=self.course.translation_key if self.course else None)
+        )
+
+    def order_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.order_by(*rows.DEFAULT_ORDERING)
+
+
+class ModuleMatrixView(CourseReportView):
+    """Learners × modules of one course: done, in progress or not started."""
+
+    page_title = _("Module progress")
+    report_name = "matrix"
+    default_ordering = "user__last_name"
+    verbose_name_plural = _("enrolments")
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        labels = matrix.ModuleState.labels
+        symbols = {
+            matrix.ModuleState.DONE: "✔",
+            matrix.ModuleState.STARTED: "◐",
+            matrix.ModuleState.NOT_STARTED: "○",
+        }
+        return [
+            Column("learner", label=_("Learner")),
+            Column("cohort", label=_("Cohort")),
+        ] + [
+            Column(
+                f"module-{index}",
+                label=module.title,
+                accessor=lambda row, i=index: (
+                    f"{symbols[row.states[i]]} {labels[row.states[i]]}"
+                ),
+            )
+            for index, module in enumerate(self.structure.modules)
+        ]
+
+    def rows(self, page: QuerySet) -> list[matrix.MatrixRow]:
+        return matrix.matrix_page(self.structure, page)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        funnel = matrix.module_funnel(
+            self.structure, self.filter_queryset(self.get_base_queryset())
+        )
+        context["chart"] = charts.bar_chart(
+            _("Completion funnel by module"),
+            _("Learners enrolled, then learners who completed each module: %(v)s.")
+            % {"v": "; ".join(f"{label} {count}" for label, count in funnel)},
+            [label for label, _count in funnel],
+            [(str(_("Learners")), [count for _label, count in funnel])],
+        )
+        return context
+
+
+class CompetenceReportView(CourseReportView):
+    """Learners × competences of one course, with the highest accepted level."""
+
+    page_title = _("Competence report")
+    report_name = "competences"
+    verbose_name_plural = _("enrolments")
+
+    @cached_property
+    def filtered(self) -> QuerySet:
+        return self.filter_queryset(self.get_base_queryset())
+
+    @cached_property
+    def competences(self):
+        return competence_report.report_competences(self.structure, self.filtered)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        competences, _developed = self.competences
+        return [
+            Column("learner", label=_("Learner")),
+            Column("cohort", label=_("Cohort")),
+        ] + [
+            Column(
+                f"competence-{competence.pk}",
+                label=f"{competence.framework.code} {competence.code}",
+                accessor=lambda row, pk=competence.pk: row.levels.get(pk, "—"),
+            )
+            for competence in competences
+        ]
+
+    def rows(self, page: QuerySet) -> list[competence_report.CompetenceRow]:
+        return competence_report.competence_page(page)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        competences, developed_by = self.competences
+        counts = competence_report.competence_counts(
+            self.structure, competences, developed_by, self.filtered
+        )
+        names = [f"{c.competence.framework.code} {c.competence.code}" for c in counts]
+        context["competence_counts"] = counts
+        context["chart"] = charts.bar_chart(
+            _("Competence coverage"),
+            _(
+                "For each competence, learners who completed a lesson of a module "
+                "developing it and learners assessed at any level: %(v)s."
+            )
+            % {
+                "v": "; ".join(
+                    f"{name} {c.developing}/{c.assessed}"
+                    for name, c in zip(names, counts, strict=True)
+                )
+            },
+            names,
+            [
+                (str(_("Developing")), [c.developing for c in counts]),
+                (str(_("Assessed")), [c.assessed for c in counts]),
+            ],
+        )
+        return context

@@ -1,0 +1,114 @@
+"""What every report screen shares: who may open it, the list of reports for the
+navigation, and a paginated listing of learners."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic.base import BaseListingView
+
+from courses.models import CoursePage
+from courses.permissions import editable_courses
+from courses.reports import rows
+from courses.reports.filters import ProgressFilterSet
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
+
+
+PAGE_SIZE = 50
+
+
+def short_date(value) -> str:
+    if not value:
+        return "—"
+    return formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+
+
+class ReportAccessMixin:
+    """Only staff of at least one course; ``?course=`` only for their own."""
+
+    url_names: dict[str, str] = {}
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        courses = editable_courses(request.user)
+        course_id = request.GET.get("course")
+        if course_id:
+            if not course_id.isdigit() or not courses.filter(pk=course_id).exists():
+                raise PermissionDenied
+        elif not courses.exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def course(self) -> CoursePage | None:
+        """The course asked for, or for per-course reports the first one the user
+        may edit."""
+        courses = editable_courses(self.request.user).order_by("title", "pk")
+        course_id = self.request.GET.get("course")
+        return courses.filter(pk=course_id).first() if course_id else courses.first()
+
+    def report_links(self) -> list[dict[str, Any]]:
+        query = (
+            {"course": self.request.GET["course"]}
+            if "course" in self.request.GET
+            else {}
+        )
+        suffix = f"?{urlencode(query)}" if query else ""
+        return [
+            {
+                "label": label,
+                "url": reverse(self.url_names[name]) + suffix,
+                "current": name == self.report_name,
+            }
+            for name, label in REPORTS
+        ]
+
+
+REPORTS = [
+    ("progress", _("Progress")),
+    ("matrix", _("Modules")),
+    ("summary", _("Cohorts and programme")),
+    ("competences", _("Competences")),
+]
+
+
+class ReportListingView(ReportAccessMixin, BaseListingView):
+    """A filtered, paginated report of enrolments."""
+
+    template_name = "courses/reports/listing.html"
+    results_template_name = "courses/reports/listing_results.html"
+    filterset_class = ProgressFilterSet
+    paginate_by = PAGE_SIZE
+    header_icon = "table"
+    report_name = ""
+
+    def get_index_url(self) -> str:
+        return reverse(self.url_names[self.report_name])
+
+    def get_index_results_url(self) -> str:
+        return reverse(self.url_names[f"{self.report_name}_results"])
+
+    def get_base_queryset(self) -> QuerySet:
+        return rows.visible_enrolments(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        return paginator, page, self.rows(object_list), is_paginated
+
+    def rows(self, page: QuerySet) -> list:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["report_links"] = self.report_links()
+        return context
