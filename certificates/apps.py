@@ -9,10 +9,18 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates import signal_handlers  # noqa: F401  (connects receivers)
+        from certificates import (  # noqa: F401  (receivers and system checks)
+            checks,
+            signal_handlers,
+        )
+        from certificates.api import router
         from certificates.reports import register
+        from courses.api import register_router
+        from courses.navigation import register_nav_item
 
         register()
+        register_nav_item(_("My certificates"), "certificates:mine")
+        register_router(router)
 
     def seed_demo(self, courses: dict) -> None:
         """Called by ``manage.py seed_demo``: the demo course's certificate template."""

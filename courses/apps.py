@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +9,10 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from courses import checks  # noqa: F401  (registers the system checks)
         from courses.catalogue import signal_handlers as content
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
 
         content.connect()
+        if apps.is_installed("allauth.account"):
+            from courses.people import allauth  # noqa: F401  (receivers)

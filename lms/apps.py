@@ -7,6 +7,3 @@ class LmsConfig(AppConfig):
     label = "lms"
     verbose_name = _("Learning site")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from lms import accounts  # noqa: F401  (connects receivers)

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.middleware.LocaleMiddleware",
+    "courses.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "lms.accounts.signup_open",
+                "courses.context_processors.lms",
             ],
         },
     },
@@ -155,8 +155,8 @@ LOGOUT_REDIRECT_URL = "/"
 # the address from the e-mail before they can sign in, and sign in by e-mail.
 # Failed sign-ins, sign-ups and password resets are rate-limited (allauth's
 # defaults, kept in the cache: Redis when several processes serve the site).
-ACCOUNT_ADAPTER = "lms.accounts.AccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.SignupForm"
+ACCOUNT_ADAPTER = "courses.people.allauth.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "courses.people.allauth.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -171,6 +171,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # False for a provider that enrols only from CSV files or through single sign-on:
 # the sign-up page then says that accounts are created by the course team.
 LMS_SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
+# The demo's own header and footer (templates/base.html) around the plugin's pages.
+LMS_BASE_TEMPLATE = "base.html"
 
 # Latvian first: the programme runs in Latvia; English for partners and guests.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "lv")
@@ -184,7 +186,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_root"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

@@ -5,13 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.api import api
-from lms.views import set_language
+from courses.people.views import set_language
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v1/", api.urls),
+    path("api/v1/", include("courses.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Certificates: verification URLs are printed on paper, so no language prefix.
     path("", include("certificates.urls")),

@@ -1,15 +1,14 @@
 """Certificate renderers, found by identifier.
 
-The setting ``CERTIFICATES_RENDERER`` names the renderer to use ("reportlab" by
+The setting ``LMS_CERTIFICATE_RENDERER`` names the renderer to use ("reportlab" by
 default). A site adds its own by subclassing :class:`BaseRenderer` (or the ReportLab
 renderer) and decorating the class with :func:`register`.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from certificates.rendering.base import BaseRenderer
+from courses.conf import lms_setting
 
 _registry: dict[str, type[BaseRenderer]] = {}
 _instances: dict[str, BaseRenderer] = {}
@@ -25,7 +24,7 @@ def register(renderer_class: type[BaseRenderer]) -> type[BaseRenderer]:
 def get_renderer(identifier: str | None = None) -> BaseRenderer:
     """The renderer named ``identifier``, or by the setting; one instance per process,
     so the fonts and images it loads are loaded once."""
-    identifier = identifier or getattr(settings, "CERTIFICATES_RENDERER", "reportlab")
+    identifier = identifier or lms_setting("LMS_CERTIFICATE_RENDERER")
     if identifier not in _instances:
         try:
             _instances[identifier] = _registry[identifier]()

@@ -15,7 +15,7 @@ class BaseRenderer:
     issued certificate again gives the same text whatever changed since.
     """
 
-    #: The name the ``CERTIFICATES_RENDERER`` setting uses.
+    #: The name the ``LMS_CERTIFICATE_RENDERER`` setting uses.
     identifier: str = ""
     content_type = "application/pdf"
     extension = "pdf"

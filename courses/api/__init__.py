@@ -1,28 +1,23 @@
-"""The courses app's part of the JSON API: every feature's operations in one
-router, which the site mounts under its API (see ``lms/api.py``).
+"""The JSON API of the plugin: every feature's operations, and what other apps
+add (certificates registers its router from its ``ready()``), under one OpenAPI
+schema that a host mounts with ``path("api/v1/", include("courses.api.urls"))``.
 
 Operation ids are given explicitly, so that moving an operation between modules
-never changes the OpenAPI schema that clients are generated from.
+never changes the schema that clients are generated from.
 """
+
+from __future__ import annotations
 
 from ninja import Router
 
-from courses.assignments.api import router as assignments
-from courses.catalogue.api import router as catalogue
-from courses.competences.api import router as competences
-from courses.enrolment.api import router as enrolment
-from courses.live_sessions.api import router as live_sessions
-from courses.progress.api import router as progress
-from courses.quizzes.api import router as quizzes
+_extra: list[Router] = []
 
-router = Router()
-for feature in (
-    catalogue,
-    enrolment,
-    progress,
-    competences,
-    live_sessions,
-    quizzes,
-    assignments,
-):
-    router.add_router("", feature)
+
+def register_router(router: Router) -> None:
+    """Add another app's operations to the API (call from ``ready()``)."""
+    if router not in _extra:
+        _extra.append(router)
+
+
+def registered_routers() -> list[Router]:
+    return list(_extra)

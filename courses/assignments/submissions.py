@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.conf import lms_setting
 from courses.models import (
     AssessedCompetence,
     Assignment,
@@ -29,24 +29,6 @@ from courses.progress.recording import (
 from courses.translations import shown_translation
 
 MAX_SUBMISSION_TEXT = 50_000
-
-
-DEFAULT_EXTENSIONS = [
-    "pdf",
-    "docx",
-    "odt",
-    "pptx",
-    "odp",
-    "xlsx",
-    "ods",
-    "jpg",
-    "jpeg",
-    "png",
-    "zip",
-]
-
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 #: The first bytes of the common types, so a renamed file is caught. Office Open
@@ -75,16 +57,11 @@ class SubmissionError(Exception):
 
 
 def allowed_extensions() -> list[str]:
-    return [
-        ext.lower().lstrip(".")
-        for ext in getattr(
-            settings, "COURSES_ASSIGNMENT_EXTENSIONS", DEFAULT_EXTENSIONS
-        )
-    ]
+    return [ext.lower() for ext in lms_setting("LMS_ASSIGNMENT_EXTENSIONS")]
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "COURSES_ASSIGNMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return lms_setting("LMS_ASSIGNMENT_MAX_BYTES")
 
 
 def check_upload(upload: UploadedFile) -> None:

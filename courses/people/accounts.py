@@ -13,9 +13,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from courses.conf import lms_setting
 
 
 def _allauth() -> bool:
@@ -56,6 +58,28 @@ def login_path() -> str:
     return resolve_url(settings.LOGIN_URL)
 
 
+def _path_or_empty(*names: str) -> str:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def logout_path() -> str:
+    """Where the sign-out form posts: allauth's, else Django's ``logout``."""
+    return _path_or_empty("account_logout", "logout")
+
+
+def signup_path() -> str:
+    """The sign-up page, when the site has one and ``LMS_SELF_REGISTRATION`` is
+    on; else ``""``."""
+    if not lms_setting("LMS_SELF_REGISTRATION"):
+        return ""
+    return _path_or_empty("account_signup")
+
+
 def confirm_email(user: AbstractBaseUser) -> None:
     """Record ``user``'s e-mail address as confirmed (with allauth; otherwise
     there is nothing to record), e.g. for demo accounts or after the learner chose
@@ -78,9 +102,10 @@ def confirm_email(user: AbstractBaseUser) -> None:
 
 
 def email_confirmed(user: AbstractBaseUser) -> bool:
-    """Whether ``user`` has confirmed an e-mail address (always, without allauth:
-    the host site then vouches for its accounts)."""
-    if not _allauth():
+    """Whether ``user`` has confirmed an e-mail address (always, without allauth,
+    or with ``LMS_REQUIRE_CONFIRMED_EMAIL`` off: the host site then vouches for
+    its accounts)."""
+    if not _allauth() or not lms_setting("LMS_REQUIRE_CONFIRMED_EMAIL"):
         return True
     from allauth.account.models import EmailAddress
 

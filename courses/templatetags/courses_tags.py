@@ -11,11 +11,12 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from courses.catalogue import content_cache
 from courses.catalogue.links import PAGE_LINK_FIELDS
-from courses.people.accounts import login_path
+from courses.navigation import nav_items
+from courses.people.accounts import login_path, logout_path, signup_path
 
 register = template.Library()
 
@@ -40,6 +41,34 @@ def sign_in_url(context: template.Context) -> str:
     if request is None:
         return path
     return f"{path}?{urlencode({'next': request.get_full_path()})}"
+
+
+@register.simple_tag(takes_context=True)
+def lms_site_name(context: template.Context) -> str:
+    """The Wagtail site's name (or ``WAGTAIL_SITE_NAME``)."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    return (site.site_name if site else "") or getattr(
+        settings, "WAGTAIL_SITE_NAME", ""
+    )
+
+
+@register.simple_tag(takes_context=True)
+def lms_account_links(context: template.Context) -> dict[str, Any]:
+    """Sign-in, sign-out and sign-up addresses of the host site, and the links
+    other apps add for signed-in learners."""
+    items = []
+    for item in nav_items():
+        try:
+            items.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return {
+        "login": login_path(),
+        "logout": logout_path(),
+        "signup": signup_path(),
+        "nav_items": items,
+    }
 
 
 def _language_root(language_code: str) -> str:

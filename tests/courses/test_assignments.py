@@ -108,8 +108,8 @@ def test_forbidden_files_are_refused_before_storage(
 
 
 def test_oversized_file_is_refused_before_storage(setup, settings):
-    """A file over COURSES_ASSIGNMENT_MAX_BYTES is refused, unstored."""
-    settings.COURSES_ASSIGNMENT_MAX_BYTES = 1024
+    """A file over LMS_ASSIGNMENT_MAX_BYTES is refused, unstored."""
+    settings.LMS_ASSIGNMENT_MAX_BYTES = 1024
     assignment, _, _, enrolment, _ = setup
     upload = SimpleUploadedFile("plan.pdf", PDF + b"x" * 2048)
     with pytest.raises(SubmissionError, match="too large; the limit is 1"):
@@ -119,8 +119,8 @@ def test_oversized_file_is_refused_before_storage(setup, settings):
 
 
 def test_allowed_types_come_from_settings(setup, settings):
-    """COURSES_ASSIGNMENT_EXTENSIONS decides which types are taken."""
-    settings.COURSES_ASSIGNMENT_EXTENSIONS = ["txt"]
+    """LMS_ASSIGNMENT_EXTENSIONS decides which types are taken."""
+    settings.LMS_ASSIGNMENT_EXTENSIONS = ["txt"]
     assignment, _, _, enrolment, _ = setup
     with pytest.raises(SubmissionError, match="Allowed: txt"):
         submit_assignment(

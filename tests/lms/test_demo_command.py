@@ -125,7 +125,7 @@ def test_demo_processes_run_together_and_stop_together_on_ctrl_c(tmp_path):
         while True:
             try:
                 with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/static/css/site.css", timeout=2
+                    f"http://127.0.0.1:{port}/static/courses/css/lms.css", timeout=2
                 ) as response:
                     assert response.status == 200
                     break

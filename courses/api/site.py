@@ -1,4 +1,5 @@
-"""The site's JSON API at /api/v1/: the apps' routers under one OpenAPI schema."""
+"""The API itself: session authentication with CSRF, readable errors, and the
+features' routers (see :mod:`courses.api`)."""
 
 from typing import Any
 
@@ -9,8 +10,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
-from certificates.api import router as certificates_router
-from courses.api import router as courses_router
+from courses.api import registered_routers
+from courses.assignments.api import router as assignments
+from courses.catalogue.api import router as catalogue
+from courses.competences.api import router as competences
+from courses.enrolment.api import router as enrolment
+from courses.live_sessions.api import router as live_sessions
+from courses.progress.api import router as progress
+from courses.quizzes.api import router as quizzes
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -61,5 +68,14 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return api.create_response(request, {"detail": _("Sign in first.")}, status=401)
 
 
-api.add_router("/", courses_router)
-api.add_router("/", certificates_router)
+for router in (
+    catalogue,
+    enrolment,
+    progress,
+    competences,
+    live_sessions,
+    *registered_routers(),
+    quizzes,
+    assignments,
+):
+    api.add_router("/", router)

@@ -1,6 +1,8 @@
-"""Teachers' accounts on the demo site: django-allauth's sign-up, e-mail
-verification, sign-in by e-mail and password reset, with the names a certificate
-prints and a switch that closes self-registration."""
+"""Teachers' own accounts with django-allauth (optional): a sign-up form asking for
+the names a certificate prints, an adapter that closes sign-up when
+``LMS_SELF_REGISTRATION`` is off, and the themed account pages in
+``templates/account/``. A site using allauth points ``ACCOUNT_ADAPTER`` and
+``ACCOUNT_SIGNUP_FORM_CLASS`` here (docs/install.md)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ import re
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
 from django import forms
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
 
 # Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
@@ -63,12 +65,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Closed when ``LMS_SELF_REGISTRATION`` is false (accounts come from CSV
         imports or single sign-on)."""
-        return getattr(settings, "LMS_SELF_REGISTRATION", True)
-
-
-def signup_open(request: HttpRequest) -> dict[str, bool]:
-    """Template context: whether pages may offer "Create an account"."""
-    return {"signup_open": getattr(settings, "LMS_SELF_REGISTRATION", True)}
+        return lms_setting("LMS_SELF_REGISTRATION")
 
 
 @receiver(password_reset)

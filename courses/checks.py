@@ -1,0 +1,128 @@
+"""System checks for a site that installs the plugin: what it must add to its
+settings and URLs, named in the message, instead of a traceback on some page.
+The ``LMS_`` settings themselves are checked in :mod:`courses.conf`."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.urls import NoReverseMatch, reverse
+
+from courses import conf  # noqa: F401  (registers the settings check)
+
+#: Apps the plugin's models, admin screens and templates use.
+REQUIRED_APPS = [
+    "wagtail",
+    "wagtail.admin",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.sites",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "django.contrib.humanize",
+    "django.contrib.messages",
+    "django.contrib.sessions",
+]
+
+REQUIRED_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+CONTENT_CACHE_MIDDLEWARE = "courses.catalogue.content_cache.ContentCacheMiddleware"
+
+
+@register()
+def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
+    messages: list = []
+    for app in REQUIRED_APPS:
+        if not apps.is_installed(app):
+            messages.append(
+                Error(
+                    f"The learning plugin needs {app!r} in INSTALLED_APPS.",
+                    hint=f'Add "{app}" to INSTALLED_APPS (see docs/install.md).',
+                    id="courses.E010",
+                )
+            )
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    for name in REQUIRED_MIDDLEWARE:
+        if name not in middleware:
+            messages.append(
+                Error(
+                    f"The learning plugin needs {name!r} in MIDDLEWARE.",
+                    hint=f'Add "{name}" to MIDDLEWARE (see docs/install.md).',
+                    id="courses.E011",
+                )
+            )
+    if CONTENT_CACHE_MIDDLEWARE not in middleware:
+        messages.append(
+            Warning(
+                "Course pages are not cached: the content cache middleware is not "
+                "installed.",
+                hint=f'Add "{CONTENT_CACHE_MIDDLEWARE}" at the end of MIDDLEWARE.',
+                id="courses.W012",
+            )
+        )
+    context_processors = [
+        processor
+        for template in getattr(settings, "TEMPLATES", [])
+        for processor in template.get("OPTIONS", {}).get("context_processors", [])
+    ]
+    if "django.template.context_processors.request" not in context_processors:
+        messages.append(
+            Error(
+                "The learning plugin's templates need the request in their context.",
+                hint='Add "django.template.context_processors.request" to the '
+                "context_processors of TEMPLATES.",
+                id="courses.E013",
+            )
+        )
+    return messages
+
+
+def _reverses(name: str, *args) -> bool:
+    try:
+        reverse(name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@register(Tags.urls)
+def check_urls(app_configs=None, **kwargs) -> list:
+    messages: list = []
+    if not _reverses("courses:dashboard"):
+        messages.append(
+            Error(
+                "The learning plugin's pages are not in the URLconf.",
+                hint='Add path("", include("courses.urls")) to your urlpatterns, '
+                "before Wagtail's own include (see docs/install.md).",
+                id="courses.E020",
+            )
+        )
+    if not _reverses("api-v1:openapi-json"):
+        messages.append(
+            Warning(
+                "The learning plugin's JSON API is not mounted.",
+                hint='Add path("api/v1/", include("courses.api.urls")) to your '
+                "urlpatterns if learners' apps or university systems should use it.",
+                id="courses.W021",
+            )
+        )
+    if not _reverses("wagtail_serve", ""):
+        messages.append(
+            Error(
+                "Wagtail's pages are not in the URLconf, so the course catalogue "
+                "cannot be served.",
+                hint='Add path("", include(wagtail.urls)) as the last of your '
+                "urlpatterns.",
+                id="courses.E022",
+            )
+        )
+    return messages

@@ -1,0 +1,114 @@
+"""The plugin's settings: one ``LMS_`` prefix, a default for each, read when used
+(so ``override_settings`` works), and checked at start-up by Django's system
+checks, so that a wrong value is a message naming the setting rather than a
+server error on some later page.
+
+docs/install.md lists them for site builders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    #: What a valid value is, for the check's message.
+    expects: str
+    valid: Callable[[Any], bool]
+
+
+def _is_extension_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(item, str) and item and "." not in item for item in value
+    )
+
+
+SETTINGS: dict[str, Setting] = {
+    "LMS_BASE_TEMPLATE": Setting(
+        "courses/layout.html",
+        "the name of a template with `title`, `extra_head` and `content` blocks",
+        lambda value: isinstance(value, str) and bool(value),
+    ),
+    "LMS_ASSIGNMENT_EXTENSIONS": Setting(
+        [
+            "pdf",
+            "docx",
+            "odt",
+            "pptx",
+            "odp",
+            "xlsx",
+            "ods",
+            "jpg",
+            "jpeg",
+            "png",
+            "zip",
+        ],
+        'a list of file extensions without dots, e.g. ["pdf", "docx"]',
+        _is_extension_list,
+    ),
+    "LMS_ASSIGNMENT_MAX_BYTES": Setting(
+        10 * 1024 * 1024,
+        "a whole number of bytes above zero",
+        lambda value: (
+            isinstance(value, int) and not isinstance(value, bool) and value > 0
+        ),
+    ),
+    "LMS_CERTIFICATE_RENDERER": Setting(
+        "reportlab",
+        "the identifier of a registered certificate renderer",
+        lambda value: isinstance(value, str) and bool(value),
+    ),
+    "LMS_SELF_REGISTRATION": Setting(
+        True,
+        "True or False",
+        lambda value: isinstance(value, bool),
+    ),
+    "LMS_REQUIRE_CONFIRMED_EMAIL": Setting(
+        True,
+        "True or False",
+        lambda value: isinstance(value, bool),
+    ),
+}
+
+
+def lms_setting(name: str) -> Any:
+    """The value of the plugin setting ``name`` (e.g. ``"LMS_BASE_TEMPLATE"``)."""
+    return getattr(settings, name, SETTINGS[name].default)
+
+
+@register()
+def check_settings(app_configs=None, **kwargs) -> list[Error]:
+    """Every ``LMS_`` setting a site sets has a value the plugin can use, and no
+    ``LMS_`` setting is misspelt."""
+    errors = []
+    for name in dir(settings):
+        if not name.startswith("LMS_"):
+            continue
+        setting = SETTINGS.get(name)
+        if setting is None:
+            close = [known for known in SETTINGS if known[4:8] == name[4:8]]
+            errors.append(
+                Error(
+                    f"{name} is not a setting of the learning plugin.",
+                    hint=f"Did you mean {close[0]}?"
+                    if close
+                    else "See docs/install.md for the settings it reads.",
+                    id="courses.E001",
+                )
+            )
+        elif not setting.valid(getattr(settings, name)):
+            errors.append(
+                Error(
+                    f"{name} must be {setting.expects}, "
+                    f"not {getattr(settings, name)!r}.",
+                    id="courses.E002",
+                )
+            )
+    return errors
