@@ -2,11 +2,9 @@
 template editor's preview, registered with Wagtail."""
 
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from certificates.admin_views.certificates import (
-    CertificatePermissionPolicy,
     CertificateViewSet,
 )
 from certificates.admin_views.templates import (
@@ -15,9 +13,10 @@ from certificates.admin_views.templates import (
 )
 from certificates.models import Certificate
 from certificates.models.templates import PREVIEW_HOOK
+from courses.compat import use_permission_policy
 
 # Before any viewset asks for Certificate's policy, or Wagtail makes a default one.
-register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+use_permission_policy(Certificate, CertificateViewSet.permission_policy)
 
 register_snippet(TemplatesViewSetGroup)
 

@@ -5,25 +5,24 @@ feature's ``admin.py``."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from courses.assignments.admin import (
     AssignmentViewSet,
-    SubmissionPermissionPolicy,
     SubmissionViewSet,
 )
 from courses.catalogue.access import gate
 from courses.catalogue.context import add_learner_context
 from courses.catalogue.models import PAGE_CONTEXT_HOOK
+from courses.compat import use_permission_policy
 from courses.competences.admin import CompetenceViewSetGroup
 from courses.enrolment.admin import (
     CohortViewSet,
-    EnrolmentPermissionPolicy,
+    EnrolmentViewSet,
     LearnersViewSetGroup,
 )
-from courses.live_sessions.admin import LiveSessionPermissionPolicy, LiveSessionViewSet
+from courses.live_sessions.admin import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
 from courses.models import AssignmentSubmission, Enrolment, LiveSession
 from courses.people.admin import (
@@ -38,11 +37,9 @@ from courses.task_queue.panel import TaskQueuePanel
 
 # Learner records are open to the staff of their course only. The policies are
 # registered before any viewset asks for them, or Wagtail would make default ones.
-register_permission_policy(Enrolment, EnrolmentPermissionPolicy(Enrolment))
-register_permission_policy(LiveSession, LiveSessionPermissionPolicy(LiveSession))
-register_permission_policy(
-    AssignmentSubmission, SubmissionPermissionPolicy(AssignmentSubmission)
-)
+use_permission_policy(Enrolment, EnrolmentViewSet.permission_policy)
+use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
+use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):

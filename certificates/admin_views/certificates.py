@@ -132,6 +132,7 @@ class CertificateViewSet(ModelViewSet):
     """Issued certificates of the staff member's courses."""
 
     model = Certificate
+    permission_policy = CertificatePermissionPolicy(Certificate)
     name = "certificates_admin"
     url_prefix = "certificates"
     icon = "doc-full"

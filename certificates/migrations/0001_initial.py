@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0002_completion_criteria'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

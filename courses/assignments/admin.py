@@ -183,6 +183,7 @@ class SubmissionViewSet(ModelViewSet):
     """Submissions to review, for the course team."""
 
     model = AssignmentSubmission
+    permission_policy = SubmissionPermissionPolicy(AssignmentSubmission)
     name = "submissions"
     url_prefix = "assessment/submissions"
     icon = "doc-full"

@@ -93,6 +93,7 @@ class EnrolmentViewSet(ModelViewSet):
     """A read-only list of who is enrolled where, for the course team."""
 
     model = Enrolment
+    permission_policy = EnrolmentPermissionPolicy(Enrolment)
     name = "enrolments"
     url_prefix = "learners/enrolments"
     icon = "list-ul"

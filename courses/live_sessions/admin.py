@@ -314,6 +314,7 @@ def _session_start(session: LiveSession) -> str:
 
 class LiveSessionViewSet(SnippetViewSet):
     model = LiveSession
+    permission_policy = LiveSessionPermissionPolicy(LiveSession)
     icon = "date"
     menu_label = _("Live sessions")
     add_to_admin_menu = True

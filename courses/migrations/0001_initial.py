@@ -11,12 +11,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 lets a site swap the page model; 7.4 has no such setting.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -25,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CourseIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
@@ -54,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='LessonPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1), ('image', 2), ('video', 5), ('document', 8), ('callout', 11), ('practical_task', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'icon': 'title', 'label': 'Heading', 'template': 'courses/blocks/heading.html'}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'Text'}), 2: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'}), 3: ('wagtail.embeds.blocks.EmbedBlock', (), {'label': 'video URL'}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('video', 3), ('caption', 4)]], {}), 6: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 7: ('wagtail.blocks.CharBlock', (), {'label': 'description', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('document', 6), ('description', 7)]], {}), 9: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('tip', 'Tip'), ('note', 'Note'), ('important', 'Important')], 'label': 'kind'}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'text'}), 11: ('wagtail.blocks.StructBlock', [[('kind', 9), ('text', 10)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'title'}), 13: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'instructions'}), 14: ('wagtail.blocks.IntegerBlock', (), {'label': 'duration (minutes)', 'min_value': 1, 'required': False}), 15: ('wagtail.blocks.CharBlock', (), {'help_text': 'One sentence: what the teacher has at the end.', 'label': 'what to produce', 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('title', 12), ('instructions', 13), ('duration_minutes', 14), ('deliverable', 15)]], {})}, verbose_name='body')),
                 ('estimated_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='estimated duration (minutes)')),
                 ('completion_rule', models.CharField(choices=[('mark', 'The learner marks it as done'), ('view', 'Done when first opened'), ('activity', 'Done by a linked activity (e.g. a passed quiz)')], default='mark', max_length=10, verbose_name='completion')),
@@ -68,7 +71,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ModulePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('hours', models.DecimalField(decimal_places=1, help_text='Academic hours a learner earns by completing this module.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='academic hours')),
             ],
@@ -81,7 +84,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CoursePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('summary', wagtail.fields.RichTextField(verbose_name='summary')),
                 ('programme_type', models.CharField(choices=[('A', 'A — approved professional development programme'), ('B', 'B — other professional development programme')], default='A', max_length=1, verbose_name='programme type')),
                 ('language_of_instruction', models.CharField(choices=[('lv', 'Latvian'), ('en', 'English'), ('lv+en', 'Latvian and English')], default='lv', max_length=5, verbose_name='language of instruction')),

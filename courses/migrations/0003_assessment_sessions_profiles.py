@@ -13,13 +13,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 lets a site swap the page model; 7.4 has no such setting.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0002_completion_criteria'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        migrations.swappable_dependency(PAGE_MODEL),
     ]
 
     operations = [
@@ -37,7 +40,7 @@ class Migration(migrations.Migration):
                 ('instructions', wagtail.fields.RichTextField(verbose_name='instructions')),
                 ('competences', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='courses.competence', verbose_name='competences assessed')),
                 ('locale', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='locale')),
-                ('page', models.ForeignKey(help_text='Where learners find the assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='module or lesson')),
+                ('page', models.ForeignKey(help_text='Where learners find the assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='module or lesson')),
             ],
             options={
                 'verbose_name': 'assignment',

@@ -1,0 +1,180 @@
+"""The plugin stands on its own in any Wagtail site: it names nothing of its host,
+courses works without certificates, its settings and the host's omissions are
+reported by system checks, and its pages sit inside the host's base template."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+import courses
+from courses import checks, conf
+from courses.enrolment.enrolling import enrol
+from tests.factories import make_course_tree, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+PLUGIN = [ROOT / "courses", ROOT / "certificates"]
+
+
+def plugin_files(*suffixes: str) -> list[Path]:
+    return [
+        path
+        for folder in PLUGIN
+        for path in folder.rglob("*")
+        if path.suffix in suffixes and "migrations" not in path.parts
+    ]
+
+
+def test_no_plugin_file_names_the_host_site():
+    """No module or template of the plugin reverses an ``lms:`` URL, imports the
+    host's ``lms`` package or extends the host's ``base.html``."""
+    offenders = []
+    for path in plugin_files(".py", ".html", ".txt"):
+        text = path.read_text()
+        if (
+            re.search(r"""['"]lms:""", text)
+            or re.search(r"^\s*(from|import) lms\b", text, re.M)
+            or '{% extends "base.html" %}' in text
+        ):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_courses_works_without_the_certificates_app():
+    """With certificates left out of INSTALLED_APPS, the checks pass and a learner's
+    dashboard and course page render, without a certificates link."""
+    script = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+from tests.factories import make_course_tree, make_user
+from courses.enrolment.enrolling import enrol
+call_command("check", fail_level="ERROR")
+course, _ = make_course_tree(modules=1, lessons=1)
+learner = make_user()
+enrol(learner, course)
+client = Client()
+client.force_login(learner)
+for url in ("/lv/my/", course.url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert "/certificates/" not in response.content.decode(), url
+print("courses stands alone")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.plugin.settings_without_certificates",
+            "TASKS_BACKEND": "immediate",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "courses stands alone" in result.stdout, result.stderr[-3000:]
+
+
+def test_misspelt_or_wrong_settings_are_check_errors(settings):
+    """A misspelt LMS_ setting and a value of the wrong type are named at
+    start-up, with what was meant."""
+    settings.LMS_BASE_TEMPLAT = "base.html"
+    settings.LMS_ASSIGNMENT_MAX_BYTES = "10 MB"
+    settings.LMS_SELF_REGISTRATION = "no"
+    messages = {message.id: message for message in conf.check_settings()}
+    assert messages["courses.E001"].msg == (
+        "LMS_BASE_TEMPLAT is not a setting of the learning plugin."
+    )
+    assert messages["courses.E001"].hint == "Did you mean LMS_BASE_TEMPLATE?"
+    errors = [m.msg for m in conf.check_settings() if m.id == "courses.E002"]
+    assert (
+        "LMS_ASSIGNMENT_MAX_BYTES must be a whole number of bytes above zero, "
+        "not '10 MB'."
+    ) in errors
+    assert "LMS_SELF_REGISTRATION must be True or False, not 'no'." in errors
+
+
+def test_settings_are_read_when_used(settings):
+    """``override_settings`` changes a plugin setting at once; unset, the
+    default applies."""
+    assert conf.lms_setting("LMS_ASSIGNMENT_MAX_BYTES") == 10 * 1024 * 1024
+    settings.LMS_ASSIGNMENT_MAX_BYTES = 2048
+    assert conf.lms_setting("LMS_ASSIGNMENT_MAX_BYTES") == 2048
+
+
+def test_the_demo_settings_pass_every_check():
+    """The demo host configures the plugin without a warning."""
+    assert conf.check_settings() == []
+    assert checks.check_apps_and_middleware() == []
+    assert checks.check_urls() == []
+
+
+def test_a_forgotten_middleware_or_app_is_named(settings, monkeypatch):
+    """Leaving out the session middleware or django_tasks is an error that says
+    what to add."""
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name != "django.contrib.sessions.middleware.SessionMiddleware"
+    ]
+    installed = checks.apps.is_installed
+    monkeypatch.setattr(
+        checks.apps,
+        "is_installed",
+        lambda app: app != "django_tasks" and installed(app),
+    )
+    hints = [message.hint for message in checks.check_apps_and_middleware()]
+    assert (
+        'Add "django.contrib.sessions.middleware.SessionMiddleware" to MIDDLEWARE '
+        "(see docs/install.md)."
+    ) in hints
+    assert 'Add "django_tasks" to INSTALLED_APPS (see docs/install.md).' in hints
+
+
+@override_settings(ROOT_URLCONF="tests.plugin.urls_without_courses")
+def test_a_forgotten_url_include_is_named():
+    """A URLconf without the plugin's includes is an error naming the include."""
+    messages = {message.id: message for message in checks.check_urls()}
+    assert 'include("courses.urls")' in messages["courses.E020"].hint
+    assert "courses.W021" in messages
+    from certificates import checks as certificate_checks
+
+    [error] = certificate_checks.check_urls()
+    assert 'include("certificates.urls")' in error.hint
+
+
+@pytest.mark.django_db
+def test_pages_sit_inside_the_base_template_the_site_names(client, settings):
+    """By default the plugin's own layout frames its pages; LMS_BASE_TEMPLATE
+    points them at the host's base template. Either way the plugin's stylesheet
+    is there."""
+    course, _ = make_course_tree(modules=1, lessons=1)
+    learner = make_user()
+    enrol(learner, course)
+    client.force_login(learner)
+    settings.LMS_BASE_TEMPLATE = "courses/layout.html"
+    own = client.get("/en/my/").content.decode()
+    settings.LMS_BASE_TEMPLATE = "base.html"  # the demo host's
+    hosted = client.get("/en/my/").content.decode()
+    for html in (own, hosted):
+        assert "/static/courses/css/lms.css" in html
+        assert 'class="site-nav"' in html
+    assert "Daugavpils University" not in own
+    assert "Daugavpils University" in hosted
+
+
+def test_the_package_reports_its_version():
+    """The version the wheel is built with is the one the package reports."""
+    from importlib.metadata import version
+
+    assert re.fullmatch(r"\d+\.\d+\.\d+", courses.__version__)
+    assert version("wagtail-stem-lms") == courses.__version__
