@@ -47,6 +47,10 @@ course = next(c for c in courses if c["language"] == "lv")
 course_path = urllib.parse.urlparse(course["url"]).path
 catalogue = call("/lv/").decode()
 assert course_path in catalogue, "the catalogue lists the course"
+# The plugin's pages come styled inside the host site.
+stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+lms\.css)"', catalogue)
+assert stylesheet, "the catalogue links the plugin's stylesheet"
+assert b".site-header" in call(stylesheet.group(1))
 page = call(course_path).decode()
 assert "Pierakstieties" in page or "Pierakstīties" in page, "offers to sign in"
 course_links = re.escape(course_path)
