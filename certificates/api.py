@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from certificates.codes import normalise_code
+from certificates.codes import is_code, normalise_code
 from certificates.models import Certificate
 from certificates.verification import public_facts, verification_url
 from courses.site import base_url
+from courses.throttling import too_many_lookups
 
 router = Router(tags=["certificates"])
 
@@ -58,7 +59,11 @@ class Message(Schema):
     detail: str
 
 
-@router.get("/me/certificates", response=list[CertificateOut])
+@router.get(
+    "/me/certificates",
+    response=list[CertificateOut],
+    operation_id="certificates_api_my_certificates",
+)
 def my_certificates(request: HttpRequest) -> list[CertificateOut]:
     """The signed-in learner's certificates, newest first."""
     return [
@@ -77,15 +82,21 @@ def my_certificates(request: HttpRequest) -> list[CertificateOut]:
 
 @router.get(
     "/certificates/verify/{code}",
-    response={200: VerificationOut, 404: Message},
+    response={200: VerificationOut, 404: Message, 429: Message},
     auth=None,
+    operation_id="certificates_api_verify_certificate",
 )
 def verify_certificate(request: HttpRequest, code: str):
     """Check a certificate by its verification code (dashes and spaces allowed)."""
+    if too_many_lookups(request, "verify"):
+        raise HttpError(429, _("Too many look-ups from this address; wait a minute."))
+    code = normalise_code(code)
     certificate = (
         Certificate.objects.select_related("superseded_by")
-        .filter(verification_code=normalise_code(code))
+        .filter(verification_code=code)
         .first()
+        if is_code(code)
+        else None
     )
     if certificate is None:
         raise HttpError(404, _("No certificate has this code."))

@@ -25,6 +25,13 @@ def normalise_code(text: str) -> str:
     return cleaned.translate(_CONFUSABLES)
 
 
+def is_code(text: str) -> bool:
+    """Whether ``text`` (normalised) could be a code at all: letters of the
+    alphabet only, and not longer than a code. Anything else is answered "no such
+    certificate" without looking."""
+    return 0 < len(text) <= CODE_LENGTH and all(ch in ALPHABET for ch in text)
+
+
 def format_code(code: str) -> str:
     """``XXXXX-XXXXX-XXXXX-XXXXX``."""
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))

@@ -7,13 +7,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
-from certificates.codes import normalise_code
+from certificates.codes import is_code, normalise_code
 from certificates.delivery import ensure_pdf
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
 from certificates.verification import public_facts
 from courses.permissions import may_edit_course
+from courses.throttling import too_many_lookups
 
 
 def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
@@ -58,14 +60,31 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:
-    code = normalise_code(request.GET.get("code", ""))
-    if code:
+    typed = request.GET.get("code", "")
+    code = normalise_code(typed)
+    if is_code(code):
         return redirect("certificates:verify", code=code)
-    return TemplateResponse(request, "certificates/verify_form.html", {})
+    return TemplateResponse(
+        request,
+        "certificates/verify_form.html",
+        {
+            "error": _(
+                "A code has 20 letters and digits, as printed on the certificate."
+            )
+            if typed.strip()
+            else ""
+        },
+    )
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
+    if too_many_lookups(request, "verify"):
+        return TemplateResponse(
+            request, "certificates/verify_limited.html", {}, status=429
+        )
     normalised = normalise_code(code)
+    if not is_code(normalised):
+        raise Http404(_("No certificate has this code."))
     if normalised != code:
         return redirect("certificates:verify", code=normalised)
     certificate = get_object_or_404(

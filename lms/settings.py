@@ -6,6 +6,7 @@ turns on the deployment checks and refuses to start without a real secret.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "courses.catalogue.content_cache.ContentCacheMiddleware",
+    # Last: it turns a locked-out sign-in into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -143,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its account or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     # The Wagtail admin signs staff in by username; the learner site by e-mail.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -155,6 +161,26 @@ LOGOUT_REDIRECT_URL = "/"
 # the address from the e-mail before they can sign in, and sign in by e-mail.
 # Failed sign-ins, sign-ups and password resets are rate-limited (allauth's
 # defaults, kept in the cache: Redis when several processes serve the site).
+# Wrong passwords on either sign-in form (the site's and the admin's): after 10
+# for one account, or 10 from one address, both wait 10 minutes (django-axes, its
+# counts in the database so that every process and host shares them). Choosing
+# a new password from an e-mailed link lifts an account's lock at once.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "courses.people.signin.account_name"
+AXES_LOCKOUT_CALLABLE = "courses.people.signin.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+if PRODUCTION:
+    # Behind the proxy (docs/deployment.md) a client's address is the one the
+    # proxy adds to X-Forwarded-For; without a proxy it could be forged.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Guessing limits (check-in codes, enrolment keys, verification) count per
+# address the same way.
+RATELIMIT_IP_META_KEY = "courses.people.signin.client_address"
+
 ACCOUNT_ADAPTER = "courses.people.allauth.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "courses.people.allauth.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -166,6 +192,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# django-axes counts failed sign-ins for both forms; allauth's own count would
+# lock the site's form out on different terms.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # False for a provider that enrols only from CSV files or through single sign-on:

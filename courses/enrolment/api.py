@@ -8,8 +8,9 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from courses.api.schemas import EnrolmentOut, Message, enrolment_out
-from courses.enrolment.enrolling import EnrolmentError, self_enrol
+from courses.enrolment.enrolling import EnrolmentError, WrongEnrolmentKey, self_enrol
 from courses.models import CoursePage, Enrolment
+from courses.throttling import TooManyWrongTries, enrolment_key_scope, guarded
 
 router = Router(tags=["courses"])
 
@@ -26,8 +27,16 @@ class EnrolIn(Schema):
 def enrol(request: HttpRequest, course_id: int, payload: EnrolIn | None = None):
     """Enrol the signed-in learner; send ``key`` when the cohort has one."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    key = payload.key if payload else ""
     try:
-        enrolment = self_enrol(request.user, course, key=payload.key if payload else "")
+        enrolment = guarded(
+            request,
+            enrolment_key_scope(course),
+            lambda: self_enrol(request.user, course, key=key),
+            WrongEnrolmentKey,
+        )
+    except TooManyWrongTries as exc:
+        raise HttpError(429, str(exc)) from None
     except EnrolmentError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(201, enrolment_out(enrolment))

@@ -21,6 +21,10 @@ class EnrolmentError(Exception):
     """Enrolment refused; the message says why, for the learner."""
 
 
+class WrongEnrolmentKey(EnrolmentError):
+    """A wrong key: a guess, which :mod:`courses.throttling` counts."""
+
+
 def self_enrol(user: AbstractBaseUser, course: CoursePage, key: str = "") -> Enrolment:
     """Enrol ``user`` themselves, checking the key, capacity and enrolment window.
 
@@ -68,7 +72,7 @@ def cohort_for_key(course: CoursePage, key: str) -> Cohort | None:
                 " ".join(cohort.enrolment_key.split()).casefold(), key
             ):
                 return cohort
-        raise EnrolmentError(
+        raise WrongEnrolmentKey(
             _("That enrolment key is not correct. Check it with your course team.")
         )
     if not cohorts:

@@ -11,10 +11,11 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from courses.api.schemas import Message
-from courses.live_sessions.attendance import AttendanceError, check_in
+from courses.live_sessions.attendance import AttendanceError, WrongCheckInCode, check_in
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
 from courses.permissions import may_edit_course
 from courses.progress.recording import find_enrolment
+from courses.throttling import TooManyWrongTries, check_in_scope, guarded
 
 router = Router(tags=["live sessions"])
 
@@ -121,7 +122,14 @@ def session_check_in(request: HttpRequest, session_id: int, payload: CheckInIn):
     if enrolment is None or enrolment.status == Enrolment.Status.WITHDRAWN:
         raise HttpError(403, _("You are not enrolled in this course."))
     try:
-        attendance = check_in(session, enrolment, payload.code)
+        attendance = guarded(
+            request,
+            check_in_scope(session),
+            lambda: check_in(session, enrolment, payload.code),
+            WrongCheckInCode,
+        )
+    except TooManyWrongTries as exc:
+        raise HttpError(429, str(exc)) from None
     except AttendanceError as exc:
         raise HttpError(400, str(exc)) from None
     return attendance_out(attendance, enrolment.course_id)

@@ -29,6 +29,10 @@ class AttendanceError(Exception):
     """Attendance that cannot be recorded; the message is for the person acting."""
 
 
+class WrongCheckInCode(AttendanceError):
+    """A wrong code: a guess, which :mod:`courses.throttling` counts."""
+
+
 def _refresh(enrolment: Enrolment) -> None:
     refresh_summary(enrolment, activity=True)
 
@@ -114,7 +118,7 @@ def check_in(
     if at > session.check_in_closes_at:
         raise AttendanceError(_("Check-in for this session has closed."))
     if normalise_check_in_code(code or "") != session.check_in_code:
-        raise AttendanceError(_("The check-in code is not correct."))
+        raise WrongCheckInCode(_("The check-in code is not correct."))
     present = {
         "status": Attendance.Status.PRESENT,
         "hours": session.hours,

@@ -109,7 +109,10 @@ class LiveSession(models.Model):
         _("check-in code"),
         max_length=12,
         blank=True,
-        help_text=_("Learners type it to check in. Leave empty to generate one."),
+        help_text=_(
+            "Learners type it to check in: at least 6 letters or digits. Leave "
+            "empty to generate one."
+        ),
     )
     check_in_opens_minutes = models.PositiveSmallIntegerField(
         _("check-in opens (minutes before start)"), default=15
@@ -185,6 +188,12 @@ class LiveSession(models.Model):
             course = self.module.get_parent()
             if self.cohort.course.translation_key != course.translation_key:
                 errors["cohort"] = _("Choose a cohort of the module's course.")
+        chosen = normalise_check_in_code(self.check_in_code or "")
+        if chosen and len(chosen) < CHECK_IN_CODE_LENGTH:
+            # A short code falls to guessing within the tries a learner has.
+            errors["check_in_code"] = _(
+                "Use at least %(count)d letters or digits, or leave it empty."
+            ) % {"count": CHECK_IN_CODE_LENGTH}
         if errors:
             raise ValidationError(errors)
 

@@ -9,10 +9,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.live_sessions.attendance import AttendanceError, check_in
+from courses.live_sessions.attendance import (
+    AttendanceError,
+    WrongCheckInCode,
+    check_in,
+)
 from courses.live_sessions.calendar import build_calendar, learner_sessions
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
 from courses.site import next_url
+from courses.throttling import TooManyWrongTries, check_in_scope, guarded
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -34,9 +39,15 @@ def check_in_view(request: HttpRequest, session_id: int) -> HttpResponse:
     if enrolment is None:
         messages.error(request, _("You are not enrolled in this course."))
     else:
+        code = request.POST.get("code", "")
         try:
-            check_in(session, enrolment, request.POST.get("code", ""))
-        except AttendanceError as exc:
+            guarded(
+                request,
+                check_in_scope(session),
+                lambda: check_in(session, enrolment, code),
+                WrongCheckInCode,
+            )
+        except (AttendanceError, TooManyWrongTries) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

@@ -10,6 +10,7 @@ import re
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
+from axes.utils import reset as reset_attempts
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import receiver
@@ -73,5 +74,7 @@ def reset_link_proves_the_address(
     sender, request: HttpRequest, user: AbstractBaseUser, **kwargs
 ) -> None:
     """Choosing a password from an e-mailed link proves the address, so a learner
-    enrolled from a CSV file is not asked to confirm it again."""
+    enrolled from a CSV file is not asked to confirm it again; and it is the way
+    back for an account locked out by wrong passwords."""
     confirm_email(user)
+    reset_attempts(username=user.get_username())

@@ -68,7 +68,11 @@ def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
     from courses.enrolment.enrolling import self_enrol
 
     call_command("seed_demo")
-    assert client.login(username="teacher", password="teacher-demo-2026")
+    response = client.post(
+        "/en/accounts/login/",
+        {"login": "teacher@example.edu", "password": "teacher-demo-2026"},
+    )
+    assert response.status_code == 302
     course = CoursePage.objects.get(locale__language_code="lv")
     other = make_user(username="guest")
     assert self_enrol(other, course).status == Enrolment.Status.ACTIVE
