@@ -9,7 +9,7 @@ app_name = "certificates"
 
 urlpatterns = [
     path("certificates/mine/", views.mine, name="mine"),
-    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("certificates/<id:pk>/pdf/", views.download, name="download"),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

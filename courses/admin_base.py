@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import django_filters
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.views import chooser
+from wagtail.snippets.views import snippets as snippet_views
 
+from courses.converters import as_id
 from courses.models import (
     CoursePage,
 )
@@ -15,10 +24,29 @@ from courses.permissions import (
 )
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.db.models import Model, QuerySet
+    from django.http import HttpRequest, HttpResponse
 
 
-class CourseChoiceField(forms.ModelChoiceField):
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice by id that refuses what cannot be an id (``²``, 10^20) as an
+    invalid choice, before the database sees it."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if (self.to_field_name or "pk") == "pk" and as_id(str(value)) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
+
+
+class CourseChoiceField(IdChoiceField):
     def label_from_instance(self, obj: CoursePage) -> str:
         return f"{obj.title} ({obj.locale.get_display_name()})"
 
@@ -28,3 +56,136 @@ class CourseStaffMenuItem(MenuItem):
 
     def is_shown(self, request: HttpRequest) -> bool:
         return editable_courses(request.user).exists()
+
+
+# One course's records in the admin ---------------------------------------------
+
+
+class InstancePermissionMixin:
+    """Refuse one record's screens to staff of other courses, who may still have
+    the screens of their own."""
+
+    def get_object(self, *args, **kwargs) -> Model:
+        instance = super().get_object(*args, **kwargs)
+        actions = (
+            [self.permission_required]
+            if getattr(self, "permission_required", None)
+            else self.any_permission_required
+        )
+        if not self.permission_policy.user_has_any_permission_for_instance(
+            self.request.user, actions, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class RefuseProtectedDeleteMixin:
+    """Deleting a record that learners' records still point to is refused with a
+    message: their attendance or enrolments are never lost with it."""
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _("%(object)s cannot be deleted: learners' records refer to it.")
+                % {"object": self.object},
+            )
+            return HttpResponseRedirect(self.request.path)
+
+
+class ScopedEditView(InstancePermissionMixin, snippet_views.EditView):
+    pass
+
+
+class ScopedDeleteView(
+    RefuseProtectedDeleteMixin, InstancePermissionMixin, snippet_views.DeleteView
+):
+    pass
+
+
+class ScopedUsageView(InstancePermissionMixin, snippet_views.UsageView):
+    pass
+
+
+class ScopedHistoryView(InstancePermissionMixin, snippet_views.HistoryView):
+    pass
+
+
+class ScopedInspectView(InstancePermissionMixin, snippet_views.InspectView):
+    pass
+
+
+class ScopedChoicesMixin:
+    """The chooser lists only what the user's permission policy lets them see."""
+
+    def get_object_list(self) -> QuerySet:
+        policy = self.model_class.snippet_viewset.permission_policy
+        return policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+
+
+class ScopedChooseView(ScopedChoicesMixin, chooser.ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChoicesMixin, chooser.ChooseResultsView):
+    pass
+
+
+class IdChosenView(chooser.SnippetChosenView):
+    """A 404 for what cannot be an id, where Wagtail would fail converting it."""
+
+    def get_object(self, pk: str) -> Model:
+        if as_id(pk) is None:
+            raise Http404
+        return super().get_object(pk)
+
+
+class ScopedChosenView(ScopedChoicesMixin, IdChosenView):
+    def get_object(self, pk: str) -> Model:
+        if as_id(pk) is None:
+            raise Http404
+        return self.get_object_list().get(pk=pk)
+
+
+class NoCreationView(chooser.SnippetCreateView):
+    """Records are made on their own add screen, where all their fields are; the
+    chooser has no creation form to post to."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        raise Http404
+
+
+class ScopedChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    create_view_class = NoCreationView
+
+
+class CourseRecordSnippetViewSet(snippet_views.SnippetViewSet):
+    """Snippets that belong to one course (cohorts, live sessions): each
+    record's screens and the choosers only for staff who may edit its course.
+    Subclasses set a :class:`~courses.permissions.CourseRecordPermissionPolicy`."""
+
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    usage_view_class = ScopedUsageView
+    history_view_class = ScopedHistoryView
+    inspect_view_class = ScopedInspectView
+    chooser_viewset_class = ScopedChooserViewSet
+    copy_view_enabled = False
+
+
+class ContentSnippetViewSet(snippet_views.SnippetViewSet):
+    """Snippets shared by courses (quizzes, assignments, competences): the
+    chooser offers no creation form, so there is nothing half-made to post."""
+
+    chooser_viewset_class = type(
+        "ContentChooserViewSet",
+        (chooser.SnippetChooserViewSet,),
+        {"chosen_view_class": IdChosenView, "create_view_class": NoCreationView},
+    )

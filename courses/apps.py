@@ -9,7 +9,10 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from courses import checks  # noqa: F401  (registers the system checks)
+        from courses import (  # noqa: F401  (system checks, the <id:> converter)
+            checks,
+            converters,
+        )
         from courses.catalogue import signal_handlers as content
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
 

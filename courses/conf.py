@@ -70,6 +70,11 @@ SETTINGS: dict[str, Setting] = {
         "True or False",
         lambda value: isinstance(value, bool),
     ),
+    "LMS_API_DOCS": Setting(
+        None,
+        "True, False or None (None: only where DEBUG is on)",
+        lambda value: value is None or isinstance(value, bool),
+    ),
     "LMS_REQUIRE_CONFIRMED_EMAIL": Setting(
         True,
         "True or False",

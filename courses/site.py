@@ -29,7 +29,8 @@ def next_url(request: HttpRequest, default: str) -> str:
     """Where a form posted from a page sends the learner back: its ``next`` field
     when that is an address on this site, else ``default``."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path on this site only: anything else would be taken for a view's name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -12,19 +12,19 @@ app_name = "courses"
 urlpatterns = [
     path("my/", progress_views.dashboard, name="dashboard"),
     path("my/competences/", competence_views.competences, name="competences"),
-    path("courses/<int:course_id>/enrol/", enrolment_views.enrol, name="enrol"),
+    path("courses/<id:course_id>/enrol/", enrolment_views.enrol, name="enrol"),
     path(
-        "lessons/<int:lesson_id>/complete/",
+        "lessons/<id:lesson_id>/complete/",
         progress_views.complete_lesson,
         name="complete_lesson",
     ),
     path(
-        "sessions/<int:session_id>/check-in/",
+        "sessions/<id:session_id>/check-in/",
         session_views.check_in_view,
         name="check_in",
     ),
     path(
-        "courses/<int:course_id>/sessions.ics",
+        "courses/<id:course_id>/sessions.ics",
         session_views.course_calendar,
         name="course_calendar",
     ),
@@ -39,27 +39,27 @@ urlpatterns = [
         name="reset_calendar_feed",
     ),
     path(
-        "lessons/<int:lesson_id>/quiz/start/",
+        "lessons/<id:lesson_id>/quiz/start/",
         quiz_views.start,
         name="quiz_start",
     ),
     path(
-        "quiz-attempts/<int:attempt_id>/submit/",
+        "quiz-attempts/<id:attempt_id>/submit/",
         quiz_views.submit,
         name="quiz_submit",
     ),
     path(
-        "quiz-attempts/<int:attempt_id>/",
+        "quiz-attempts/<id:attempt_id>/",
         quiz_views.result,
         name="quiz_result",
     ),
     path(
-        "assignments/<int:assignment_id>/",
+        "assignments/<id:assignment_id>/",
         assignment_views.assignment,
         name="assignment",
     ),
     path(
-        "assignments/submissions/<int:submission_id>/file/",
+        "assignments/submissions/<id:submission_id>/file/",
         assignment_views.download,
         name="submission_file",
     ),

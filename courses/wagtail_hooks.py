@@ -24,7 +24,7 @@ from courses.enrolment.admin import (
 )
 from courses.live_sessions.admin import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
-from courses.models import AssignmentSubmission, Enrolment, LiveSession
+from courses.models import AssignmentSubmission, Cohort, Enrolment, LiveSession
 from courses.people.admin import (
     deactivate_user,
     refuse_bulk_delete_users,
@@ -37,6 +37,7 @@ from courses.task_queue.panel import TaskQueuePanel
 
 # Learner records are open to the staff of their course only. The policies are
 # registered before any viewset asks for them, or Wagtail would make default ones.
+use_permission_policy(Cohort, CohortViewSet.permission_policy)
 use_permission_policy(Enrolment, EnrolmentViewSet.permission_policy)
 use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
 use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
@@ -88,7 +89,7 @@ hooks.register("before_bulk_action", refuse_bulk_delete_users)
 def register_people_urls() -> list:
     return [
         path(
-            "accounts/<int:user_id>/deactivate/",
+            "accounts/<id:user_id>/deactivate/",
             deactivate_user,
             name="courses_deactivate_user",
         )

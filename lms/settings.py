@@ -202,6 +202,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LMS_SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
 # The demo's own header and footer (templates/base.html) around the plugin's pages.
 LMS_BASE_TEMPLATE = "base.html"
+# The API's OpenAPI schema and docs page at /api/v1/docs: on while developing.
+LMS_API_DOCS = env_bool("API_DOCS", not PRODUCTION)
 
 # Latvian first: the programme runs in Latvia; English for partners and guests.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "lv")

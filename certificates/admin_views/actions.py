@@ -21,7 +21,7 @@ from certificates.issuing import IssuingError, issue_certificate, reissue, revok
 from certificates.models import (
     Certificate,
 )
-from courses.admin_base import CourseChoiceField
+from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.permissions import editable_cohorts, editable_course_keys, editable_courses
 
@@ -184,7 +184,7 @@ class ReissueView(CertificateActionView):
 
 
 class CohortForm(CourseForm):
-    cohort = forms.ModelChoiceField(
+    cohort = IdChoiceField(
         label=_("Cohort"),
         queryset=Cohort.objects.none(),
         required=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from certificates.models import (
     Certificate,
 )
 from certificates.rendering import get_renderer
+from courses.converters import as_id
 from courses.models import Cohort
 from courses.permissions import editable_courses
 
@@ -66,6 +68,15 @@ class _Pipe(io.RawIOBase):
         return data
 
 
+def entry_name(learner_name: str, filename: str) -> str:
+    """A ZIP entry for one learner's PDF that unpacks as one file in the chosen
+    folder, whatever the name holds: letters (any alphabet), digits, spaces,
+    hyphens and apostrophes only, so no path separators, dots or control
+    characters."""
+    safe = " ".join(re.sub(r"[^\w\s'-]|_", "", learner_name).split()).strip(" -'")
+    return f"{safe[:100]} {filename}" if safe else filename
+
+
 def zip_stream(certificates: QuerySet[Certificate]) -> Iterator[bytes]:
     """The certificates' PDFs as a ZIP, produced chunk by chunk."""
     pipe = _Pipe()
@@ -74,7 +85,7 @@ def zip_stream(certificates: QuerySet[Certificate]) -> Iterator[bytes]:
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in certificates.iterator(chunk_size=100):
             ensure_pdf(certificate)
-            name = f"{certificate.learner_name} {renderer.filename(certificate)}"
+            name = entry_name(certificate.learner_name, renderer.filename(certificate))
             with (
                 certificate.pdf.open("rb") as source,
                 archive.open(name, "w") as target,
@@ -88,7 +99,7 @@ def zip_stream(certificates: QuerySet[Certificate]) -> Iterator[bytes]:
 def download_zip(request: HttpRequest) -> HttpResponse:
     """Valid certificates of a course (or one of its cohorts) in one ZIP file."""
     course = get_object_or_404(
-        editable_courses(request.user), pk=request.GET.get("course") or 0
+        editable_courses(request.user), pk=as_id(request.GET.get("course")) or 0
     )
     certificates = Certificate.objects.filter(
         course_key=course.translation_key, status=Certificate.Status.VALID
@@ -96,7 +107,9 @@ def download_zip(request: HttpRequest) -> HttpResponse:
     name = course.slug
     if cohort_id := request.GET.get("cohort"):
         cohort = get_object_or_404(
-            Cohort, pk=cohort_id, course__translation_key=course.translation_key
+            Cohort,
+            pk=as_id(cohort_id) or 0,
+            course__translation_key=course.translation_key,
         )
         certificates = certificates.filter(cohort=cohort)
         name += f"-{cohort.pk}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import django_filters
 from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -26,6 +25,7 @@ from certificates.admin_views.bulk import BulkIssueView, BulkJobView, bulk_job_s
 from certificates.models import (
     Certificate,
 )
+from courses.admin_base import IdChoiceFilter
 from courses.permissions import (
     CourseRecordPermissionPolicy,
     cohort_choices,
@@ -51,14 +51,12 @@ class CertificatePermissionPolicy(CourseRecordPermissionPolicy):
 
 
 class CertificateFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(
+    course = IdChoiceFilter(
         queryset=course_choices,
         label=_("Course"),
         method="filter_course",
     )
-    cohort = django_filters.ModelChoiceFilter(
-        queryset=cohort_choices, label=_("Cohort")
-    )
+    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
 
     class Meta:
         model = Certificate
@@ -160,11 +158,11 @@ class CertificateViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("issue/", IssueView.as_view(), name="issue"),
-            path("<int:pk>/revoke/", RevokeView.as_view(), name="revoke"),
-            path("<int:pk>/reissue/", ReissueView.as_view(), name="reissue"),
+            path("<id:pk>/revoke/", RevokeView.as_view(), name="revoke"),
+            path("<id:pk>/reissue/", ReissueView.as_view(), name="reissue"),
             path("bulk/", BulkIssueView.as_view(), name="bulk"),
-            path("bulk/<int:pk>/", BulkJobView.as_view(), name="bulk_job"),
-            path("bulk/<int:pk>/status/", bulk_job_status, name="bulk_job_status"),
+            path("bulk/<id:pk>/", BulkJobView.as_view(), name="bulk_job"),
+            path("bulk/<id:pk>/status/", bulk_job_status, name="bulk_job_status"),
             path("zip/", ZipFormView.as_view(), name="zip_form"),
             path("zip/download/", download_zip, name="zip"),
         ]

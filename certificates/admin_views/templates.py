@@ -16,7 +16,6 @@ from wagtail.snippets.views.snippets import (
     IndexView as SnippetIndexView,
 )
 from wagtail.snippets.views.snippets import (
-    SnippetViewSet,
     SnippetViewSetGroup,
 )
 
@@ -26,6 +25,7 @@ from certificates.models import (
 )
 from certificates.rendering import get_renderer
 from certificates.snapshot import sample_certificate
+from courses.admin_base import ContentSnippetViewSet
 
 
 def sample_pdf_bytes(template: CertificateTemplate) -> bytes:
@@ -55,7 +55,7 @@ class TemplateIndexView(SnippetIndexView):
         ]
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class CertificateTemplateViewSet(ContentSnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full-inverse"
     menu_label = _("Templates")
@@ -68,11 +68,11 @@ class CertificateTemplateViewSet(SnippetViewSet):
     def get_urlpatterns(self) -> list:
         return [
             *super().get_urlpatterns(),
-            path("sample/<int:pk>/", sample_pdf, name="sample"),
+            path("sample/<id:pk>/", sample_pdf, name="sample"),
         ]
 
 
-class CourseSettingsViewSet(SnippetViewSet):
+class CourseSettingsViewSet(ContentSnippetViewSet):
     model = CourseCertificateSettings
     icon = "cog"
     menu_label = _("Course settings")

@@ -1,12 +1,19 @@
-"""Schemas the features' API operations share."""
+"""Schemas and parameter types the features' API operations share."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
 
+from courses.converters import MAX_ID
 from courses.models import Enrolment
+
+#: A database id in a path: a larger number cannot name anything, and is refused
+#: as bad input rather than failing in the database.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class EnrolmentOut(Schema):

@@ -1,10 +1,13 @@
 """The API itself: session authentication with CSRF, readable errors, and the
 features' routers (see :mod:`courses.api`)."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -14,6 +17,7 @@ from courses.api import registered_routers
 from courses.assignments.api import router as assignments
 from courses.catalogue.api import router as catalogue
 from courses.competences.api import router as competences
+from courses.conf import lms_setting
 from courses.enrolment.api import router as enrolment
 from courses.live_sessions.api import router as live_sessions
 from courses.progress.api import router as progress
@@ -33,12 +37,28 @@ class BrowserSessionAuth(SessionAuth):
         return super().__call__(request)
 
 
+def docs_if_enabled(view: Callable) -> Callable:
+    """The OpenAPI schema and its docs page answer only where ``LMS_API_DOCS`` is
+    on (by default, where DEBUG is): a production site does not list its
+    operations to every visitor unless it chooses to."""
+
+    @wraps(view)
+    def docs(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        enabled = lms_setting("LMS_API_DOCS")
+        if not (settings.DEBUG if enabled is None else enabled):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return docs
+
+
 api = NinjaAPI(
     title="STEM LMS API",
     version="1.0.0",
     description="Courses, enrolments and progress for university systems and apps.",
     urls_namespace="api-v1",
     auth=BrowserSessionAuth(),
+    docs_decorator=docs_if_enabled,
 )
 
 

@@ -19,9 +19,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.admin_base import CourseStaffMenuItem
+from courses.admin_base import ContentSnippetViewSet, CourseStaffMenuItem
 from courses.assignments.submissions import SubmissionError, review_submission
 from courses.models import (
     Assignment,
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 
-class AssignmentViewSet(SnippetViewSet):
+class AssignmentViewSet(ContentSnippetViewSet):
     model = Assignment
     icon = "doc-full"
     menu_label = _("Assignments")
@@ -222,7 +221,7 @@ class SubmissionViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.review_view, name="edit"),
+            path("<id:pk>/", self.review_view, name="edit"),
         ]
 
     def get_permissions_to_register(self) -> QuerySet:

@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from courses.api.schemas import Message
+from courses.api.schemas import Id, Message
 from courses.assignments.submissions import (
     SubmissionError,
     assignment_course,
@@ -39,7 +39,7 @@ class SubmissionOut(Schema):
 )
 def submit_work(
     request: HttpRequest,
-    assignment_id: int,
+    assignment_id: Id,
     text: Form[str] = "",
     file: File[UploadedFile] = None,
 ):

@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from courses.admin_forms import CompletePageForm
 from courses.catalogue import content_cache
 from courses.catalogue.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
 from courses.competences.models import (
@@ -482,6 +483,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     template = "courses/lesson_page.html"
+    base_form_class = CompletePageForm
 
     class Meta:
         verbose_name = _("lesson")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from courses.admin_base import ContentSnippetViewSet
 from courses.models import (
     Competence,
     CompetenceArea,
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     pass
 
 
-class FrameworkViewSet(SnippetViewSet):
+class FrameworkViewSet(ContentSnippetViewSet):
     model = Framework
     icon = "list-ul"
     menu_label = _("Frameworks")
@@ -26,7 +27,7 @@ class FrameworkViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-class CompetenceAreaViewSet(SnippetViewSet):
+class CompetenceAreaViewSet(ContentSnippetViewSet):
     model = CompetenceArea
     icon = "folder-open-inverse"
     menu_label = _("Areas")
@@ -36,7 +37,7 @@ class CompetenceAreaViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-class CompetenceViewSet(SnippetViewSet):
+class CompetenceViewSet(ContentSnippetViewSet):
     model = Competence
     icon = "pick"
     menu_label = _("Competences")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import django_filters
 from django import forms
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -14,15 +13,23 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels.model_utils import extract_panel_definitions_from_model_class
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
-from courses.admin_base import CourseChoiceField, CourseStaffMenuItem
+from courses.admin_base import (
+    CourseChoiceField,
+    CourseRecordSnippetViewSet,
+    CourseStaffMenuItem,
+    IdChoiceFilter,
+)
 from courses.enrolment.csv_import import enrol_from_csv
 from courses.enrolment.csv_reading import CsvEnrolmentError
 from courses.models import (
@@ -33,6 +40,7 @@ from courses.models import (
 from courses.permissions import (
     CourseRecordPermissionPolicy,
     cohort_choices,
+    course_choices,
     editable_courses,
 )
 
@@ -42,16 +50,58 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 
-class CohortViewSet(SnippetViewSet):
+class CohortPermissionPolicy(CourseRecordPermissionPolicy):
+    """Staff set up the cohorts of the courses they may edit."""
+
+    actions = {"add", "change", "delete", "view"}
+    course_key_field = "course__translation_key"
+
+
+class CohortForm(WagtailAdminModelForm):
+    """Offers only the courses the user may edit."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["course"]
+        self.fields["course"] = CourseChoiceField(
+            queryset=editable_courses(self.for_user).order_by("title", "pk"),
+            label=field.label,
+        )
+
+
+class CohortFilterSet(WagtailFilterSet):
+    course = IdChoiceFilter(queryset=course_choices, label=_("Course"))
+
+    class Meta:
+        model = Cohort
+        fields = ["course"]
+
+
+class CohortIndexView(SnippetIndexView):
+    def get_base_queryset(self) -> QuerySet[Cohort]:
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        ).select_related("course")
+
+
+class CohortViewSet(CourseRecordSnippetViewSet):
     model = Cohort
+    permission_policy = CohortPermissionPolicy(Cohort)
     icon = "group"
     menu_label = _("Cohorts")
+    index_view_class = CohortIndexView
     list_display = ["name", "course", "capacity", "starts_on", "ends_on"]
-    list_filter = ["course"]
+    filterset_class = CohortFilterSet
     search_fields = ["name"]
     search_backend_name = None
     add_to_admin_menu = True
     menu_order = 210
+
+    def get_edit_handler(self) -> ObjectList:
+        return ObjectList(
+            extract_panel_definitions_from_model_class(self.model),
+            base_form_class=CohortForm,
+        ).bind_to_model(self.model)
 
 
 # Learners: enrolments of the courses a member of staff may edit ---------------
@@ -67,9 +117,7 @@ class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
 
 class EnrolmentFilterSet(WagtailFilterSet):
     # Only the cohorts of the user's own courses, so the filter names no others.
-    cohort = django_filters.ModelChoiceFilter(
-        queryset=cohort_choices, label=_("Cohort")
-    )
+    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
 
     class Meta:
         model = Enrolment

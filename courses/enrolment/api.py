@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from courses.api.schemas import EnrolmentOut, Message, enrolment_out
+from courses.api.schemas import EnrolmentOut, Id, Message, enrolment_out
 from courses.enrolment.enrolling import EnrolmentError, WrongEnrolmentKey, self_enrol
 from courses.models import CoursePage, Enrolment
 from courses.throttling import TooManyWrongTries, enrolment_key_scope, guarded
@@ -24,7 +24,7 @@ class EnrolIn(Schema):
     response={201: EnrolmentOut, 400: Message, 404: Message},
     operation_id="courses_api_enrol",
 )
-def enrol(request: HttpRequest, course_id: int, payload: EnrolIn | None = None):
+def enrol(request: HttpRequest, course_id: Id, payload: EnrolIn | None = None):
     """Enrol the signed-in learner; send ``key`` when the cohort has one."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     key = payload.key if payload else ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -24,11 +23,9 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
-from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_base import CourseRecordSnippetViewSet, IdChoiceField, IdChoiceFilter
 from courses.live_sessions.attendance import (
     AttendanceError,
     mark_attendance,
@@ -59,7 +56,7 @@ class LiveSessionPermissionPolicy(CourseRecordPermissionPolicy):
     actions = {"add", "change", "delete", "view"}
 
 
-class ModuleChoiceField(forms.ModelChoiceField):
+class ModuleChoiceField(IdChoiceField):
     def label_from_instance(self, obj: ModulePage) -> str:
         language = obj.locale.language_code
         return f"{obj.course_title} › {obj.title} ({language})"
@@ -88,9 +85,7 @@ def _modules_for_request(request: HttpRequest | None) -> QuerySet[ModulePage]:
 
 class LiveSessionFilterSet(WagtailFilterSet):
     # Only the modules of the user's own courses, so the filter names no others.
-    module = django_filters.ModelChoiceFilter(
-        queryset=_modules_for_request, label=_("Module")
-    )
+    module = IdChoiceFilter(queryset=_modules_for_request, label=_("Module"))
 
     class Meta:
         model = LiveSession
@@ -119,27 +114,6 @@ class LiveSessionIndexView(SnippetIndexView):
             ),
             *super().get_list_more_buttons(instance),
         ]
-
-
-class InstancePermissionMixin:
-    """Refuse one session's screens to staff of other courses, who may still
-    have the screens of their own."""
-
-    def get_object(self, queryset=None):
-        instance = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, self.permission_required, instance
-        ):
-            raise PermissionDenied
-        return instance
-
-
-class LiveSessionEditView(InstancePermissionMixin, SnippetEditView):
-    pass
-
-
-class LiveSessionDeleteView(InstancePermissionMixin, SnippetDeleteView):
-    pass
 
 
 class RegisterForm(forms.Form):
@@ -312,7 +286,7 @@ def _session_start(session: LiveSession) -> str:
     return formats.date_format(timezone.localtime(session.start), "DATETIME_FORMAT")
 
 
-class LiveSessionViewSet(SnippetViewSet):
+class LiveSessionViewSet(CourseRecordSnippetViewSet):
     model = LiveSession
     permission_policy = LiveSessionPermissionPolicy(LiveSession)
     icon = "date"
@@ -320,9 +294,6 @@ class LiveSessionViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 215
     index_view_class = LiveSessionIndexView
-    edit_view_class = LiveSessionEditView
-    delete_view_class = LiveSessionDeleteView
-    copy_view_enabled = False
     list_display = [
         "title",
         Column("start", label=_("Starts"), accessor=_session_start, sort_key="start"),
@@ -350,7 +321,7 @@ class LiveSessionViewSet(SnippetViewSet):
         return [
             *super().get_urlpatterns(),
             path(
-                "register/<int:pk>/",
+                "register/<id:pk>/",
                 SessionRegisterView.as_view(
                     index_url_name=self.get_url_name("list"),
                     regenerate_url_name=self.get_url_name("regenerate_code"),
@@ -358,7 +329,7 @@ class LiveSessionViewSet(SnippetViewSet):
                 name="register",
             ),
             path(
-                "regenerate-code/<int:pk>/",
+                "regenerate-code/<id:pk>/",
                 RegenerateCheckInCodeView.as_view(
                     register_url_name=self.get_url_name("register")
                 ),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from courses.api.schemas import Message
+from courses.api.schemas import Id, Message
 from courses.live_sessions.attendance import AttendanceError, WrongCheckInCode, check_in
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
 from courses.permissions import may_edit_course
@@ -71,7 +71,7 @@ def attendance_out(attendance: Attendance, course_id: int) -> AttendanceOut:
     auth=None,
     operation_id="courses_sessions_api_course_sessions",
 )
-def course_sessions(request: HttpRequest, course_id: int) -> list[SessionOut]:
+def course_sessions(request: HttpRequest, course_id: Id) -> list[SessionOut]:
     """A course's live sessions; online links only for its learners and staff."""
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     enrolment = find_enrolment(request.user, course)
@@ -113,7 +113,7 @@ def my_attendance(request: HttpRequest) -> list[AttendanceOut]:
     response={200: AttendanceOut, 400: Message, 403: Message, 404: Message},
     operation_id="courses_sessions_api_session_check_in",
 )
-def session_check_in(request: HttpRequest, session_id: int, payload: CheckInIn):
+def session_check_in(request: HttpRequest, session_id: Id, payload: CheckInIn):
     """Check in to a live session with the code given at the session."""
     session = get_object_or_404(LiveSession, pk=session_id)
     enrolment = Enrolment.objects.filter(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from courses.api.schemas import EnrolmentOut, Message, enrolment_out
+from courses.api.schemas import EnrolmentOut, Id, Message, enrolment_out
 from courses.models import CoursePage, LessonPage
 from courses.progress.completion import learner_checklist
 from courses.progress.recording import (
@@ -34,7 +34,7 @@ class RequirementOut(Schema):
     response={200: EnrolmentOut, 400: Message, 403: Message, 404: Message},
     operation_id="courses_api_complete_lesson",
 )
-def complete_lesson(request: HttpRequest, lesson_id: int):
+def complete_lesson(request: HttpRequest, lesson_id: Id):
     """Mark a lesson done; returns the enrolment's updated progress."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     course = course_of_lesson(lesson)
@@ -53,7 +53,7 @@ def complete_lesson(request: HttpRequest, lesson_id: int):
     response={200: list[RequirementOut], 403: Message, 404: Message},
     operation_id="courses_api_checklist",
 )
-def checklist(request: HttpRequest, course_id: int):
+def checklist(request: HttpRequest, course_id: Id):
     """The signed-in learner's completion checklist for a course."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrolment = find_enrolment(request.user, course)

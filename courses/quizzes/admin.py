@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.admin_base import ContentSnippetViewSet
 from courses.models import (
     Quiz,
 )
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     pass
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(ContentSnippetViewSet):
     model = Quiz
     icon = "help"
     menu_label = _("Quizzes")

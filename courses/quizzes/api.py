@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from courses.api.schemas import Message
+from courses.api.schemas import Id, Message
 from courses.models import Quiz, QuizAttempt
 from courses.permissions import may_edit_course
 from courses.quizzes.attempts import (
@@ -132,7 +132,7 @@ def _live_quiz(quiz_id: int) -> Quiz:
     response={200: QuizOut, 403: Message, 404: Message},
     operation_id="courses_assessment_api_quiz_definition",
 )
-def quiz_definition(request: HttpRequest, quiz_id: int):
+def quiz_definition(request: HttpRequest, quiz_id: Id):
     """A quiz's questions and options, without answers or feedback."""
     quiz = _live_quiz(quiz_id)
     if enrolment_for_quiz(request.user, quiz) is None and not any(
@@ -162,7 +162,7 @@ def quiz_definition(request: HttpRequest, quiz_id: int):
     },
     operation_id="courses_assessment_api_start",
 )
-def start(request: HttpRequest, quiz_id: int):
+def start(request: HttpRequest, quiz_id: Id):
     """Start an attempt (201), or get the one in progress (200), with its questions
     in the attempt's order."""
     quiz = _live_quiz(quiz_id)
@@ -206,7 +206,7 @@ def _result_out(attempt: QuizAttempt, quiz: Quiz, result: GradeResult) -> Result
     response={200: ResultOut, 400: Message, 404: Message},
     operation_id="courses_assessment_api_submit_attempt",
 )
-def submit_attempt(request: HttpRequest, attempt_id: int, payload: AnswersIn):
+def submit_attempt(request: HttpRequest, attempt_id: Id, payload: AnswersIn):
     """Submit answers (question id → option id, list of option ids, true/false,
     number or text) and get the graded result with feedback."""
     attempt = get_object_or_404(

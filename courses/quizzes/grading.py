@@ -51,6 +51,10 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+#: Digits before the decimal point of the largest numeric answer.
+MAX_DIGITS = 15
+
+
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise ValueError
@@ -58,7 +62,9 @@ def _number(value: Any) -> Decimal:
         # Latvian writes decimals with a comma.
         value = value.strip().replace(",", ".")
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
+    # No answer has more than 15 digits before the point; beyond that the
+    # arithmetic of grading would overflow (1e999999999).
+    if not number.is_finite() or (number and number.adjusted() >= MAX_DIGITS):
         raise ValueError
     return number
 

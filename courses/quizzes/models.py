@@ -16,6 +16,7 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
+from courses.admin_forms import CompleteAdminForm
 from courses.quizzes.blocks import Option, Question, QuestionsBlock
 
 
@@ -23,6 +24,8 @@ class Quiz(
     TranslatableMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model
 ):
     """A quiz staff author in the admin and link from a lesson."""
+
+    base_form_class = CompleteAdminForm
 
     title = models.CharField(_("title"), max_length=255)
     intro = models.TextField(_("introduction"), blank=True)

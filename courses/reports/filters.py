@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from courses.admin_base import CourseChoiceField
+from courses.admin_base import CourseChoiceField, IdChoiceFilter
 from courses.models import CoursePage, Enrolment
 from courses.permissions import cohort_choices, course_choices
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class CourseFilter(django_filters.ModelChoiceFilter):
+class CourseFilter(IdChoiceFilter):
     field_class = CourseChoiceField
 
     def filter(self, qs: QuerySet[Enrolment], value: CoursePage | None):
@@ -32,9 +32,7 @@ class ProgressFilterSet(WagtailFilterSet):
     """Course, cohort, status, dates and a name or e-mail search."""
 
     course = CourseFilter(queryset=course_choices, label=_("Course"))
-    cohort = django_filters.ModelChoiceFilter(
-        queryset=cohort_choices, label=_("Cohort")
-    )
+    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )

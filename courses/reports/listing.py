@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.base import BaseListingView
 
+from courses.converters import as_id
 from courses.models import CoursePage
 from courses.permissions import editable_courses
 from courses.reports import rows
@@ -41,7 +42,8 @@ class ReportAccessMixin:
         courses = editable_courses(request.user)
         course_id = request.GET.get("course")
         if course_id:
-            if not course_id.isdigit() or not courses.filter(pk=course_id).exists():
+            course_id = as_id(course_id)
+            if course_id is None or not courses.filter(pk=course_id).exists():
                 raise PermissionDenied
         elif not courses.exists():
             raise PermissionDenied
@@ -52,7 +54,7 @@ class ReportAccessMixin:
         """The course asked for, or for per-course reports the first one the user
         may edit."""
         courses = editable_courses(self.request.user).order_by("title", "pk")
-        course_id = self.request.GET.get("course")
+        course_id = as_id(self.request.GET.get("course"))
         return courses.filter(pk=course_id).first() if course_id else courses.first()
 
     def report_links(self) -> list[dict[str, Any]]:

@@ -1,0 +1,219 @@
+"""A site with something of everything, and a person in each role, for the
+permission matrix and the fuzz test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from certificates.bulk import start_bulk_issue
+from certificates.issuing import issue_certificate
+from certificates.models import Certificate, CourseCertificateSettings
+from courses.assignments.submissions import submit_assignment
+from courses.enrolment.enrolling import enrol
+from courses.live_sessions.attendance import mark_attendance
+from courses.models import (
+    Attendance,
+    CalendarToken,
+    Competence,
+    CompetenceArea,
+    Framework,
+    LessonPage,
+)
+from courses.progress.recording import record_lesson_completed
+from courses.quizzes.attempts import start_attempt
+from tests.certificates.conftest import make_template
+from tests.courses.assessment_factories import make_assignment, make_quiz
+from tests.factories import (
+    make_cohort,
+    make_course_editor,
+    make_course_tree,
+    make_live_session,
+    make_user,
+)
+
+ROLES = (
+    "anonymous",
+    "learner",
+    "other_learner",
+    "other_author",
+    "admin_only",
+    "course_author",
+    "administrator",
+)
+
+
+@dataclass
+class Route:
+    """One URL pattern of the site, with its full name and route text."""
+
+    name: str
+    route: str
+    pattern: URLPattern
+
+    @property
+    def params(self) -> list[str]:
+        return list(self.pattern.pattern.regex.groupindex)
+
+
+def site_routes() -> list[Route]:
+    """Every URL pattern the URLconf resolves, with its namespaced name."""
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(
+                    part for part in (namespace, pattern.namespace) if part
+                )
+                yield from walk(
+                    pattern.url_patterns, prefix + str(pattern.pattern), inner or None
+                )
+            else:
+                name = pattern.name or ""
+                if namespace and name:
+                    name = f"{namespace}:{name}"
+                yield Route(
+                    name or prefix + str(pattern.pattern),
+                    prefix + str(pattern.pattern),
+                    pattern,
+                )
+
+    return list(walk(get_resolver().url_patterns, "", None))
+
+
+@dataclass
+class World:
+    course: object
+    lesson: object
+    module: object
+    quiz: object
+    session: object
+    assignment: object
+    submission: object
+    attempt: object
+    certificate: object
+    cohort: object
+    calendar_key: str
+    bulk_job: object
+    template: object
+    course_settings: object
+    quiz_revision: object
+    template_revision: object
+    quiz_lesson: object
+    spare_cohort: object
+    spare_session: object
+    other_course: object
+    users: dict
+
+    def client(self, role: str, **kwargs) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en", **kwargs)
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+@pytest.fixture
+def world(db, settings) -> World:
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    template = make_template()
+    course, lessons = make_course_tree(modules=1, lessons=2, title="Course A")
+    module = lessons[0].get_parent().specific
+    quiz = make_quiz(title="Quiz A")
+    LessonPage.objects.filter(pk=lessons[1].pk).update(quiz=quiz)
+    now = timezone.now()
+    session = make_live_session(
+        module,
+        online_link="https://zoom.us/j/555000111",
+        start=now - timedelta(minutes=10),
+        end=now + timedelta(hours=1),
+        check_in_code="AB3CD4",
+    )
+    assignment = make_assignment(module)
+    cohort = make_cohort(course, name="Daugavpils", enrolment_key="STEM-DAUGAVPILS")
+    other_course, _ = make_course_tree(modules=1, lessons=1, title="Course B")
+
+    learner = make_user(username="learner", first_name="Anna", last_name="Bērziņa")
+    enrolment = enrol(learner, course, cohort=cohort)
+    submission = submit_assignment(
+        enrolment, assignment, upload=ContentFile(b"%PDF-1.7\n", name="plan.pdf")
+    )
+    attempt, _ = start_attempt(enrolment, quiz)
+    mark_attendance(session, enrolment, Attendance.Status.PRESENT)
+    for lesson in lessons:
+        record_lesson_completed(enrolment, lesson)
+    certificate = Certificate.objects.filter(enrolment=enrolment).first() or (
+        issue_certificate(enrolment, how=Certificate.How.MANUAL, reason="Register")
+    )
+    token = CalendarToken.for_user(learner)
+    other_learner = make_user(username="other_learner")
+    enrol(other_learner, other_course)
+    admin_only = make_user(username="admin_only")
+    admin_only.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    users = {
+        "learner": learner,
+        "other_learner": other_learner,
+        "other_author": make_course_editor(other_course, username="other_author"),
+        "admin_only": admin_only,
+        "course_author": make_course_editor(course, username="course_author"),
+        "administrator": make_user(
+            username="administrator", is_staff=True, is_superuser=True
+        ),
+    }
+    course_settings = CourseCertificateSettings.objects.create(
+        course=course, template=template
+    )
+    framework = Framework.objects.create(name="DigCompEdu", code="digcompedu")
+    area = CompetenceArea.objects.create(
+        framework=framework, code="2", name="Digital resources"
+    )
+    Competence.objects.create(
+        framework=framework, area=area, code="2.1", name="Selecting"
+    )
+    return World(
+        course=course,
+        lesson=lessons[0],
+        module=module,
+        quiz=quiz,
+        session=session,
+        assignment=assignment,
+        submission=submission,
+        attempt=attempt,
+        certificate=certificate,
+        cohort=cohort,
+        calendar_key=token.key,
+        template=template,
+        course_settings=course_settings,
+        quiz_revision=quiz.save_revision(),
+        template_revision=template.save_revision(),
+        quiz_lesson=lessons[1],
+        spare_cohort=make_cohort(course, name="Rēzekne"),
+        spare_session=make_live_session(
+            module, start=now + timedelta(days=7), end=now + timedelta(days=7, hours=2)
+        ),
+        bulk_job=start_bulk_issue(course, None, actor=users["administrator"]),
+        other_course=other_course,
+        users=users,
+    )
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each of the site's tables holds, to see that a request
+    changed nothing."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            if table.startswith(("courses_", "certificates_", "auth_user", "account_")):
+                quoted = connection.ops.quote_name(table)
+                cursor.execute(f"SELECT COUNT(*) FROM {quoted}")
+                counts[table] = cursor.fetchone()[0]
+    return counts

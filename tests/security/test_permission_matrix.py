@@ -1,0 +1,584 @@
+"""The permission matrix: what each role gets from every URL of the site and
+every operation of the API, declared in one table and checked request by
+request. A URL or an API operation added without a row fails here.
+
+Outcomes: ``Y`` reaches it (2xx, or a form's redirect onwards), ``L`` is sent
+to sign in (or gets 401 from the API), ``N`` is refused (403, the admin's
+"no permission" redirect, or a 404 that does not tell whether it exists),
+``F`` reaches it but the input is refused (the form again with its errors, or a
+400), ``M`` the method is not allowed there, ``-`` not checked (a page of Wagtail,
+Django or allauth that only its own rules decide)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from courses.api.site import api
+from courses.models import Competence, CompetenceArea, Framework
+from tests.security.conftest import ROLES, site_routes
+from tests.security.test_fuzz import path_with
+
+pytestmark = pytest.mark.django_db
+
+# fmt: off
+#: "route-name METHOD" or "METHOD /api/path" → one outcome per role, in the
+#: order of ROLES: anonymous, learner, other_learner (enrolled elsewhere),
+#: other_author (staff of another course), admin_only (the admin, no course),
+#: course_author, administrator.
+EXPECTED: dict[str, str] = {
+    # The learner's pages
+    "set_language GET": "MMMMMMM",
+    "set_language POST": "YYYYYYY",
+    "certificates:mine GET": "LYYYYYY",
+    "certificates:download GET": "NYNNNYY",
+    "certificates:verify_form GET": "YYYYYYY",
+    "certificates:verify GET": "YYYYYYY",
+    "courses:dashboard GET": "LYYYYYY",
+    "courses:competences GET": "LYYYYYY",
+    "courses:enrol GET": "MMMMMMM",
+    "courses:enrol POST": "LNYYYYY",
+    "courses:complete_lesson GET": "MMMMMMM",
+    "courses:complete_lesson POST": "LYNNNNN",
+    "courses:check_in GET": "MMMMMMM",
+    "courses:check_in POST": "LYNNNNN",
+    "courses:course_calendar GET": "YYYYYYY",
+    "courses:learner_calendar GET": "YYYYYYY",
+    "courses:reset_calendar_feed GET": "MMMMMMM",
+    "courses:reset_calendar_feed POST": "LYYYYYY",
+    "courses:quiz_start GET": "MMMMMMM",
+    "courses:quiz_start POST": "LYNNNNN",
+    "courses:quiz_submit GET": "MMMMMMM",
+    "courses:quiz_submit POST": "LYNNNNN",
+    "courses:quiz_result GET": "LYNNNNN",
+    "courses:assignment GET": "LYNNNYY",
+    "courses:assignment POST": "LFNNNYY",
+    "courses:submission_file GET": "NYNNNYY",
+    # The API (operations from its OpenAPI schema)
+    "api-v1:openapi-json GET": "YYYYYYY",
+    "api-v1:openapi-view GET": "YYYYYYY",
+    "api-v1:api-root GET": "NNNNNNN",
+    "GET /api/v1/courses": "YYYYYYY",
+    "POST /api/v1/courses/{course_id}/enrol": "LFYYYYY",
+    "GET /api/v1/me/enrolments": "LYYYYYY",
+    "POST /api/v1/lessons/{lesson_id}/complete": "LYNNNNN",
+    "GET /api/v1/courses/{course_id}/checklist": "LYNNNNN",
+    "GET /api/v1/me/competences": "LYYYYYY",
+    "GET /api/v1/courses/{course_id}/sessions": "YYYYYYY",
+    "GET /api/v1/me/attendance": "LYYYYYY",
+    "POST /api/v1/sessions/{session_id}/check-in": "LYNNNNN",
+    "GET /api/v1/me/certificates": "LYYYYYY",
+    "GET /api/v1/certificates/verify/{code}": "YYYYYYY",
+    "GET /api/v1/quizzes/{quiz_id}": "LYNNNYY",
+    "POST /api/v1/quizzes/{quiz_id}/attempts": "LYNNNNN",
+    "POST /api/v1/attempts/{attempt_id}/submit": "LYNNNNN",
+    "GET /api/v1/me/attempts": "LYYYYYY",
+    "POST /api/v1/assignments/{assignment_id}/submissions": "LFNNNNN",
+    # Staff screens of the plugin
+    "courses_deactivate_user GET": "LLLMMMM",
+    "courses_deactivate_user POST": "LLLNNNY",
+    "enrolments:index GET": "LLLYNYY",
+    "enrolments:index_results GET": "LLLYNYY",
+    "enrol_csv:index GET": "LLLYNYY",
+    "enrol_csv:index POST": "LLLFNYY",
+    "submissions:index GET": "LLLYNYY",
+    "submissions:index_results GET": "LLLYNYY",
+    "submissions:edit GET": "LLLNNYY",
+    "submissions:edit POST": "LLLNNYY",
+    "reports:progress GET": "LLLYNYY",
+    "reports:progress_results GET": "LLLYNYY",
+    "reports:matrix GET": "LLLYNYY",
+    "reports:matrix_results GET": "LLLYNYY",
+    "reports:competences GET": "LLLYNYY",
+    "reports:competences_results GET": "LLLYNYY",
+    "reports:export GET": "LLLYNYY",
+    "reports:summary GET": "LLLYNYY",
+    "certificates_admin:index GET": "LLLYNYY",
+    "certificates_admin:index_results GET": "LLLYNYY",
+    "certificates_admin:issue GET": "LLLYNYY",
+    "certificates_admin:issue POST": "LLLFNYY",
+    "certificates_admin:revoke GET": "LLLNNYY",
+    "certificates_admin:revoke POST": "LLLNNYY",
+    "certificates_admin:reissue GET": "LLLNNYY",
+    "certificates_admin:reissue POST": "LLLNNYY",
+    "certificates_admin:bulk GET": "LLLYNYY",
+    "certificates_admin:bulk POST": "LLLFNYY",
+    "certificates_admin:bulk_job GET": "LLLNNYY",
+    "certificates_admin:bulk_job_status GET": "LLLNNYY",
+    "certificates_admin:zip_form GET": "LLLYNYY",
+    "certificates_admin:zip_form POST": "LLLFNYY",
+    "certificates_admin:zip GET": "LLLNNYY",
+    # Cohorts and live sessions: records of one course
+    "wagtailsnippets_courses_cohort:list GET": "LLLYNYY",
+    "wagtailsnippets_courses_cohort:list_results GET": "LLLYNYY",
+    "wagtailsnippets_courses_cohort:add GET": "LLLYNYY",
+    "wagtailsnippets_courses_cohort:add POST": "LLLFNYY",
+    "wagtailsnippets_courses_cohort:edit GET": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:edit POST": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:delete GET": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:delete POST": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:usage GET": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:history GET": "LLLNNYY",
+    "wagtailsnippets_courses_cohort:history_results GET": "LLLNNYY",
+    "wagtailsnippetchoosers_courses_cohort:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_cohort:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_cohort:chosen GET": "LLLNNYY",
+    "wagtailsnippetchoosers_courses_cohort:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_cohort:create GET": "LLLNNNN",
+    "wagtailsnippetchoosers_courses_cohort:create POST": "LLLNNNN",
+    "wagtailsnippets_courses_livesession:list GET": "LLLYNYY",
+    "wagtailsnippets_courses_livesession:list_results GET": "LLLYNYY",
+    "wagtailsnippets_courses_livesession:add GET": "LLLYNYY",
+    "wagtailsnippets_courses_livesession:edit GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:delete GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:delete POST": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:usage GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:history GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:history_results GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:register GET": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:register POST": "LLLNNYY",
+    "wagtailsnippets_courses_livesession:regenerate_code GET": "LLLMMMM",
+    "wagtailsnippets_courses_livesession:regenerate_code POST": "LLLNNYY",
+    "wagtailsnippetchoosers_courses_livesession:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_livesession:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_livesession:chosen GET": "LLLNNYY",
+    "wagtailsnippetchoosers_courses_livesession:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_livesession:create GET": "LLLNNNN",
+    "wagtailsnippetchoosers_courses_livesession:create POST": "LLLNNNN",
+    # Content shared by courses (model permissions)
+    "wagtailsnippets_courses_competence:list GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:list_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:add GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:edit GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:delete GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:usage GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:history GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:history_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_competence:copy GET": "LLLNNNY",
+    "wagtailsnippetchoosers_courses_competence:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competence:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competence:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competence:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competence:create GET": "LLLNNNN",
+    "wagtailsnippets_courses_framework:list GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:list_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:add GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:edit GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:delete GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:usage GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:history GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:history_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_framework:copy GET": "LLLNNNY",
+    "wagtailsnippetchoosers_courses_framework:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_framework:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_framework:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_framework:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_framework:create GET": "LLLNNNN",
+    "wagtailsnippets_courses_competencearea:list GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:list_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:add GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:edit GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:delete GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:usage GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:history GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:history_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_competencearea:copy GET": "LLLNNNY",
+    "wagtailsnippetchoosers_courses_competencearea:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competencearea:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competencearea:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competencearea:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_competencearea:create GET": "LLLNNNN",
+    "wagtailsnippets_courses_quiz:list GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:list_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:add GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:edit GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:delete GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:delete POST": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:usage GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:history GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:history_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:copy GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:revisions_revert GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:revisions_compare GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:revisions_unschedule GET": "LLLNNNY",
+    "wagtailsnippets_courses_quiz:unpublish GET": "LLLNNNY",
+    "wagtailsnippetchoosers_courses_quiz:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_quiz:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_quiz:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_quiz:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_quiz:create GET": "LLLNNNN",
+    "wagtailsnippets_courses_assignment:list GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:list_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:add GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:edit GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:delete GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:usage GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:history GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:history_results GET": "LLLNNNY",
+    "wagtailsnippets_courses_assignment:copy GET": "LLLNNNY",
+    "wagtailsnippetchoosers_courses_assignment:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_assignment:choose_results GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_assignment:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_assignment:chosen_multiple GET": "LLLYYYY",
+    "wagtailsnippetchoosers_courses_assignment:create GET": "LLLNNNN",
+    "certificate_templates:list GET": "LLLNNNY",
+    "certificate_templates:list_results GET": "LLLNNNY",
+    "certificate_templates:add GET": "LLLNNNY",
+    "certificate_templates:edit GET": "LLLNNNY",
+    "certificate_templates:delete GET": "LLLNNNY",
+    "certificate_templates:usage GET": "LLLNNNY",
+    "certificate_templates:history GET": "LLLNNNY",
+    "certificate_templates:history_results GET": "LLLNNNY",
+    "certificate_templates:copy GET": "LLLNNNY",
+    "certificate_templates:preview_on_add GET": "LLLNNNY",
+    "certificate_templates:preview_on_edit GET": "LLLNNNY",
+    "certificate_templates:revisions_view GET": "LLLNNNY",
+    "certificate_templates:revisions_revert GET": "LLLNNNY",
+    "certificate_templates:revisions_compare GET": "LLLNNNY",
+    "certificate_templates:revisions_unschedule GET": "LLLNNNY",
+    "certificate_templates:unpublish GET": "LLLNNNY",
+    "certificate_templates:sample GET": "LLLNNNY",
+    "wagtailsnippetchoosers_certificates_certificatetemplate:choose GET": "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_certificatetemplate:choose_results GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_certificatetemplate:chosen GET": "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_certificatetemplate:chosen_multiple GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_certificatetemplate:create GET": "LLLNNNN",
+    "wagtailsnippets_certificates_coursecertificatesettings:list GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:list_results GET":
+        "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:add GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:edit GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:delete GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:usage GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:history GET": "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:history_results GET":
+        "LLLNNNY",
+    "wagtailsnippets_certificates_coursecertificatesettings:copy GET": "LLLNNNY",
+    "wagtailsnippetchoosers_certificates_coursecertificatesettings:choose GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_coursecertificatesettings:choose_results GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_coursecertificatesettings:chosen GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_coursecertificatesettings:chosen_multiple GET":
+        "LLLYYYY",
+    "wagtailsnippetchoosers_certificates_coursecertificatesettings:create GET":
+        "LLLNNNN",
+}
+# fmt: on
+
+#: Routes that are not the plugin's: Wagtail's admin must send every learner to
+#: sign in; the rest (allauth's pages, Wagtail's page serving, media files) are
+#: decided by their own packages and are not cells of this table.
+FOREIGN_ADMIN = re.compile(
+    r"^(wagtail(?!snippets_courses_|snippets_certificates_|snippetchoosers_courses_|"
+    r"snippetchoosers_certificates_)|simple_translation:|admin/)"
+)
+NOT_CHECKED = re.compile(
+    r"^(account_|wagtailcore_|wagtail_serve|\^media/|api-v1:(?!openapi|api-root)|"
+    # Wagtail's public admin pages: signing in, resetting a password, the icons
+    # and translations the sign-in page loads; and documents, which Wagtail
+    # serves by its own privacy rules.
+    r"wagtailadmin_(login|password_reset|sprite|javascript_catalog)|wagtaildocs_)"
+)
+
+
+def classify(response, method: str) -> str:
+    status = response.status_code
+    if status == 401:
+        return "L"
+    if status in (301, 302, 303):
+        target = response["Location"]
+        if "login" in target:
+            return "L"
+        if target.rstrip("/").endswith("/admin") or refused_with_message(response):
+            return "N"
+        return "Y"
+    if status in (403, 404):
+        return "N"
+    if status == 405:
+        return "M"
+    if status in (400, 422) or (
+        method == "POST" and status == 200 and is_form(response)
+    ):
+        return "F"
+    if status < 300:
+        return "Y"
+    return f"?{status}"
+
+
+def refused_with_message(response) -> bool:
+    """A redirect that carries an error message: refused, and told why."""
+    storage = getattr(response.wsgi_request, "_messages", None)
+    return any(
+        message.level >= messages.ERROR
+        for message in getattr(storage, "_queued_messages", [])
+    )
+
+
+def is_form(response) -> bool:
+    """An HTML page that shows a form again with its errors."""
+    return response.get("Content-Type", "").startswith("text/html") and (
+        b"w-field__errors-icon" in response.content
+        or b'class="errorlist' in response.content
+    )
+
+
+def operations() -> list[tuple[str, str]]:
+    """(METHOD, path) of every operation in the API's OpenAPI schema."""
+    schema = api.get_openapi_schema()
+    return [
+        (method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method in methods
+    ]
+
+
+def pk_for(name: str, world) -> int:
+    """The id of the world's record that a route of this name shows."""
+    objects = {
+        "cohort:delete": world.spare_cohort,
+        "livesession:delete": world.spare_session,
+        "cohort": world.cohort,
+        "livesession": world.session,
+        "quiz": world.quiz,
+        "assignment": world.assignment,
+        "competence": Competence.objects.first(),
+        "competencearea": CompetenceArea.objects.first(),
+        "framework": Framework.objects.first(),
+        "certificatetemplate": world.template,
+        "coursecertificatesettings": world.course_settings,
+        "submissions": world.submission,
+        "certificates_admin:bulk_job": world.bulk_job,
+        "certificates_admin:bulk_job_status": world.bulk_job,
+        "certificates_admin": world.certificate,
+        "certificates": world.certificate,
+    }
+    namespace, _, action = name.partition(":")
+    model = {"certificate_templates": "certificatetemplate"}.get(
+        namespace, namespace.rsplit("_", 1)[-1] if "snippet" in namespace else namespace
+    )
+    return (objects.get(f"{model}:{action}") or objects[model]).pk
+
+
+def url_for(name: str, world) -> str:
+    values = {
+        "course_id": world.course.pk,
+        "lesson_id": world.lesson.pk,
+        "session_id": world.session.pk,
+        "attempt_id": world.attempt.pk,
+        "assignment_id": world.assignment.pk,
+        "submission_id": world.submission.pk,
+        "quiz_id": world.quiz.pk,
+        "user_id": world.users["learner"].pk,
+        "key": world.calendar_key,
+        "code": world.certificate.verification_code,
+        "fmt": "csv",
+        "revision_id": world.quiz_revision.pk,
+        "revision_id_a": "earliest",
+        "revision_id_b": "latest",
+        "page_id": world.lesson.pk,
+        "app_label": "courses",
+        "model_name": "cohort",
+        "action": "delete",
+    }
+    if name == "courses:quiz_start":
+        values["lesson_id"] = world.quiz_lesson.pk
+    if name.startswith("certificate_templates:"):
+        values["revision_id"] = world.template_revision.pk
+    kwargs = {
+        param: pk_for(name, world) if param == "pk" else values[param]
+        for param in ROUTES[name].params
+    }
+    return reverse(name, kwargs=kwargs) + QUERIES.get(name, lambda w: "")(world)
+
+
+#: Query strings a route needs to show anything.
+QUERIES = {
+    "certificates_admin:zip": lambda w: f"?course={w.course.pk}",
+}
+
+
+ROUTES = {route.name: route for route in site_routes()}
+
+
+def _csv(world) -> dict:
+    upload = SimpleUploadedFile(
+        "learners.csv", b"email,first_name,last_name\nnew@example.com,Ieva,Liepa\n"
+    )
+    return {"course": world.course.pk, "file": upload}
+
+
+#: What a state-changing request posts, per route: a real form or body, so that
+#: a refusal is a refusal of the person, not of the input.
+POSTS = {
+    "set_language": lambda w: {"language": "en", "next": "/"},
+    "courses:enrol": lambda w: {"key": "STEM-DAUGAVPILS"},
+    "courses:complete_lesson": lambda w: {},
+    "courses:check_in": lambda w: {"code": "AB3CD4"},
+    "courses:reset_calendar_feed": lambda w: {},
+    "courses:quiz_start": lambda w: {},
+    "courses:quiz_submit": lambda w: {},
+    "courses:assignment": lambda w: {"text": "A lesson plan."},
+    "courses_deactivate_user": lambda w: {"confirm": "on"},
+    "certificates_admin:issue": lambda w: {
+        "course": w.course.pk,
+        "email": w.users["learner"].email,
+        "reason": "Register",
+    },
+    "certificates_admin:revoke": lambda w: {"reason": "Issued by mistake."},
+    "certificates_admin:reissue": lambda w: {"reason": "Name corrected."},
+    "certificates_admin:bulk": lambda w: {"course": w.course.pk},
+    "certificates_admin:zip_form": lambda w: {"course": w.course.pk},
+    "enrol_csv:index": _csv,
+    "submissions:edit": lambda w: {"status": "accepted", "feedback": "Good."},
+    "wagtailsnippets_courses_cohort:add": lambda w: {
+        "course": w.course.pk,
+        "name": "Valmiera",
+    },
+    "wagtailsnippets_courses_cohort:edit": lambda w: {
+        "course": w.course.pk,
+        "name": "Daugavpils 2",
+    },
+    # A cohort and a session no learner's record refers to (deleting those
+    # that have some is refused for everyone: tests/security/test_scoping.py).
+    "wagtailsnippets_courses_cohort:delete": lambda w: {},
+    "wagtailsnippets_courses_livesession:delete": lambda w: {},
+    "wagtailsnippets_courses_livesession:register": lambda w: {},
+    "wagtailsnippets_courses_livesession:regenerate_code": lambda w: {},
+    "wagtailsnippets_courses_quiz:delete": lambda w: {},
+    "wagtailsnippetchoosers_courses_livesession:create": lambda w: {},
+    "wagtailsnippetchoosers_courses_cohort:create": lambda w: {},
+    "POST /api/v1/courses/{course_id}/enrol": lambda w: {"key": "STEM-DAUGAVPILS"},
+    "POST /api/v1/lessons/{lesson_id}/complete": lambda w: {},
+    "POST /api/v1/sessions/{session_id}/check-in": lambda w: {"code": "AB3CD4"},
+    "POST /api/v1/quizzes/{quiz_id}/attempts": lambda w: {},
+    "POST /api/v1/attempts/{attempt_id}/submit": lambda w: {"answers": {}},
+}
+
+
+def api_url(path: str, world) -> str:
+    values = {
+        "course_id": world.course.pk,
+        "lesson_id": world.lesson.pk,
+        "session_id": world.session.pk,
+        "attempt_id": world.attempt.pk,
+        "assignment_id": world.assignment.pk,
+        "quiz_id": world.quiz.pk,
+        "code": world.certificate.verification_code,
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+
+
+def cells() -> list[str]:
+    """Every key the table must have a row for."""
+    keys = []
+    api_paths = {path for _, path in operations()}
+    for name, route in ROUTES.items():
+        if NOT_CHECKED.match(name):
+            continue
+        if (
+            name.startswith("api-v1:")
+            and "/" + route.route.replace("<", "{").replace(">", "}") in api_paths
+        ):
+            continue
+        keys.append(f"{name} GET")
+        if name in POSTS:
+            keys.append(f"{name} POST")
+    keys += [f"{method} {path}" for method, path in operations()]
+    return keys
+
+
+def request(world, role: str, key: str):
+    client = world.client(role, raise_request_exception=False)
+    if key.startswith(("GET /", "POST /")):
+        method, path = key.split(" ", 1)
+        url = api_url(path, world)
+        if method == "GET":
+            return client.get(url)
+        if "submissions" in path:
+            return client.post(url, {"text": "A lesson plan."})
+        body = POSTS[key](world)
+        return client.post(url, json.dumps(body), content_type="application/json")
+    name, method = key.rsplit(" ", 1)
+    url = (
+        url_for(name, world) if name in EXPECTED_NAMES else path_with(ROUTES[name], "1")
+    )
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, POSTS[name](world))
+
+
+def observe(world, role: str, key: str) -> str:
+    # Each request in a savepoint that is rolled back: what one cell changes,
+    # the next does not see.
+    with transaction.atomic():
+        outcome = classify(
+            request(world, role, key),
+            key.split(" ")[-1]
+            if not key.startswith(("GET /", "POST /"))
+            else key.split(" ")[0],
+        )
+        transaction.set_rollback(True)
+    return outcome
+
+
+def expected_for(key: str, role: str) -> str:
+    name = key.rsplit(" ", 1)[0]
+    if key in EXPECTED:
+        return EXPECTED[key][ROLES.index(role)]
+    if FOREIGN_ADMIN.match(name):
+        # Nobody outside the admin gets into Wagtail's admin.
+        return "L" if role in ("anonymous", "learner", "other_learner") else "-"
+    raise KeyError(key)
+
+
+def foreign_url(name: str) -> str:
+    """A URL of a route that is not the plugin's, with 1 for every parameter."""
+    route = ROUTES[name]
+    try:
+        return reverse(name, kwargs=dict.fromkeys(route.params, "1"))
+    except NoReverseMatch:
+        return path_with(route, "1")
+
+
+EXPECTED_NAMES = {key.rsplit(" ", 1)[0] for key in EXPECTED}
+
+
+def test_every_url_and_operation_has_a_row():
+    """A URL or API operation added without deciding who may use it fails."""
+    missing = []
+    for key in cells():
+        try:
+            expected_for(key, "anonymous")
+        except KeyError:
+            missing.append(key)
+    assert missing == [], "Rows missing from EXPECTED:\n" + "\n".join(missing)
+    assert set(EXPECTED) <= set(cells()), set(EXPECTED) - set(cells())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_table_says(world, role):
+    wrong = []
+    checked = 0
+    for key in cells():
+        try:
+            expected = expected_for(key, role)
+        except KeyError:
+            continue
+        if expected == "-":
+            continue
+        checked += 1
+        outcome = observe(world, role, key)
+        if outcome != expected:
+            wrong.append(f"{key}: expected {expected}, got {outcome}")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
+    print(f"{role}: {checked} cells")
