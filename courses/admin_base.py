@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.views import chooser
@@ -159,6 +161,18 @@ class NoCreationView(chooser.SnippetCreateView):
         raise Http404
 
 
+class UnscheduleView(snippet_views.RevisionsUnscheduleView):
+    """Wagtail's view hands a relative ``next`` (``x``, ``%00``) to ``redirect()``,
+    which takes it for a view's name and fails; only a path on this site is
+    followed here."""
+
+    def get_next_url(self) -> str:
+        target = super().get_next_url()
+        if target.startswith("/"):
+            return target
+        return reverse(self.history_url_name, args=(quote(self.object.pk),))
+
+
 class ScopedChooserViewSet(chooser.SnippetChooserViewSet):
     choose_view_class = ScopedChooseView
     choose_results_view_class = ScopedChooseResultsView
@@ -177,6 +191,7 @@ class CourseRecordSnippetViewSet(snippet_views.SnippetViewSet):
     history_view_class = ScopedHistoryView
     inspect_view_class = ScopedInspectView
     chooser_viewset_class = ScopedChooserViewSet
+    revisions_unschedule_view_class = UnscheduleView
     copy_view_enabled = False
 
 
@@ -189,3 +204,4 @@ class ContentSnippetViewSet(snippet_views.SnippetViewSet):
         (chooser.SnippetChooserViewSet,),
         {"chosen_view_class": IdChosenView, "create_view_class": NoCreationView},
     )
+    revisions_unschedule_view_class = UnscheduleView

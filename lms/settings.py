@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from lms.env import database_config, env_bool, env_list, fail, secret_key
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "courses.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +75,27 @@ MIDDLEWARE = [
     # Last: it turns a locked-out sign-in into the page that says so.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): the learner's pages load scripts and
+# styles from this site only and run no inline script, so an injected one does
+# not run. Wagtail's admin uses inline scripts of its own and has its own policy
+# to decide (none here). Lesson videos are embedded from other sites (frames);
+# pictures may come from a storage service (https:).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "media-src": [SELF, "https:"],
+        "frame-src": ["https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"

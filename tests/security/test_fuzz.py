@@ -47,14 +47,21 @@ QUERY_PARAMETERS = [
 #: the fuzz covers what the plugin adds.
 PLUGIN_ROUTE = re.compile(
     r"^(courses|certificates|certificates_admin|reports|enrolments|enrol_csv|"
-    r"submissions|api-v1|courses_deactivate_user|set_language|"
+    r"submissions|api-v1|courses_deactivate_user|set_language|certificate_templates|"
     r"wagtailsnippets_courses_|wagtailsnippets_certificates_|"
     r"wagtailsnippetchoosers_courses_|wagtailsnippetchoosers_certificates_)"
 )
 
 
-def plugin_routes():
-    return [route for route in site_routes() if PLUGIN_ROUTE.match(route.name)]
+def plugin_routes(role: str = "administrator"):
+    """The plugin's routes a role reaches: a learner is turned away from the
+    whole admin before any of its views reads a parameter."""
+    return [
+        route
+        for route in site_routes()
+        if PLUGIN_ROUTE.match(route.name)
+        and (role == "administrator" or not route.route.startswith("admin/"))
+    ]
 
 
 def path_with(route, value: str) -> str:
@@ -67,28 +74,26 @@ def path_with(route, value: str) -> str:
 
 
 def requests_for(route, world):
-    """(method, path, body, harmless) for every hostile variant of one route;
-    ``harmless`` requests must change nothing. A form posted to a real object
-    may be acted on (a reason is any text), so of those only errors count."""
+    """(method, path, body) for every hostile variant of one route."""
     example = concrete_path(route, world)
     for value in HOSTILE:
         if route.params:
-            yield "GET", path_with(route, value), None, True
-            yield "POST", path_with(route, value), {"reason": "x"}, True
+            yield "GET", path_with(route, value), None
+            yield "POST", path_with(route, value), {"reason": "x"}
         query = "&".join(f"{name}={value}" for name in QUERY_PARAMETERS)
-        yield "GET", f"{example}?{query}", None, True
+        yield "GET", f"{example}?{query}", None
         if route.name.startswith("api-v1:"):
             for body in (
                 {"key": value, "code": value, "answers": {"q": value}, "text": value},
                 value,
                 [value],
             ):
-                yield "POST", example, json.dumps(body), True
+                yield "POST", example, json.dumps(body)
             # Not UTF-8 at all.
-            yield "POST", example, b'{"key": "\xff\xfe", "answers": {"\xc3": 1}}', True
+            yield "POST", example, b'{"key": "\xff\xfe", "answers": {"\xc3": 1}}'
         else:
             form = dict.fromkeys(("key", "code", "text", "next", "reason"), value)
-            yield "POST", example, form, False
+            yield "POST", example, form
 
 
 def concrete_path(route, world) -> str:
@@ -117,14 +122,16 @@ def concrete_path(route, world) -> str:
 @pytest.mark.parametrize("role", ["learner", "administrator"])
 def test_hostile_input_never_errors_and_changes_nothing(world, role):
     """No URL of the plugin answers 5xx to hostile ids, codes, numbers or bytes,
-    and none of those requests changes a row."""
+    and what it refuses (4xx) changes no row. (A hostile-looking value can be
+    valid input: "0" is a reason for revoking, an open course takes any key.)"""
     client = world.client(role, raise_request_exception=False)
     errors = []
     sent = 0
-    for route in plugin_routes():
-        for method, path, body, harmless in requests_for(route, world):
+    routes = plugin_routes(role)
+    for route in routes:
+        for method, path, body in requests_for(route, world):
             sent += 1
-            before = row_counts() if harmless else None
+            before = row_counts()
             if method == "GET":
                 response = client.get(path)
             elif isinstance(body, str | bytes):
@@ -133,7 +140,7 @@ def test_hostile_input_never_errors_and_changes_nothing(world, role):
                 response = client.post(path, body)
             if response.status_code >= 500:
                 errors.append(f"{method} {path} → {response.status_code}")
-            elif before is not None and row_counts() != before:
+            elif response.status_code >= 400 and row_counts() != before:
                 errors.append(f"{method} {path} changed the database")
     assert errors == [], "\n".join(errors[:40])
-    print(f"{role}: {sent} hostile requests, {len(plugin_routes())} routes")
+    print(f"{role}: {sent} hostile requests to {len(routes)} routes")

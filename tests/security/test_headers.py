@@ -1,0 +1,58 @@
+"""The headers a browser gets, and the production configuration's own check."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_learner_pages_forbid_inline_and_foreign_scripts(client):
+    """The catalogue, the sign-in page and the verification page carry a
+    Content-Security-Policy under which an injected inline script does not run."""
+    for url in ("/en/accounts/login/", "/verify/", "/en/accounts/signup/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(
+            part.strip().split(" ", 1) for part in policy.split(";") if part.strip()
+        )
+        assert directives["script-src"] == "'self'", url
+        assert directives["object-src"] == "'none'", url
+        assert "unsafe-inline" not in policy, url
+
+
+def test_the_admin_keeps_its_own_scripts(admin_client):
+    """Wagtail's admin runs inline scripts of its own; the policy leaves it be."""
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+
+
+def test_production_settings_pass_djangos_deployment_check():
+    """``manage.py check --deploy`` finds nothing to warn about when the site
+    runs with DJANGO_ENV=production."""
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "lms.example.edu",
+    }
+    # Set by the browser tests' tooling in this process, never on a server.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
