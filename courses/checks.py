@@ -60,6 +60,16 @@ def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
                     id="courses.E011",
                 )
             )
+    if not apps.is_installed("axes"):
+        messages.append(
+            Warning(
+                "Sign-in is not protected against password guessing: django-axes "
+                "is not installed.",
+                hint='Add "axes" to INSTALLED_APPS with its middleware and '
+                "backend (see docs/install.md).",
+                id="courses.W014",
+            )
+        )
     if CONTENT_CACHE_MIDDLEWARE not in middleware:
         messages.append(
             Warning(

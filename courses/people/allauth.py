@@ -10,8 +10,8 @@ import re
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
-from axes.utils import reset as reset_attempts
 from django import forms
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -77,4 +77,7 @@ def reset_link_proves_the_address(
     enrolled from a CSV file is not asked to confirm it again; and it is the way
     back for an account locked out by wrong passwords."""
     confirm_email(user)
-    reset_attempts(username=user.get_username())
+    if apps.is_installed("axes"):
+        from axes.utils import reset as reset_attempts
+
+        reset_attempts(username=user.get_username())

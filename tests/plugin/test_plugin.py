@@ -140,6 +140,21 @@ def test_a_forgotten_middleware_or_app_is_named(settings, monkeypatch):
     assert 'Add "django_tasks" to INSTALLED_APPS (see docs/install.md).' in hints
 
 
+def test_a_site_without_signin_protection_is_warned(monkeypatch):
+    """Without django-axes, password guessing is unlimited: a warning says so."""
+    installed = checks.apps.is_installed
+    monkeypatch.setattr(
+        checks.apps, "is_installed", lambda app: app != "axes" and installed(app)
+    )
+    warnings = {
+        message.id: message.msg for message in checks.check_apps_and_middleware()
+    }
+    assert warnings == {
+        "courses.W014": "Sign-in is not protected against password guessing: "
+        "django-axes is not installed."
+    }
+
+
 @override_settings(ROOT_URLCONF="tests.plugin.urls_without_courses")
 def test_a_forgotten_url_include_is_named():
     """A URLconf without the plugin's includes is an error naming the include."""
