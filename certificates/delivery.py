@@ -3,6 +3,8 @@ and the learner e-mailed once."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -16,8 +18,15 @@ from certificates.models import (
 )
 from certificates.printed import languages_of
 from certificates.rendering import get_renderer
+from certificates.signing import current_key, publish, sign_pdf
 from courses.people.languages import preferred_language
 from courses.site import base_url
+
+
+def provider_of(snapshot: dict) -> str:
+    """The issuing provider as the certificate prints it (its first language)."""
+    texts = list(snapshot.get("texts", {}).values())
+    return texts[0].get("provider", "") if texts else ""
 
 
 def ensure_pdf(certificate: Certificate) -> Certificate:
@@ -29,6 +38,11 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
     if certificate.pdf:
         return certificate
     pdf = get_renderer().render(certificate)
+    kid = ""
+    key = current_key()
+    if key is not None:
+        pdf = sign_pdf(pdf, key, signer_name=provider_of(certificate.snapshot))
+        kid = publish(key)
     name = default_storage.save(
         certificate.pdf.field.generate_filename(certificate, "certificate.pdf"),
         ContentFile(pdf),
@@ -40,9 +54,15 @@ def ensure_pdf(certificate: Certificate) -> Certificate:
         else:
             locked.pdf.name = name
             locked.rendered_at = timezone.now()
-            locked.save(update_fields=["pdf", "rendered_at"])
+            locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+            locked.signing_kid = kid
+            locked.save(
+                update_fields=["pdf", "rendered_at", "pdf_sha256", "signing_kid"]
+            )
     certificate.pdf.name = locked.pdf.name
     certificate.rendered_at = locked.rendered_at
+    certificate.pdf_sha256 = locked.pdf_sha256
+    certificate.signing_kid = locked.signing_kid
     return certificate
 
 

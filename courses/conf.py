@@ -65,6 +65,16 @@ SETTINGS: dict[str, Setting] = {
         "the identifier of a registered certificate renderer",
         lambda value: isinstance(value, str) and bool(value),
     ),
+    "LMS_SIGNING_KEY": Setting(
+        None,
+        "the issuer's private key as PEM text, or None to sign nothing",
+        lambda value: value is None or (isinstance(value, str | bytes) and bool(value)),
+    ),
+    "LMS_SIGNING_CERTIFICATE": Setting(
+        None,
+        "the X.509 certificate of LMS_SIGNING_KEY as PEM text, or None",
+        lambda value: value is None or (isinstance(value, str | bytes) and bool(value)),
+    ),
     "LMS_SELF_REGISTRATION": Setting(
         True,
         "True or False",

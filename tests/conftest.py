@@ -3,11 +3,22 @@ from django.core.cache import cache
 from django.utils import translation
 
 
+@pytest.fixture(scope="session")
+def issuer_pair() -> tuple[str, str]:
+    """The issuer's signing key and certificate (PEM) for the whole run."""
+    from certificates.signing import generate_pair
+
+    key, certificate = generate_pair("Test issuer", "Test University")
+    return key.decode(), certificate.decode()
+
+
 @pytest.fixture(autouse=True)
-def _isolated(request, settings, tmp_path):
+def _isolated(request, settings, tmp_path, issuer_pair):
     """Each test gets its own media folder, an empty cache and inline tasks; tests
-    marked ``real_tasks`` keep the configured backend (e.g. RQ)."""
+    marked ``real_tasks`` keep the configured backend (e.g. RQ). Certificates are
+    signed, as on a configured site."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LMS_SIGNING_KEY, settings.LMS_SIGNING_CERTIFICATE = issuer_pair
     # Frozen certificate images live in the media folder, which is new each test.
     from certificates import snapshot
     from courses.catalogue import content_cache

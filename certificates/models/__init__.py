@@ -2,6 +2,7 @@
 
 from certificates.models.bulk import BulkIssueChunk, BulkIssueJob
 from certificates.models.certificate import Certificate, SerialCounter
+from certificates.models.signing import SigningKey
 from certificates.models.templates import (
     CertificateSignatory,
     CertificateTemplate,
@@ -16,4 +17,5 @@ __all__ = [
     "CertificateTemplate",
     "CourseCertificateSettings",
     "SerialCounter",
+    "SigningKey",
 ]

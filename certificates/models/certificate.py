@@ -155,6 +155,14 @@ class Certificate(models.Model):
         _("PDF"), upload_to=pdf_upload_to, blank=True, max_length=200
     )
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+    # The stored PDF's SHA-256: an uploaded file is "exactly what was issued" when
+    # its hash is this one.
+    pdf_sha256 = models.CharField(
+        _("PDF SHA-256"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    signing_kid = models.CharField(
+        _("signed with key"), max_length=64, blank=True, editable=False
+    )
     # Set in the transaction that sends the learner's e-mail, so that a task run
     # again after a crash does not send it twice.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

@@ -1,0 +1,83 @@
+"""Signed certificate PDFs: PAdES signatures that validate against the issuer's
+published certificate, and that one changed byte breaks."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from certificates.issuing import issue_certificate
+from certificates.models import Certificate, SigningKey
+from certificates.signing import check_pdf_signature
+from tests.certificates.conftest import completed_enrolment, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def validate(data: bytes, certificate_pem: str):
+    """pyHanko's own verdict, with the issuer's certificate as the trust root."""
+    reader = PdfFileReader(io.BytesIO(data))
+    (signature,) = reader.embedded_signatures
+    roots = list(load_certs_from_pemder_data(certificate_pem.encode()))
+    return validate_pdf_signature(
+        signature, ValidationContext(trust_roots=roots, allow_fetching=False)
+    )
+
+
+@pytest.fixture
+def signed(template):
+    certificate = issue_certificate(
+        completed_enrolment(first_name="Anna", last_name="Liepa"),
+        how=Certificate.How.AUTOMATIC,
+    )
+    return certificate, certificate.pdf.open("rb").read()
+
+
+def test_a_rendered_certificate_is_signed_by_the_issuer(signed, issuer_pair):
+    certificate, data = signed
+    status = validate(data, issuer_pair[1])
+    assert (status.intact, status.valid, status.trusted) == (True, True, True)
+    assert status.signer_reported_dt is not None
+    # Still the certificate the learner earned.
+    assert "Anna Liepa" in pdf_text(data)
+    key = SigningKey.objects.get()
+    assert certificate.signing_kid == key.kid
+    assert key.certificate_pem == issuer_pair[1]
+    assert certificate.pdf_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_one_changed_byte_breaks_the_signature(signed, issuer_pair):
+    _, data = signed
+    # A byte of the page content (inside the signed range), e.g. in the name.
+    position = data.index(b"stream") + 40
+    changed = data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
+    status = validate(changed, issuer_pair[1])
+    assert status.intact is False
+    check = check_pdf_signature(changed, [issuer_pair[1]])
+    assert (check.signed, check.valid) == (True, False)
+
+
+def test_another_issuers_key_is_not_trusted(signed):
+    from certificates.signing import generate_pair
+
+    _, data = signed
+    _, stranger = generate_pair("Someone else")
+    status = validate(data, stranger.decode())
+    assert status.intact and not status.trusted
+    assert check_pdf_signature(data, [stranger.decode()]).valid is False
+
+
+def test_without_a_key_certificates_are_rendered_unsigned(template, settings):
+    settings.LMS_SIGNING_KEY = settings.LMS_SIGNING_CERTIFICATE = None
+    certificate = issue_certificate(
+        completed_enrolment(), how=Certificate.How.AUTOMATIC
+    )
+    data = certificate.pdf.open("rb").read()
+    assert PdfFileReader(io.BytesIO(data)).embedded_signatures == []
+    assert certificate.signing_kid == ""
