@@ -22,6 +22,7 @@ install: $(STAMP)
 # The web server and the task worker together (Procfile.demo); Ctrl+C stops both.
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py create_signing_key
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.demo start

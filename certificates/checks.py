@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.checks import Error, Tags, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
+
+from certificates.signing import current_key
 
 
 @register()
@@ -33,6 +36,33 @@ def check_urls(app_configs=None, **kwargs) -> list[Error]:
                 "outside i18n_patterns: printed verification addresses carry no "
                 "language prefix.",
                 id="certificates.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_signing_key(app_configs=None, **kwargs) -> list:
+    """Certificates are signed in production; a key that cannot be used is an
+    error before the first certificate fails to render."""
+    try:
+        key = current_key()
+    except ValueError as error:
+        return [
+            Error(
+                f"The certificate signing key cannot be used: {error}",
+                hint="Set LMS_SIGNING_KEY and LMS_SIGNING_CERTIFICATE to a matching "
+                "PEM key and X.509 certificate.",
+                id="certificates.E004",
+            )
+        ]
+    if key is None and not settings.DEBUG:
+        return [
+            Warning(
+                "Certificate PDFs are not signed: no signing key is configured.",
+                hint="Set LMS_SIGNING_KEY and LMS_SIGNING_CERTIFICATE (PEM), e.g. "
+                "from a pair made by `manage.py create_signing_key`.",
+                id="certificates.W003",
             )
         ]
     return []

@@ -5,6 +5,7 @@ traceback, so every failure here ends in :func:`fail`.
 """
 
 import os
+from pathlib import Path
 from typing import NoReturn
 
 import dj_database_url
@@ -74,3 +75,13 @@ def secret_key(production: bool) -> str:
         fail("SECRET_KEY must be set when DJANGO_ENV=production.")
     # Only for a development machine; production refuses to start without one.
     return "django-insecure-development-only-key-do-not-use-in-production"
+
+
+def pem(name: str, directory: Path, filename: str) -> str | None:
+    """PEM text from the variable ``name``, or from ``directory/filename`` (where
+    ``manage.py create_signing_key`` writes it), or None."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value.replace("\\n", "\n") + "\n"
+    path = directory / filename
+    return path.read_text() if path.is_file() else None

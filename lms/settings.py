@@ -12,7 +12,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from lms.env import database_config, env_bool, env_list, fail, secret_key
+from lms.env import database_config, env_bool, env_list, fail, pem, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,6 +226,14 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LMS_SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
 # The demo's own header and footer (templates/base.html) around the plugin's pages.
 LMS_BASE_TEMPLATE = "base.html"
+# The issuer's key and X.509 certificate that sign certificate PDFs, as PEM: from
+# SIGNING_KEY / SIGNING_CERTIFICATE, or from the files in SIGNING_DIR that
+# `manage.py create_signing_key` and `rotate_signing_key` write (never committed).
+SIGNING_DIR = Path(os.environ.get("SIGNING_DIR", BASE_DIR / ".signing"))
+LMS_SIGNING_KEY = pem("SIGNING_KEY", SIGNING_DIR, "issuer-key.pem")
+LMS_SIGNING_CERTIFICATE = pem(
+    "SIGNING_CERTIFICATE", SIGNING_DIR, "issuer-certificate.pem"
+)
 # The API's OpenAPI schema and docs page at /api/v1/docs: on while developing.
 LMS_API_DOCS = env_bool("API_DOCS", not PRODUCTION)
 

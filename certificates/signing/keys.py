@@ -80,7 +80,8 @@ def _certificate(pem: bytes) -> x509.Certificate:
 
 
 @lru_cache(maxsize=4)
-def _load(key_pem: bytes, certificate_pem: bytes) -> IssuerKey:
+def load_pair(key_pem: bytes, certificate_pem: bytes) -> IssuerKey:
+    """The key pair of two PEM texts; ``ValueError`` if they do not match."""
     private_key = serialization.load_pem_private_key(key_pem, password=None)
     if not isinstance(private_key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         raise ValueError("The signing key must be an EC (P-256) or RSA key.")
@@ -99,7 +100,7 @@ def current_key() -> IssuerKey | None:
     certificate_pem = lms_setting("LMS_SIGNING_CERTIFICATE")
     if not key_pem or not certificate_pem:
         return None
-    return _load(_bytes(key_pem), _bytes(certificate_pem))
+    return load_pair(_bytes(key_pem), _bytes(certificate_pem))
 
 
 def publish(key: IssuerKey) -> str:

@@ -81,3 +81,38 @@ def test_without_a_key_certificates_are_rendered_unsigned(template, settings):
     data = certificate.pdf.open("rb").read()
     assert PdfFileReader(io.BytesIO(data)).embedded_signatures == []
     assert certificate.signing_kid == ""
+
+
+def test_rotation_keeps_old_certificates_verifiable(signed, tmp_path, settings):
+    """After a rotation the new key signs, and both public certificates are
+    published, so the PDF signed before the rotation still verifies."""
+    from django.core.management import call_command
+
+    _, before = signed
+    directory = tmp_path / "signing"
+    call_command("create_signing_key", dir=str(directory), name="Issuer")
+    first = (directory / "issuer-certificate.pem").read_text()
+    call_command("rotate_signing_key", dir=str(directory), name="Issuer")
+    second = (directory / "issuer-certificate.pem").read_text()
+    assert first != second
+    assert (directory / "issuer-key.pem").stat().st_mode & 0o077 == 0
+    settings.LMS_SIGNING_KEY = (directory / "issuer-key.pem").read_text()
+    settings.LMS_SIGNING_CERTIFICATE = second
+    after = issue_certificate(completed_enrolment(), how=Certificate.How.AUTOMATIC)
+    published = list(SigningKey.objects.values_list("certificate_pem", flat=True))
+    assert {first, second} <= set(published)
+    check_after = check_pdf_signature(after.pdf.open("rb").read(), published)
+    check_before = check_pdf_signature(before, published)
+    assert check_after.valid and check_before.valid
+    assert check_after.kid != check_before.kid
+
+
+def test_a_production_site_without_a_key_is_warned(settings):
+    from certificates.checks import check_signing_key
+
+    settings.DEBUG = False
+    settings.LMS_SIGNING_KEY = settings.LMS_SIGNING_CERTIFICATE = None
+    assert [message.id for message in check_signing_key()] == ["certificates.W003"]
+    settings.LMS_SIGNING_KEY = "not a key"
+    settings.LMS_SIGNING_CERTIFICATE = "not a certificate"
+    assert [message.id for message in check_signing_key()] == ["certificates.E004"]

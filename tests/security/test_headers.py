@@ -35,24 +35,44 @@ def test_the_admin_keeps_its_own_scripts(admin_client):
     assert "Content-Security-Policy" not in response
 
 
-def test_production_settings_pass_djangos_deployment_check():
+def test_production_settings_pass_djangos_deployment_check(issuer_pair, tmp_path):
     """``manage.py check --deploy`` finds nothing to warn about when the site
-    runs with DJANGO_ENV=production."""
+    runs with DJANGO_ENV=production and its signing key; without the key, it
+    warns that certificates would be unsigned."""
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "lms.example.edu",
+        "SIGNING_DIR": str(tmp_path),
+        # As an environment file holds them: one line, newlines written \\n.
+        "SIGNING_KEY": issuer_pair[0].replace("\n", "\\n"),
+        "SIGNING_CERTIFICATE": issuer_pair[1],
     }
     # Set by the browser tests' tooling in this process, never on a server.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def check(env: dict) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "check",
+                "--deploy",
+                "--fail-level",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = check(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+    del env["SIGNING_KEY"], env["SIGNING_CERTIFICATE"]
+    result = check(env)
+    assert result.returncode == 1
+    assert "certificates.W003" in result.stdout + result.stderr
