@@ -11,5 +11,6 @@ urlpatterns = [
     path("certificates/mine/", views.mine, name="mine"),
     path("certificates/<id:pk>/pdf/", views.download, name="download"),
     path("verify/", views.verify_form, name="verify_form"),
+    path("verify/file/", views.verify_file, name="verify_file"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from certificates.codes import is_code, normalise_code
 from certificates.delivery import ensure_pdf
+from certificates.file_verification import MAX_BYTES, check_file
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
 from certificates.verification import public_facts
@@ -72,7 +76,68 @@ def verify_form(request: HttpRequest) -> HttpResponse:
                 "A code has 20 letters and digits, as printed on the certificate."
             )
             if typed.strip()
-            else ""
+            else "",
+            "file_form": VerifyFileForm(),
+        },
+    )
+
+
+class VerifyFileForm(forms.Form):
+    file = forms.FileField(
+        label=_lazy("The certificate's PDF file"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    #: Set when the file is checked from one certificate's page.
+    code = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _lazy("The file is larger than 10 MB, so it is no certificate of ours.")
+            )
+        data = upload.read()
+        try:
+            self.check = check_file(data)
+        except ValueError:
+            raise forms.ValidationError(
+                _lazy("This file is not a PDF. Choose the certificate's PDF file.")
+            ) from None
+        return upload
+
+
+@require_POST
+def verify_file(request: HttpRequest) -> HttpResponse:
+    """The verdict on an uploaded PDF: exactly the file issued, changed after
+    issue, altered, or unknown — with the certificate's status now."""
+    if too_many_lookups(request, "verify"):
+        return TemplateResponse(
+            request, "certificates/verify_limited.html", {}, status=429
+        )
+    form = VerifyFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "certificates/verify_form.html",
+            {"file_form": form, "error": ""},
+            status=400,
+        )
+    check = form.check
+    expected = normalise_code(form.cleaned_data["code"])
+    certificate = check.certificate
+    return TemplateResponse(
+        request,
+        "certificates/verify_file.html",
+        {
+            "check": check,
+            "verdict": check.verdict.value,
+            "certificate": certificate,
+            "status": certificate.public_status if certificate else "",
+            "facts": public_facts(certificate) if certificate else None,
+            "other_certificate": bool(
+                certificate and expected and certificate.verification_code != expected
+            ),
+            "file_form": VerifyFileForm(),
         },
     )
 

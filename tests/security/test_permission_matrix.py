@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from certificates.delivery import ensure_pdf
 from courses.api.site import api
 from courses.models import Competence, CompetenceArea, Framework
 from tests.security.conftest import ROLES, site_routes
@@ -40,6 +41,8 @@ EXPECTED: dict[str, str] = {
     "certificates:download GET": "NYNNNYY",
     "certificates:verify_form GET": "YYYYYYY",
     "certificates:verify GET": "YYYYYYY",
+    "certificates:verify_file GET": "MMMMMMM",
+    "certificates:verify_file POST": "YYYYYYY",
     "courses:dashboard GET": "LYYYYYY",
     "courses:competences GET": "LYYYYYY",
     "courses:enrol GET": "MMMMMMM",
@@ -417,6 +420,10 @@ def _csv(world) -> dict:
     return {"course": world.course.pk, "file": upload}
 
 
+def _issued_pdf(world) -> bytes:
+    return ensure_pdf(world.certificate).pdf.open("rb").read()
+
+
 #: What a state-changing request posts, per route: a real form or body, so that
 #: a refusal is a refusal of the person, not of the input.
 POSTS = {
@@ -439,6 +446,9 @@ POSTS = {
     "certificates_admin:bulk": lambda w: {"course": w.course.pk},
     "certificates_admin:zip_form": lambda w: {"course": w.course.pk},
     "enrol_csv:index": _csv,
+    "certificates:verify_file": lambda w: {
+        "file": SimpleUploadedFile("certificate.pdf", _issued_pdf(w))
+    },
     "submissions:edit": lambda w: {"status": "accepted", "feedback": "Good."},
     "wagtailsnippets_courses_cohort:add": lambda w: {
         "course": w.course.pk,
