@@ -9,12 +9,19 @@ name, serial and verification code), and in the same run:
   fonts at the same places, and nothing else (no frame, images or QR code);
 - the naive way: the same page with ReportLab's ``QrCodeWidget`` for the QR code.
 
-    .venv/bin/python bench/certificates.py [--count 500] [--rounds 3]
-    .venv/bin/python bench/certificates.py --bulk 5000
+and the same certificates rendered and signed (PAdES, pyHanko) with the issuer's
+EC P-256 key: ``signed_vs_unsigned`` is the time of render + sign over render.
 
-Last line: certs_per_s=… floor_per_s=… naive_per_s=… vs_floor=… vs_naive=… pdf_kb=…
-With ``--bulk N``: issues N certificates (snapshot, PDF, storage) in this one
-process and prints bulk_certificates=… bulk_s=… peak_mb=…
+    .venv/bin/python bench/certificates.py [--count 500] [--rounds 3]
+    .venv/bin/python bench/certificates.py --bulk 5000 [--workers 2]
+
+Last line: certs_per_s=… floor_per_s=… naive_per_s=… vs_floor=… vs_naive=…
+signed_per_s=… signed_vs_unsigned=… pdf_kb=… signed_pdf_kb=…
+With ``--bulk N``: issues N signed certificates (snapshot, PDF, signature,
+storage) in this one process and prints bulk_certificates=… bulk_s=… peak_mb=…;
+with ``--workers W`` as a site does, through the database task queue with W
+``manage.py db_worker`` processes, and prints bulk_certificates=… bulk_s=…
+workers=… worker_peak_mb=… (the largest peak resident memory of a worker).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import io
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,9 +50,21 @@ def setup() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["SIGNING_DIR"] = str(workdir)
     from bench.demo_db import setup_demo_database
 
     setup_demo_database()
+    # The issuer's key pair, as a configured site has it (the workers read it from
+    # the environment).
+    from django.conf import settings
+
+    from certificates.signing import generate_pair
+
+    key_pem, certificate_pem = (pem.decode() for pem in generate_pair("Bench issuer"))
+    settings.LMS_SIGNING_KEY = os.environ["SIGNING_KEY"] = key_pem
+    settings.LMS_SIGNING_CERTIFICATE = os.environ["SIGNING_CERTIFICATE"] = (
+        certificate_pem
+    )
 
 
 def first_certificate():
@@ -153,25 +173,40 @@ def timed(function, items) -> float:
 
 
 def bench_render(count: int, rounds: int) -> None:
+    from certificates.signing import current_key, sign_pdf
+
     certificate = first_certificate()
     ours, floor, naive, record = renderers()
+    key = current_key()
+
+    def signed(certificate) -> bytes:
+        return sign_pdf(ours(certificate), key)
+
     certificates = variants(certificate, count)
     pages = [record(c) for c in certificates]
     for function, items in (
         (ours, certificates),
         (floor, pages),
         (naive, certificates),
+        (signed, certificates),
     ):
         for item in items[:5]:  # warm caches: fonts, images
             function(item)
-    results: dict[str, list[float]] = {"ours": [], "floor": [], "naive": []}
+    results: dict[str, list[float]] = {
+        "ours": [],
+        "floor": [],
+        "naive": [],
+        "signed": [],
+    }
     naive_items = certificates[: max(50, count // 5)]
     for _ in range(rounds):
         results["ours"].append(timed(ours, certificates) / len(certificates))
         results["floor"].append(timed(floor, pages) / len(pages))
         results["naive"].append(timed(naive, naive_items) / len(naive_items))
+        results["signed"].append(timed(signed, certificates) / len(certificates))
     per = {name: statistics.median(values) for name, values in results.items()}
     pdf_kb = len(ours(certificates[0])) / 1024
+    signed_kb = len(signed(certificates[0])) / 1024
     print(
         f"rendered {count} × {rounds} rounds; naive measured on {len(naive_items)} "
         f"per round; one PDF: {pdf_kb:.1f} KB",
@@ -181,7 +216,10 @@ def bench_render(count: int, rounds: int) -> None:
         f"certs_per_s={1 / per['ours']:.1f} floor_per_s={1 / per['floor']:.1f} "
         f"naive_per_s={1 / per['naive']:.1f} "
         f"vs_floor={per['ours'] / per['floor']:.2f} "
-        f"vs_naive={per['naive'] / per['ours']:.2f} pdf_kb={pdf_kb:.1f}"
+        f"vs_naive={per['naive'] / per['ours']:.2f} "
+        f"signed_per_s={1 / per['signed']:.1f} "
+        f"signed_vs_unsigned={per['signed'] / per['ours']:.2f} "
+        f"pdf_kb={pdf_kb:.1f} signed_pdf_kb={signed_kb:.1f}"
     )
 
 
@@ -206,14 +244,74 @@ def bench_bulk(count: int) -> None:
     print(f"bulk_certificates={job.issued} bulk_s={elapsed:.1f} peak_mb={rss_mb:.1f}")
 
 
+def peak_mb(pid: int) -> float:
+    """A process's peak resident memory so far (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_bulk_workers(count: int, workers: int) -> None:
+    """Issue ``count`` certificates as a site does: the job enqueued, its chunks
+    taken by ``workers`` database-queue workers, each its own process."""
+    from bench.demo_db import add_completed_learners, demo_course
+    from certificates.bulk import start_bulk_issue
+    from certificates.models import BulkIssueJob
+    from certificates.tasks import bulk_issue
+
+    course = demo_course()
+    add_completed_learners(course, count, prefix="bulk")
+    pool = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    try:
+        time.sleep(3)  # the workers start (Django set-up, first poll)
+        start = time.perf_counter()
+        job = start_bulk_issue(course, None, actor=None)
+        bulk_issue.enqueue(job.pk)
+        while job.status != BulkIssueJob.Status.FINISHED:
+            if any(process.poll() is not None for process in pool):
+                raise RuntimeError("a worker stopped")
+            time.sleep(0.2)
+            job.refresh_from_db()
+        elapsed = time.perf_counter() - start
+        peaks = [peak_mb(process.pid) for process in pool]
+    finally:
+        for process in pool:
+            process.terminate()
+        for process in pool:
+            process.wait(timeout=60)
+    print(
+        f"issued {job.issued}, skipped {job.skipped}, failed {job.failed}; "
+        f"{job.issued / elapsed:.1f} certificates/s; worker peaks "
+        + ", ".join(f"{peak:.0f} MB" for peak in peaks),
+        file=sys.stderr,
+    )
+    print(
+        f"bulk_certificates={job.issued} bulk_s={elapsed:.1f} workers={workers} "
+        f"worker_peak_mb={max(peaks):.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bulk", type=int, default=0, metavar="N")
+    parser.add_argument("--workers", type=int, default=0, metavar="W")
     args = parser.parse_args()
     setup()
-    if args.bulk:
+    if args.bulk and args.workers:
+        bench_bulk_workers(args.bulk, args.workers)
+    elif args.bulk:
         bench_bulk(args.bulk)
     else:
         bench_render(args.count, args.rounds)

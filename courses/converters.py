@@ -1,4 +1,4 @@
-"""URL parameters: ``<id:...>`` is a database id."""
+"""URL parameters: ``<id:...>`` is a database id, ``<token:...>`` a secret key."""
 
 from __future__ import annotations
 
@@ -23,6 +23,23 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class TokenConverter:
+    """A secret made by ``secrets.token_urlsafe``: URL-safe base64 letters,
+    digits, ``-`` and ``_``, at most 64. Anything else (a NUL byte, which
+    PostgreSQL refuses in a query) cannot be one, and the URL does not match."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 
 def as_id(value: str | None) -> int | None:

@@ -29,7 +29,7 @@ urlpatterns = [
         name="course_calendar",
     ),
     path(
-        "calendar/<str:key>.ics",
+        "calendar/<token:key>.ics",
         session_views.learner_calendar,
         name="learner_calendar",
     ),
