@@ -11,7 +11,11 @@ from ninja.errors import HttpError
 
 from certificates.codes import is_code, normalise_code
 from certificates.models import Certificate
-from certificates.verification import public_facts, verification_url
+from certificates.verification import (
+    public_facts,
+    public_revocation,
+    verification_url,
+)
 from courses.site import base_url
 from courses.throttling import too_many_lookups
 
@@ -52,6 +56,9 @@ class VerificationOut(Schema):
     issued: date
     expires: date | None
     revoked_at: datetime | None
+    revocation_category: str | None
+    revocation_category_label: str | None
+    revocation_note: str | None
     current_verification_url: str | None
 
 
@@ -107,5 +114,6 @@ def verify_certificate(request: HttpRequest, code: str):
         **public_facts(certificate),
         status=certificate.public_status,
         revoked_at=certificate.revoked_at,
+        **public_revocation(certificate),
         current_verification_url=current,
     )

@@ -1,5 +1,5 @@
 """Bulk issuing: every completed learner of a course (or cohort) who has no valid
-certificate gets one. A job is split into chunks that any task worker may take;
+certificate gets one, except those whose certificate was revoked (counted apart). A job is split into chunks that any task worker may take;
 run in one process (the management command), the same chunks run one by one."""
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from certificates.delivery import deliver
-from certificates.issuing import CourseFacts, IssuingError, course_facts, issue_snapshot
+from certificates.issuing import (
+    CourseFacts,
+    IssuingError,
+    RevokedError,
+    course_facts,
+    issue_snapshot,
+)
 from certificates.models import (
     BulkIssueChunk,
     BulkIssueJob,
@@ -45,21 +51,15 @@ def start_bulk_issue(
 
 
 def _bulk_issue_one(
-    enrolment_id: int, job: BulkIssueJob, facts: CourseFacts
-) -> tuple[Certificate | None, bool, str]:
+    enrolment: Enrolment, job: BulkIssueJob, facts: CourseFacts
+) -> tuple[Certificate, bool]:
     """Issue and deliver one learner's certificate for a bulk job; returns the
-    certificate (``None`` on failure), whether it is new, and the error line."""
-    enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
-        pk=enrolment_id
+    certificate and whether it is new. Raises :class:`IssuingError`."""
+    certificate, created = issue_snapshot(
+        enrolment, how=How.BULK, actor=job.created_by, facts=facts
     )
-    try:
-        certificate, created = issue_snapshot(
-            enrolment, how=How.BULK, actor=job.created_by, facts=facts
-        )
-        deliver(certificate)
-    except IssuingError as exc:
-        return None, False, f"{enrolment.user}: {exc}"
-    return certificate, created, ""
+    deliver(certificate)
+    return certificate, created
 
 
 BULK_CHUNK_SIZE = 50
@@ -110,22 +110,29 @@ def run_bulk_chunk(chunk_id: int) -> BulkIssueChunk:
         touched_at=timezone.now(),
     )
     facts = course_facts(job.course)
-    issued = skipped = failed = 0
+    issued = skipped = revoked = failed = 0
     errors: list[str] = []
     for enrolment_id in chunk.enrolment_ids:
-        certificate, created, error = _bulk_issue_one(enrolment_id, job, facts)
-        if certificate is None:
+        enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
+            pk=enrolment_id
+        )
+        try:
+            certificate, created = _bulk_issue_one(enrolment, job, facts)
+        except RevokedError:
+            revoked += 1
+        except IssuingError as exc:
             failed += 1
-            errors.append(error)
-        # A certificate made by an earlier, killed run of this chunk counts as
-        # issued by the job, not as one the learner already had.
-        elif created or (
-            certificate.issued_how == How.BULK
-            and certificate.issued_at >= job.created_at
-        ):
-            issued += 1
+            errors.append(f"{enrolment.user}: {exc}")
         else:
-            skipped += 1
+            # A certificate made by an earlier, killed run of this chunk counts as
+            # issued by the job, not as one the learner already had.
+            if created or (
+                certificate.issued_how == How.BULK
+                and certificate.issued_at >= job.created_at
+            ):
+                issued += 1
+            else:
+                skipped += 1
         # The sign of life that --resume looks at before enqueuing a chunk again.
         alive.update(touched_at=timezone.now())
     with transaction.atomic():
@@ -138,10 +145,12 @@ def run_bulk_chunk(chunk_id: int) -> BulkIssueChunk:
         chunk.status = BulkIssueChunk.Status.DONE
         chunk.finished_at = chunk.touched_at = now
         chunk.issued, chunk.skipped, chunk.failed = issued, skipped, failed
+        chunk.revoked = revoked
         chunk.errors = "\n".join(errors)
         chunk.save()
         locked_job.issued += issued
         locked_job.skipped += skipped
+        locked_job.revoked += revoked
         locked_job.failed += failed
         locked_job.errors = "\n".join(filter(None, [locked_job.errors, *errors]))
         if not locked_job.chunks.exclude(status=BulkIssueChunk.Status.DONE).exists():

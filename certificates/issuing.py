@@ -18,7 +18,7 @@ recorded elsewhere) is the course's total used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -38,8 +38,13 @@ from certificates.models import (
     SerialCounter,
 )
 from certificates.models.certificate import format_serial
-from certificates.printed import languages_of
-from certificates.snapshot import build_snapshot, expiry_date, frozen_design
+from certificates.printed import languages_of, print_date
+from certificates.snapshot import (
+    build_snapshot,
+    expiry_date,
+    frozen_design,
+    reissued_snapshot,
+)
 from courses.competences.profile import with_assessed_levels
 from courses.models import CoursePage, Enrolment, LessonProgress
 
@@ -48,6 +53,16 @@ How = Certificate.How
 
 class IssuingError(Exception):
     """Issuing refused; the message says why, for the person who asked."""
+
+
+class RevokedError(IssuingError):
+    """The learner's certificate for the course was revoked: only staff, by an
+    explicit re-issue or a manual issue, give them another."""
+
+
+def learner_name(user: AbstractBaseUser) -> str:
+    """The learner's name as a certificate prints it."""
+    return user.get_full_name().strip() or user.get_username()
 
 
 # The snapshot ----------------------------------------------------------------
@@ -86,7 +101,7 @@ def _snapshot_certificate(
     serial = _allocate_serial(template.serial_prefix, issued.year)
     code = new_code()
     user = enrolment.user
-    learner = user.get_full_name().strip() or user.get_username()
+    learner = learner_name(user)
     end = (
         timezone.localdate(enrolment.completed_at) if enrolment.completed_at else issued
     )
@@ -175,10 +190,28 @@ def issue_snapshot(
         if existing is not None:
             return existing, False
         _check_may_issue(locked, how, reason)
+        # Revoked means revoked: completing again or a bulk issue must not quietly
+        # undo a decision staff took on purpose.
+        if how != How.MANUAL and was_revoked(locked):
+            raise RevokedError(
+                _(
+                    "The learner's certificate for this course was revoked; "
+                    "only staff can re-issue it."
+                )
+            )
         certificate = _snapshot_certificate(
             locked, how=how, reason=reason.strip(), actor=actor, facts=facts
         )
     return certificate, True
+
+
+def was_revoked(enrolment: Enrolment) -> bool:
+    """Whether the learner's certificate for the enrolment's course was revoked."""
+    return Certificate.objects.filter(
+        user_id=enrolment.user_id,
+        course_key=enrolment.course_key,
+        status=Certificate.Status.REVOKED,
+    ).exists()
 
 
 def issue_certificate(
@@ -200,39 +233,196 @@ def issue_certificate(
     return deliver(certificate)
 
 
+@dataclass(frozen=True)
+class Corrections:
+    """What staff correct when re-issuing; what is left empty stays as it was."""
+
+    #: Language code → the course title to print in that language.
+    course_titles: dict[str, str] = field(default_factory=dict)
+    hours: Decimal | None = None
+
+
+def _reissued(
+    old: Certificate,
+    *,
+    serial: str,
+    code: str,
+    issued: datetime,
+    corrections: Corrections,
+) -> dict[str, Any]:
+    return reissued_snapshot(
+        old.snapshot,
+        learner=learner_name(old.user),
+        serial=serial,
+        code=code,
+        issued=timezone.localdate(issued),
+        course_titles={
+            lang: title.strip()
+            for lang, title in corrections.course_titles.items()
+            if title and title.strip()
+        },
+        hours=corrections.hours,
+    )
+
+
+def _check_may_reissue(old: Certificate) -> None:
+    if old.status == Certificate.Status.SUPERSEDED:
+        raise IssuingError(
+            _("Certificate %(serial)s was already replaced by another one.")
+            % {"serial": old.serial}
+        )
+    if old.status == Certificate.Status.REVOKED:
+        if Certificate.objects.filter(supersedes=old).exists():
+            raise IssuingError(
+                _("Certificate %(serial)s was already re-issued.")
+                % {"serial": old.serial}
+            )
+        if Certificate.objects.filter(
+            enrolment_id=old.enrolment_id, status=Certificate.Status.VALID
+        ).exists():
+            raise IssuingError(
+                _("The learner has a valid certificate for this course already.")
+            )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a re-issue's preview."""
+
+    label: str
+    current: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.new
+
+
+def reissue_preview(
+    certificate: Certificate, corrections: Corrections | None = None
+) -> list[Change]:
+    """What a re-issue of ``certificate`` would print, beside what it prints now,
+    for staff to confirm; made by the same function as the re-issue itself."""
+    corrections = corrections or Corrections()
+    now = timezone.now()
+    new = _reissued(
+        certificate,
+        serial=certificate.serial,
+        code=certificate.verification_code,
+        issued=now,
+        corrections=corrections,
+    )
+    old = certificate.snapshot
+    languages = languages_of(old["language"])
+    changes = [Change(_("Name"), old["learner"], new["learner"])]
+    for lang in languages:
+        label = _("Course")
+        if len(languages) > 1:
+            label = f"{label} ({lang})"
+        changes.append(
+            Change(
+                str(label), old["texts"][lang]["course"], new["texts"][lang]["course"]
+            )
+        )
+    changes += [
+        Change(_("Academic hours"), old["hours"], new["hours"]),
+        Change(
+            _("Issued on"),
+            print_date(old["issued"]),
+            print_date(new["issued"]),
+        ),
+        Change(
+            _("Number"),
+            certificate.serial,
+            _("a new number"),
+        ),
+    ]
+    return changes
+
+
 def reissue(
-    certificate: Certificate, reason: str, actor: AbstractBaseUser | None = None
+    certificate: Certificate,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    corrections: Corrections | None = None,
 ) -> Certificate:
-    """A new certificate from today's data (e.g. a corrected name) that supersedes
-    ``certificate``; the old one stays on record as superseded."""
+    """A new certificate, with a new number and code, that supersedes
+    ``certificate``.
+
+    It states what the old one stated (course, hours, competences, dates, issuer,
+    language, wording and expiry), with the learner's name as their account has
+    it now and the ``corrections`` staff made; the course as it is today plays no
+    part. A valid certificate becomes superseded; a revoked one stays revoked,
+    and re-issuing it is how staff give that learner a certificate again.
+    """
     if not reason.strip():
         raise IssuingError(_("Give a reason for re-issuing."))
-    facts = course_facts(certificate.enrolment.course)
+    corrections = corrections or Corrections()
     with transaction.atomic():
         locked = _lock_enrolment(certificate.enrolment_id)
-        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if old.status != Certificate.Status.VALID:
-            raise IssuingError(_("Only a valid certificate can be re-issued."))
-        old.status = Certificate.Status.SUPERSEDED
-        old.save(update_fields=["status"])
-        new = _snapshot_certificate(
-            locked,
-            how=How.REISSUE,
-            reason=reason.strip(),
-            actor=actor,
-            facts=facts,
+        old = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=certificate.pk)
+        )
+        _check_may_reissue(old)
+        now = timezone.now()
+        prefix = old.serial.rsplit("-", 2)[0]
+        serial = _allocate_serial(prefix, timezone.localdate(now).year)
+        code = new_code()
+        snapshot = _reissued(
+            old, serial=serial, code=code, issued=now, corrections=corrections
+        )
+        if old.status == Certificate.Status.VALID:
+            old.status = Certificate.Status.SUPERSEDED
+            old.save(update_fields=["status"])
+        first_language = languages_of(snapshot["language"])[0]
+        new = Certificate.objects.create(
+            serial=serial,
+            verification_code=code,
+            enrolment=locked,
+            user=old.user,
+            course=old.course,
+            course_key=old.course_key,
+            cohort=old.cohort,
+            template=old.template,
+            template_revision_id=old.template_revision_id,
+            language=old.language,
+            learner_name=snapshot["learner"],
+            course_title=snapshot["texts"][first_language]["course"],
+            hours=Decimal(snapshot["hours"]),
+            snapshot=snapshot,
+            issued_at=now,
+            expires_on=old.expires_on,
+            issued_how=How.REISSUE,
+            issue_reason=reason.strip(),
+            issued_by=actor,
             supersedes=old,
         )
-    certificate.status = Certificate.Status.SUPERSEDED
+    certificate.status = old.status
     return deliver(new)
 
 
 def revoke(
-    certificate: Certificate, reason: str, actor: AbstractBaseUser | None = None
+    certificate: Certificate,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    *,
+    category: str = Certificate.RevocationCategory.WITHDRAWN,
+    public_note: str = "",
 ) -> Certificate:
-    """Mark ``certificate`` revoked, recording who, when and why; the row stays."""
+    """Mark ``certificate`` revoked, recording who, when and why; the row stays.
+
+    ``reason`` is for staff; ``category`` and ``public_note`` are what the public
+    verification page says.
+    """
     if not reason.strip():
         raise IssuingError(_("Give a reason for revoking."))
+    if category not in Certificate.RevocationCategory.values:
+        raise IssuingError(
+            _("Unknown public reason for revoking: %(category)s.")
+            % {"category": category}
+        )
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != Certificate.Status.VALID:
@@ -246,8 +436,17 @@ def revoke(
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.revocation_reason = reason.strip()
+        locked.revocation_category = category
+        locked.revocation_public_note = public_note.strip()
         locked.save(
-            update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"]
+            update_fields=[
+                "status",
+                "revoked_at",
+                "revoked_by",
+                "revocation_reason",
+                "revocation_category",
+                "revocation_public_note",
+            ]
         )
     return locked
 

@@ -7,6 +7,8 @@ are data chosen by the certificate's language rather than interface translations
 
 from __future__ import annotations
 
+from datetime import date
+
 LABELS: dict[str, dict[str, str]] = {
     "lv": {
         "programme_type": "Programmas veids: {type}",
@@ -18,7 +20,9 @@ LABELS: dict[str, dict[str, str]] = {
         "competences": "Pilnveidotās kompetences",
         "serial": "Apliecības Nr. {serial}",
         "issued": "Izsniegta {date}",
-        "expires": "Derīga līdz {date}",
+        # "līdz" would want the dative ("decembrim"); this wording takes the
+        # locative that every other date on the page uses.
+        "expires": "Derīguma termiņš beidzas {date}",
         "verify": "Pārbaudīt apliecību",
     },
     "en": {
@@ -73,10 +77,17 @@ EN_MONTHS = (
 )
 
 
-def print_date(iso: str, language: str = "") -> str:
-    """ISO ``2026-11-21`` in words of ``language`` ("2026. gada 21. novembrī",
-    "21 November 2026"), or without one as printed in Latvia and understood
-    abroad: 21.11.2026."""
+def print_date(iso: str | date, language: str = "") -> str:
+    """A date (or ISO ``2026-11-21``) in words of ``language`` ("2026. gada 21.
+    novembrī", "21 November 2026"), or without one as printed in Latvia and
+    understood abroad: 21.11.2026.
+
+    The Latvian form is the locative, which a date takes after a verb ("izsniegta",
+    "atsaukta", "beidzas"): the one way certificates and their verification page
+    write a date in a sentence.
+    """
+    if isinstance(iso, date):
+        iso = iso.isoformat()
     year, month, day = iso[:10].split("-")
     if language == "lv":
         return f"{year}. gada {int(day)}. {LV_MONTHS[int(month) - 1]}"

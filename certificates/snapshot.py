@@ -5,8 +5,10 @@ editing a course or a template never changes an issued certificate."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -94,6 +96,51 @@ def hours_text(hours: Decimal) -> str:
     return f"{hours:.1f}".removesuffix(".0")
 
 
+# Quote pairs a course title may already carry: Latvian „…” (and „…“), English “…”
+# and typed "…".
+QUOTE_PAIRS = (("„", "”"), ("„", "“"), ("“", "”"), ('"', '"'))
+_QUOTED_COURSE = re.compile(r'([„“"])\{course\}([”“"])')
+
+
+def unquoted(title: str) -> str:
+    """``title`` without one enclosing pair of quotes, if it has one."""
+    title = title.strip()
+    for opening, closing in QUOTE_PAIRS:
+        if len(title) > 2 and title.startswith(opening) and title.endswith(closing):
+            return title[1:-1].strip()
+    return title
+
+
+def fill_wording(text: str, values: dict[str, str]) -> str:
+    """A template's text with its placeholders filled.
+
+    Where the text puts quotes around ``{course}``, a title that carries its own
+    quotes loses them, so that it is not printed in doubled quotes („„…””).
+    """
+    text = _QUOTED_COURSE.sub(r"\1{course_unquoted}\2", text)
+    return fill(text, {**values, "course_unquoted": unquoted(values["course"])})
+
+
+def competence_text(competences: list[dict[str, str]], lang: str) -> str:
+    return "; ".join(
+        " ".join(
+            part
+            for part in (
+                c["framework"],
+                c["code"],
+                (c["name_lv"] or c["name"]) if lang == "lv" else c["name"],
+                f"({c['level']})" if c["level"] else "",
+            )
+            if part
+        )
+        for c in competences
+    )
+
+
+def _period_text(start: str, end: str) -> str:
+    return f"{print_date(start)}–{print_date(end)}"
+
+
 def build_snapshot(
     *,
     template: CertificateTemplate,
@@ -114,32 +161,26 @@ def build_snapshot(
 ) -> dict[str, Any]:
     """Everything printed on a certificate, as plain JSON data."""
     languages = languages_of(template.language)
-    period = f"{print_date(start.isoformat())}–{print_date(end.isoformat())}"
+    period = _period_text(start.isoformat(), end.isoformat())
     texts = {}
+    wording = {}
     for lang in languages:
         course = courses.get(lang, fallback_course)
         labels = LABELS[lang]
-        competence_text = "; ".join(
-            " ".join(
-                part
-                for part in (
-                    c["framework"],
-                    c["code"],
-                    (c["name_lv"] or c["name"]) if lang == "lv" else c["name"],
-                    f"({c['level']})" if c["level"] else "",
-                )
-                if part
-            )
-            for c in competences
-        )
         values = {
             "learner": learner,
             "course": course.title,
             "hours": hours_text(hours),
             "period": period,
-            "competences": competence_text,
+            "competences": competence_text(competences, lang),
             "serial": serial,
             "issued": print_date(issued.isoformat(), lang),
+        }
+        # Kept unfilled, so that a re-issue can print a corrected name in the
+        # very wording the certificate was issued with.
+        wording[lang] = {
+            "title": getattr(template, f"title_{lang}"),
+            "body": getattr(template, f"body_{lang}"),
         }
         approval = getattr(template, f"approval_line_{lang}")
         if not approval and course.approval_body:
@@ -151,8 +192,8 @@ def build_snapshot(
                 else "—",
             )
         texts[lang] = {
-            "title": fill(getattr(template, f"title_{lang}"), values),
-            "body": fill(getattr(template, f"body_{lang}"), values),
+            "title": fill_wording(wording[lang]["title"], values),
+            "body": fill_wording(wording[lang]["body"], values),
             "course": course.title,
             "provider": getattr(template, f"provider_name_{lang}")
             or course.provider_name,
@@ -170,20 +211,93 @@ def build_snapshot(
         "registration_number": template.provider_registration_number
         or fallback_course.provider_registration_number,
         "texts": texts,
+        "wording": wording,
         "colours": {
             "primary": template.primary_colour,
             "accent": template.accent_colour,
         },
         "logos": logos,
         "signatories": signatories,
+        **_identity(serial, code),
+        "issued": issued.isoformat(),
+        "expires": expires.isoformat() if expires else None,
+    }
+
+
+def _identity(serial: str, code: str) -> dict[str, str]:
+    return {
         "serial": serial,
         "code": format_code(code),
         "verification_url": verification_url(code),
         "short_url": base_url().split("://", 1)[-1]
         + reverse("certificates:verify_form"),
-        "issued": issued.isoformat(),
-        "expires": expires.isoformat() if expires else None,
     }
+
+
+def reissued_snapshot(
+    old: dict[str, Any],
+    *,
+    learner: str,
+    serial: str,
+    code: str,
+    issued: date,
+    course_titles: dict[str, str] | None = None,
+    hours: Decimal | None = None,
+) -> dict[str, Any]:
+    """The snapshot of a certificate re-issued from ``old``: the same earned facts,
+    wording, issuer, design and expiry, with the learner's name as it is now, a
+    new number and code, and only the corrections staff made (course titles by
+    language, hours)."""
+    data = copy.deepcopy(old)
+    course_titles = course_titles or {}
+    if hours is not None:
+        data["hours"] = hours_text(hours)
+    period = _period_text(data["period"]["start"], data["period"]["end"])
+    for lang in languages_of(data["language"]):
+        text = data["texts"][lang]
+        values = {
+            "learner": learner,
+            "course": course_titles.get(lang) or text["course"],
+            "hours": data["hours"],
+            "period": period,
+            "competences": competence_text(data["competences"], lang),
+            "serial": serial,
+            "issued": print_date(issued.isoformat(), lang),
+        }
+        wording = data.get("wording", {}).get(lang)
+        if wording:
+            text["title"] = fill_wording(wording["title"], values)
+            text["body"] = fill_wording(wording["body"], values)
+        else:
+            # Issued before the wording was kept: the old values are swapped
+            # for the new ones in the printed text.
+            before = {
+                "learner": old["learner"],
+                "course": text["course"],
+                "hours": old["hours"],
+                "serial": old["serial"],
+                "issued": print_date(old["issued"], lang),
+            }
+            for key in ("title", "body"):
+                text[key] = _swap(text[key], before, values)
+        text["course"] = values["course"]
+    data.update(_identity(serial, code))
+    data["learner"] = learner
+    data["issued"] = issued.isoformat()
+    return data
+
+
+def _swap(text: str, before: dict[str, str], after: dict[str, str]) -> str:
+    for key, old_value in before.items():
+        new_value = after[key]
+        if not old_value or old_value == new_value:
+            continue
+        # A number is swapped only where it stands alone: hours "6" not in "2026".
+        pattern = re.escape(old_value)
+        if key == "hours":
+            pattern = rf"(?<!\d)(?<!\d[.,]){pattern}(?![.,]?\d)"
+        text = re.sub(pattern, lambda _match, value=new_value: value, text)
+    return text
 
 
 def sample_certificate(template: CertificateTemplate) -> Certificate:

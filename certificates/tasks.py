@@ -17,7 +17,12 @@ from django_tasks import task
 
 from certificates.bulk import plan_bulk_issue, run_bulk_chunk, stale_chunks
 from certificates.delivery import deliver
-from certificates.issuing import IssuingError, issue_snapshot, template_for
+from certificates.issuing import (
+    IssuingError,
+    RevokedError,
+    issue_snapshot,
+    template_for,
+)
 from certificates.models import BulkIssueChunk, BulkIssueJob, Certificate
 from courses.models import Enrolment
 
@@ -25,7 +30,8 @@ from courses.models import Enrolment
 @task()
 def issue_for_completed_enrolment(enrolment_id: int) -> str:
     """Issue, render and e-mail the certificate of a completed enrolment; returns
-    its serial."""
+    its serial, or "" when none is issued automatically (the course does not, or
+    the learner's certificate was revoked)."""
     enrolment = Enrolment.objects.select_related("user", "course", "cohort").get(
         pk=enrolment_id
     )
@@ -35,7 +41,10 @@ def issue_for_completed_enrolment(enrolment_id: int) -> str:
         return ""
     if not automatic:
         return ""
-    certificate, _created = issue_snapshot(enrolment, how=Certificate.How.AUTOMATIC)
+    try:
+        certificate, _created = issue_snapshot(enrolment, how=Certificate.How.AUTOMATIC)
+    except RevokedError:
+        return ""
     deliver(certificate)
     return certificate.serial
 

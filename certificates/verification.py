@@ -35,3 +35,20 @@ def public_facts(certificate: Certificate) -> dict:
         "issued": date.fromisoformat(data["issued"]),
         "expires": date.fromisoformat(data["expires"]) if data["expires"] else None,
     }
+
+
+def public_revocation(certificate: Certificate) -> dict[str, str | None]:
+    """Why a revoked certificate was revoked, as the public may read it: the
+    category and the public note, never the reason staff recorded."""
+    if certificate.status != Certificate.Status.REVOKED:
+        return {
+            "revocation_category": None,
+            "revocation_category_label": None,
+            "revocation_note": None,
+        }
+    return {
+        "revocation_category": certificate.revocation_category or None,
+        "revocation_category_label": str(certificate.get_revocation_category_display())
+        or None,
+        "revocation_note": certificate.revocation_public_note or None,
+    }

@@ -17,7 +17,7 @@ from certificates.delivery import ensure_pdf
 from certificates.file_verification import MAX_BYTES, check_file
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
-from certificates.verification import public_facts
+from certificates.verification import public_facts, public_revocation
 from courses.permissions import may_edit_course
 from courses.throttling import too_many_lookups
 
@@ -169,5 +169,6 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "status": certificate.public_status,
             "current": current,
             "facts": public_facts(certificate),
+            "revocation": public_revocation(certificate),
         },
     )

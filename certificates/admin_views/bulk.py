@@ -85,6 +85,7 @@ def bulk_job_status(request: HttpRequest, pk: int) -> JsonResponse:
             "done": job.done,
             "issued": job.issued,
             "skipped": job.skipped,
+            "revoked": job.revoked,
             "failed": job.failed,
             "percent": job.percent,
             "finished": job.status

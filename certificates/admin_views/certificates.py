@@ -88,14 +88,19 @@ class CertificateIndexView(IndexView):
                 priority=20,
             ),
         ]
-        if instance.status == Certificate.Status.VALID:
-            buttons += [
+        if instance.status != Certificate.Status.SUPERSEDED:
+            # A revoked certificate too: re-issuing it is how staff give the
+            # learner one again, since issuing never does on its own.
+            buttons.append(
                 MenuItem(
                     _("Re-issue"),
                     url=reverse("certificates_admin:reissue", args=[instance.pk]),
                     icon_name="resubmit",
                     priority=30,
-                ),
+                )
+            )
+        if instance.status == Certificate.Status.VALID:
+            buttons += [
                 MenuItem(
                     _("Revoke"),
                     url=reverse("certificates_admin:revoke", args=[instance.pk]),

@@ -40,6 +40,7 @@ class BulkIssueJob(models.Model):
     total = models.PositiveIntegerField(_("learners"), default=0)
     issued = models.PositiveIntegerField(_("issued"), default=0)
     skipped = models.PositiveIntegerField(_("already had one"), default=0)
+    revoked = models.PositiveIntegerField(_("revoked, not re-issued"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
     errors = models.TextField(_("errors"), blank=True)
     created_by = models.ForeignKey(
@@ -63,7 +64,7 @@ class BulkIssueJob(models.Model):
 
     @property
     def done(self) -> int:
-        return self.issued + self.skipped + self.failed
+        return self.issued + self.skipped + self.revoked + self.failed
 
     @property
     def percent(self) -> int:
@@ -101,6 +102,7 @@ class BulkIssueChunk(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     issued = models.PositiveIntegerField(_("issued"), default=0)
     skipped = models.PositiveIntegerField(_("already had one"), default=0)
+    revoked = models.PositiveIntegerField(_("revoked, not re-issued"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
     errors = models.TextField(_("errors"), blank=True)
 

@@ -66,6 +66,14 @@ class Certificate(models.Model):
         BULK = "bulk", _("Bulk issue")
         REISSUE = "reissue", _("Re-issue")
 
+    class RevocationCategory(models.TextChoices):
+        """Why a certificate was revoked, as the public verification page says it;
+        the free-text ``revocation_reason`` stays for staff."""
+
+        ISSUED_IN_ERROR = "error", _("Issued in error")
+        REPLACED = "replaced", _("Replaced by another certificate")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
     serial = models.CharField(_("number"), max_length=40, unique=True)
     verification_code = models.CharField(
         _("verification code"), max_length=20, unique=True, editable=False
@@ -141,7 +149,22 @@ class Certificate(models.Model):
         related_name="+",
     )
     revocation_reason = models.CharField(
-        _("reason for revoking"), max_length=500, blank=True
+        _("reason for revoking"),
+        max_length=500,
+        blank=True,
+        help_text=_("For staff only; never shown publicly."),
+    )
+    revocation_category = models.CharField(
+        _("public reason for revoking"),
+        max_length=10,
+        choices=RevocationCategory.choices,
+        blank=True,
+    )
+    revocation_public_note = models.CharField(
+        _("public note on revoking"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the public verification page."),
     )
     supersedes = models.OneToOneField(
         "self",

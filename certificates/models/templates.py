@@ -98,7 +98,7 @@ class CertificateTemplate(
         _("text (Latvian)"),
         blank=True,
         default=(
-            "{learner} ir apguvusi/apguvis profesionālās pilnveides programmu "
+            "{learner} apguva profesionālās pilnveides programmu "
             "„{course}” {hours} akadēmisko stundu apjomā ({period})."
         ),
     )

@@ -67,10 +67,20 @@ def test_revoke_screen_records_the_reason(client, two_courses):
     staff = make_course_editor(mine.course)
     client.force_login(staff)
     assert client.get(f"/admin/certificates/{other.pk}/revoke/").status_code == 404
-    client.post(f"/admin/certificates/{mine.pk}/revoke/", {"reason": "Duplicate"})
+    client.post(
+        f"/admin/certificates/{mine.pk}/revoke/",
+        {
+            "reason": "Duplicate",
+            "category": "replaced",
+            "public_note": "See the newer certificate.",
+        },
+    )
     mine.refresh_from_db()
     assert mine.status == Certificate.Status.REVOKED
     assert mine.revoked_by == staff
+    assert mine.revocation_reason == "Duplicate"
+    assert mine.revocation_category == Certificate.RevocationCategory.REPLACED
+    assert mine.revocation_public_note == "See the newer certificate."
 
 
 def test_bulk_issue_runs_and_its_progress_survives_a_reload(client, template):
@@ -149,3 +159,53 @@ def test_admin_screens_open(client, two_courses):
         "/admin/snippets/certificates/coursecertificatesettings/add/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_reissue_screen_previews_the_changes_before_it_reissues(client, two_courses):
+    """Staff see the name and corrections beside the current text, then confirm."""
+    import re
+
+    mine, _other = two_courses
+    user = mine.user
+    user.first_name, user.last_name = "Jolanta", "Ūzuliņa"
+    user.save()
+    client.force_login(make_course_editor(mine.course))
+    url = f"/admin/certificates/{mine.pk}/reissue/"
+    html = client.get(url).content.decode()
+    assert "Jolanta Ūzuliņa" in html and mine.learner_name in html
+
+    form = {"reason": "Title misspelt", "course_title_lv": "Labots", "hours": "10"}
+    html = client.post(url, form).content.decode()
+    assert Certificate.objects.count() == 2  # nothing issued before confirming
+    table = html.split("data-reissue-preview", 1)[1].split("</table>", 1)[0]
+    assert "<strong>Labots</strong>" in table and mine.course_title in table
+    assert "<strong>10</strong>" in table
+    [previewed] = re.findall(r'name="previewed" value="(\w+)"', html)
+
+    # Changed after the preview: previewed again, not issued.
+    client.post(url, {**form, "hours": "11", "previewed": previewed})
+    assert Certificate.objects.count() == 2
+
+    response = client.post(url, {**form, "previewed": previewed})
+    assert response.status_code == 302
+    new = Certificate.objects.get(supersedes=mine)
+    assert (new.course_title, new.hours) == ("Labots", 10)
+    assert new.learner_name == "Jolanta Ūzuliņa"
+    assert "„Labots” 10 akadēmisko" in " ".join(pdf_text(new.pdf.read()).split())
+
+
+def test_bulk_job_page_counts_revoked_learners_apart(client, template):
+    """The bulk summary says how many were revoked and not issued again."""
+    from certificates.bulk import run_bulk_issue, start_bulk_issue
+    from certificates.issuing import revoke
+
+    course, lessons = make_course_tree(modules=1, lessons=1)
+    enrolment = completed_enrolment(course, lessons)
+    revoke(issue_certificate(enrolment, how=Certificate.How.AUTOMATIC), "x", actor=None)
+    completed_enrolment(course, lessons)
+    job = run_bulk_issue(start_bulk_issue(course, None, actor=None))
+    client.force_login(make_course_editor(course))
+    html = client.get(f"/admin/certificates/bulk/{job.pk}/").content.decode()
+    assert "1 issued · 0 had one already · 1 revoked, not re-issued · 0 failed" in html
+    status = client.get(f"/admin/certificates/bulk/{job.pk}/status/").json()
+    assert (status["issued"], status["revoked"], status["done"]) == (1, 1, 2)

@@ -74,9 +74,13 @@ def test_issue_certificates_shows_progress_and_is_idempotent(template):
         record_lesson_completed(enrolment, lessons[0])
     out = run("issue_certificates", f"--course={course.pk}", f"--cohort={cohort.pk}")
     assert "[##############################] 2/2" in out
-    assert "2 issued, 0 already had one, 0 failed, of 2." in out
+    assert (
+        "2 issued, 0 already had one, 0 revoked, not re-issued, 0 failed, of 2." in out
+    )
     out = run("issue_certificates", f"--course={course.pk}")
-    assert "0 issued, 2 already had one, 0 failed, of 2." in out
+    assert (
+        "0 issued, 2 already had one, 0 revoked, not re-issued, 0 failed, of 2." in out
+    )
     with pytest.raises(CommandError, match="No cohort with id 999999"):
         run("issue_certificates", f"--course={course.pk}", "--cohort=999999")
 
@@ -101,3 +105,30 @@ def test_revoke_certificate(template):
         run("revoke_certificate", serial, "--reason=Again")
     with pytest.raises(CommandError, match="No certificate numbered"):
         run("revoke_certificate", "DU-1999-000001", "--reason=x")
+
+
+def test_revoke_certificate_with_a_public_category_and_note(template):
+    """The command records the public category and note apart from the reason."""
+    from certificates.issuing import issue_certificate
+
+    certificate = issue_certificate(
+        completed_enrolment(), how=Certificate.How.AUTOMATIC
+    )
+    with pytest.raises(CommandError, match="300 characters"):
+        run(
+            "revoke_certificate",
+            certificate.serial,
+            "--reason=Duplicate",
+            "--public-note=" + "x" * 301,
+        )
+    run(
+        "revoke_certificate",
+        certificate.serial,
+        "--reason=Duplicate row in the import",
+        "--category=replaced",
+        "--public-note=Replaced by DU-2026-000002.",
+    )
+    certificate.refresh_from_db()
+    assert certificate.revocation_category == Certificate.RevocationCategory.REPLACED
+    assert certificate.revocation_public_note == "Replaced by DU-2026-000002."
+    assert certificate.revocation_reason == "Duplicate row in the import"

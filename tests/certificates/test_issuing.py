@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from certificates.bulk import run_bulk_issue, start_bulk_issue
 from certificates.delivery import ensure_pdf
 from certificates.issuing import (
+    Corrections,
     IssuingError,
     issue_certificate,
     issue_snapshot,
@@ -305,3 +307,168 @@ def test_latvian_certificate_has_latvian_title_and_dates():
     assert f"Izsniegta {print_date(today, 'lv')}" in text
     assert " gada " in print_date(today, "lv")
     assert print_date("2026-11-21", "lv") == "2026. gada 21. novembrī"
+
+
+def one_line(text: str) -> str:
+    """The PDF's text with line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
+
+
+def test_reissue_keeps_what_was_earned_when_the_course_changed(template):
+    """A re-issue after a rename prints the title and hours earned, and the new name."""
+    enrolment = completed_enrolment(first_name="Jolanta", last_name="Ozola")
+    old = issue_certificate(enrolment, how=Automatic)
+    earned_title = enrolment.course.title
+    course = enrolment.course
+    course.title = f"{earned_title} — PĀRDĒVĒTS"
+    course.save_revision().publish()
+    enrolment.hours_earned = 14
+    enrolment.save(update_fields=["hours_earned"])
+    enrolment.user.last_name = "Ūzuliņa"
+    enrolment.user.save()
+    template.body_en = "Something else entirely {learner}"
+    template.save()
+
+    new = reissue(old, "Name changed after marriage", actor=None)
+
+    text = one_line(pdf_text(new.pdf.read()))
+    assert "PĀRDĒVĒTS" not in text and "Something else" not in text
+    assert f"„{earned_title}” 12 akadēmisko stundu apjomā" in text
+    assert "12 academic hours" in text
+    assert "Jolanta Ūzuliņa apguva" in text and "Ozola" not in text
+    assert (new.course_title, new.hours, new.learner_name) == (
+        earned_title,
+        12,
+        "Jolanta Ūzuliņa",
+    )
+    for key in ("period", "competences", "language", "registration_number"):
+        assert new.snapshot[key] == old.snapshot[key]
+    assert (
+        new.snapshot["texts"]["en"]["provider"]
+        == old.snapshot["texts"]["en"]["provider"]
+    )
+    assert new.expires_on == old.expires_on
+    assert (new.serial, new.verification_code) != (old.serial, old.verification_code)
+    assert new.serial in text and old.serial not in text
+
+
+def test_reissue_prints_only_the_corrections_staff_made(template):
+    """Corrected Latvian title and hours print; the English title stays as earned."""
+    enrolment = completed_enrolment()
+    old = issue_certificate(enrolment, how=Automatic)
+    english = old.snapshot["texts"]["en"]["course"]
+    new = reissue(
+        old,
+        "Title misspelt",
+        corrections=Corrections(
+            course_titles={"lv": "Labotais nosaukums", "en": "  "},
+            hours=Decimal("10.5"),
+        ),
+    )
+    text = one_line(pdf_text(new.pdf.read()))
+    assert "„Labotais nosaukums” 10.5 akadēmisko stundu apjomā" in text
+    assert f"“{english}”, 10.5 academic hours" in text
+    assert (new.course_title, new.hours) == ("Labotais nosaukums", Decimal("10.5"))
+
+
+def test_reissue_of_a_certificate_issued_before_wording_was_kept(template):
+    """An older snapshot without its wording still gets the new name swapped in."""
+    enrolment = completed_enrolment(first_name="Jolanta", last_name="Ozola")
+    old = issue_certificate(enrolment, how=Automatic)
+    del old.snapshot["wording"]
+    old.save(update_fields=["snapshot"])
+    enrolment.user.last_name = "Ūzuliņa"
+    enrolment.user.save()
+    new = reissue(old, "Name changed", corrections=Corrections(hours=Decimal(11)))
+    body = new.snapshot["texts"]["lv"]["body"]
+    assert body.startswith("Jolanta Ūzuliņa apguva")
+    assert " 11 akadēmisko stundu" in body
+
+
+def test_bulk_issue_skips_learners_whose_certificate_was_revoked(template):
+    """A bulk issue after a revocation issues nothing to that learner and says so."""
+    course, lessons = make_course_tree(modules=1, lessons=1)
+    for _ in range(3):
+        enrolment = enrol(make_user(), course)
+        record_lesson_completed(enrolment, lessons[0])
+    run_bulk_issue(start_bulk_issue(course, None, actor=None))
+    revoked = Certificate.objects.first()
+    revoke(revoked, "Attendance was not real", actor=None)
+    again = run_bulk_issue(start_bulk_issue(course, None, actor=None))
+    assert (again.total, again.issued, again.skipped, again.revoked) == (3, 0, 2, 1)
+    assert again.failed == 0 and again.done == 3
+    assert not Certificate.objects.filter(
+        enrolment=revoked.enrolment, status=Certificate.Status.VALID
+    ).exists()
+
+
+def test_completion_does_not_issue_again_after_a_revocation(template):
+    """The automatic issue on completion leaves a learner whose certificate was revoked."""
+    enrolment = completed_enrolment()
+    revoke(issue_certificate(enrolment, how=Automatic), "Withdrawn", actor=None)
+    assert issue_for_completed_enrolment.call(enrolment.pk) == ""
+    with pytest.raises(IssuingError, match="revoked"):
+        issue_certificate(enrolment, how=Certificate.How.BULK)
+    assert list(
+        Certificate.objects.filter(enrolment=enrolment).values_list("status", flat=True)
+    ) == [Certificate.Status.REVOKED]
+
+
+def test_staff_reissue_a_revoked_certificate_explicitly(template):
+    """Only an explicit re-issue gives a learner with a revoked certificate a new one."""
+    enrolment = completed_enrolment()
+    old = revoke(issue_certificate(enrolment, how=Automatic), "Checked", actor=None)
+    new = reissue(old, "Attendance confirmed after all")
+    old.refresh_from_db()
+    assert old.status == Certificate.Status.REVOKED
+    assert new.status == Certificate.Status.VALID and new.supersedes == old
+    with pytest.raises(IssuingError, match="already re-issued"):
+        reissue(old, "Again")
+
+
+def test_latvian_text_says_apguva_and_quotes_the_title_once():
+    """A title typed with its own quotes is printed in one pair of „…”, after "apguva"."""
+    make_template(with_images=False, language=CertificateTemplate.Language.LATVIAN)
+    for typed in ("„Pētnieciskā mācīšanās”", '"Pētnieciskā mācīšanās"'):
+        course, lessons = make_course_tree(modules=1, lessons=1, title=typed)
+        enrolment = completed_enrolment(
+            course, lessons, first_name="Jolanta", last_name="Ūzuliņa"
+        )
+        text = one_line(
+            pdf_text(issue_certificate(enrolment, how=Automatic).pdf.read())
+        )
+        assert (
+            "Jolanta Ūzuliņa apguva profesionālās pilnveides programmu "
+            "„Pētnieciskā mācīšanās” 12 akadēmisko stundu apjomā"
+        ) in text
+        assert "apguvusi" not in text and "„„" not in text and "”„" not in text
+
+
+def test_english_text_quotes_a_quoted_title_once(template):
+    """In English a title typed in “…” is printed in one pair of quotes too."""
+    course, lessons = make_course_tree(
+        modules=1, lessons=1, title="“Inquiry-based learning”"
+    )
+    certificate = issue_certificate(completed_enrolment(course, lessons), how=Automatic)
+    text = one_line(pdf_text(certificate.pdf.read()))
+    assert "programme “Inquiry-based learning”, 12 academic hours" in text
+    assert "““" not in text
+
+
+def test_pdf_dates_after_a_verb_are_in_the_locative():
+    """Issue and expiry dates print as "2026. gada 3. decembrī" and "3 December 2026"."""
+    from datetime import date
+
+    from certificates.printed import print_date
+
+    make_template(with_images=False, validity_years=5)
+    certificate = issue_certificate(completed_enrolment(), how=Automatic)
+    text = one_line(pdf_text(certificate.pdf.read()))
+    issued = certificate.issued_at.date()
+    expires = certificate.expires_on
+    assert f"Izsniegta {print_date(issued, 'lv')}" in text
+    assert f"Issued {print_date(issued, 'en')}" in text
+    assert f"Derīguma termiņš beidzas {print_date(expires, 'lv')}" in text
+    assert f"Valid until {print_date(expires, 'en')}" in text
+    assert print_date(date(2026, 12, 3), "lv") == "2026. gada 3. decembrī"
+    assert print_date(date(2026, 12, 3), "en") == "3 December 2026"

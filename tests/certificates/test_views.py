@@ -141,3 +141,70 @@ def test_my_certificates_api(client, certificate):
     assert item["issued_at"]
     client.force_login(make_user())
     assert client.get("/api/v1/me/certificates").json() == []
+
+
+def revoked_on(certificate: Certificate, when) -> Certificate:
+    revoke(
+        certificate,
+        "Learner's employer asked; see ticket 4411",
+        actor=None,
+        category=Certificate.RevocationCategory.ISSUED_IN_ERROR,
+        public_note="A corrected certificate was issued to the learner.",
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=when)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_revoked_page_and_json_show_the_public_reason_only(client, certificate):
+    """The public sees the revocation's category and note, never the staff reason."""
+    from datetime import UTC, datetime
+
+    revoked_on(certificate, datetime(2026, 12, 3, 12, tzinfo=UTC))
+    html = client.get(certificate.get_absolute_url()).content.decode()
+    assert "This certificate was revoked on 3 December 2026." in html
+    assert "Reason: Issued in error." in html
+    assert "A corrected certificate was issued to the learner." in html
+    assert "4411" not in html
+    response = client.get(f"/api/v1/certificates/verify/{certificate.display_code}")
+    data = response.json()
+    assert data["revocation_category"] == "error"
+    assert data["revocation_category_label"] == "Issued in error"
+    assert (
+        data["revocation_note"] == "A corrected certificate was issued to the learner."
+    )
+    assert "4411" not in response.content.decode()
+
+
+def test_latvian_page_writes_dates_in_the_locative(certificate):
+    """In Latvian the page says "atsaukta 2026. gada 3. decembrī", not "decembris".
+
+    The period stays a range of dates in the nominative ("3. decembris – …").
+    """
+    from datetime import UTC, datetime
+
+    from django.test import Client
+
+    revoked_on(certificate, datetime(2026, 12, 3, 12, tzinfo=UTC))
+    html = (
+        Client(HTTP_ACCEPT_LANGUAGE="lv")
+        .get(certificate.get_absolute_url())
+        .content.decode()
+    )
+    assert "atsaukta 2026. gada 3. decembrī." in html
+    assert "Iemesls: Izsniegta kļūdaini." in html
+    assert "atsaukta 2026. gada 3. decembris" not in html
+
+
+def test_valid_page_writes_issue_and_expiry_dates_in_words(client, certificate):
+    """The issue and expiry dates read "3 December 2026" in English."""
+    from datetime import date
+
+    facts = certificate.snapshot
+    facts["issued"], facts["expires"] = "2026-12-03", "2031-04-01"
+    Certificate.objects.filter(pk=certificate.pk).update(
+        snapshot=facts, expires_on=date(2031, 4, 1)
+    )
+    html = client.get(certificate.get_absolute_url()).content.decode()
+    assert "<dd>3 December 2026</dd>" in html
+    assert "<dd>1 April 2031</dd>" in html

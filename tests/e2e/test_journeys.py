@@ -332,12 +332,16 @@ def test_admin_revokes_and_verification_says_revoked(page, new_page):
     row = page.locator("tr", has_text=certificate.serial)
     row.get_by_role("button", name=re.compile("More options")).click()
     row.get_by_role("link", name="Revoke").click()
-    page.get_by_label("Reason").fill("Issued to the wrong person")
+    page.get_by_label("Public reason").select_option("error")
+    page.get_by_label("Internal reason").fill("Issued to the wrong person")
     page.get_by_role("button", name="Revoke").click()
     page.wait_for_url("**/admin/certificates/")
     assert "is revoked" in page.locator(".messages").inner_text()
 
     visitor = new_page()
     visitor.goto(certificate.get_absolute_url())
-    assert "This certificate was revoked on" in visitor.locator("main").inner_text()
+    main = visitor.locator("main").inner_text()
+    assert "This certificate was revoked on" in main
+    assert "Reason: Issued in error." in main
+    assert "wrong person" not in main
     check_accessibility(visitor, "revoked verification")

@@ -441,7 +441,10 @@ POSTS = {
         "email": w.users["learner"].email,
         "reason": "Register",
     },
-    "certificates_admin:revoke": lambda w: {"reason": "Issued by mistake."},
+    "certificates_admin:revoke": lambda w: {
+        "reason": "Issued by mistake.",
+        "category": "error",
+    },
     "certificates_admin:reissue": lambda w: {"reason": "Name corrected."},
     "certificates_admin:bulk": lambda w: {"course": w.course.pk},
     "certificates_admin:zip_form": lambda w: {"course": w.course.pk},

@@ -74,6 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{job.issued} issued, {job.skipped} already had one, "
+                f"{job.revoked} revoked, not re-issued, "
                 f"{job.failed} failed, of {job.total}."
             )
         )
