@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certificates.codes import is_code, normalise_code
@@ -84,7 +84,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 class VerifyFileForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("The certificate's PDF file"),
+        label=gettext_lazy("The certificate's PDF file"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     #: Set when the file is checked from one certificate's page.
@@ -94,14 +94,18 @@ class VerifyFileForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _lazy("The file is larger than 10 MB, so it is no certificate of ours.")
+                gettext_lazy(
+                    "The file is larger than 10 MB, so it is no certificate of ours."
+                )
             )
         data = upload.read()
         try:
             self.check = check_file(data)
         except ValueError:
             raise forms.ValidationError(
-                _lazy("This file is not a PDF. Choose the certificate's PDF file.")
+                gettext_lazy(
+                    "This file is not a PDF. Choose the certificate's PDF file."
+                )
             ) from None
         return upload
 
@@ -169,6 +173,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "status": certificate.public_status,
             "current": current,
             "facts": public_facts(certificate),
+            "file_form": VerifyFileForm(),
             "revocation": public_revocation(certificate),
         },
     )

@@ -34,10 +34,11 @@ def _signer(key_pem: bytes, certificate_pem: bytes) -> signers.SimpleSigner:
 
 @lru_cache(maxsize=4)
 def _reserve(certificate_pem: bytes) -> int:
-    """Bytes for the CMS signature: the embedded certificate, the signed
-    attributes (which name the certificate again) and the signature value."""
+    """Room for the CMS signature, in hexadecimal digits as the PDF holds it:
+    the embedded certificate, the signed attributes and the signature value,
+    with a margin (an RSA signature is larger than an EC one)."""
     der = next(iter(load_certs_from_pemder_data(certificate_pem))).dump()
-    return 2 * len(der) + 1024
+    return 4 * len(der) + 2048
 
 
 def sign_pdf(data: bytes, key: IssuerKey, *, signer_name: str = "") -> bytes:

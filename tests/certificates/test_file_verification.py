@@ -133,3 +133,10 @@ def test_the_verification_page_offers_the_file_check(client):
     page = text_of(client.get("/verify/"))
     assert 'enctype="multipart/form-data"' in page
     assert "Or check a PDF file" in page
+
+
+def test_a_certificates_page_checks_files_against_itself(client, issued):
+    certificate, _ = issued
+    page = text_of(client.get(certificate.get_absolute_url()))
+    assert "Or check a PDF file" in page
+    assert f'name="code" value="{certificate.verification_code}"' in page

@@ -116,3 +116,38 @@ def test_a_production_site_without_a_key_is_warned(settings):
     settings.LMS_SIGNING_KEY = "not a key"
     settings.LMS_SIGNING_CERTIFICATE = "not a certificate"
     assert [message.id for message in check_signing_key()] == ["certificates.E004"]
+
+
+def test_an_rsa_key_from_a_certificate_authority_signs_too(template, settings):
+    """Universities often hold RSA keys: a 3072-bit pair signs and validates."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "University CA-issued")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    settings.LMS_SIGNING_KEY = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    settings.LMS_SIGNING_CERTIFICATE = certificate.public_bytes(
+        serialization.Encoding.PEM
+    ).decode()
+    issued = issue_certificate(completed_enrolment(), how=Certificate.How.AUTOMATIC)
+    status = validate(issued.pdf.open("rb").read(), settings.LMS_SIGNING_CERTIFICATE)
+    assert (status.intact, status.valid, status.trusted) == (True, True, True)
