@@ -262,15 +262,16 @@ def bench_bulk_workers(count: int, workers: int) -> None:
 
     course = demo_course()
     add_completed_learners(course, count, prefix="bulk")
+    logs = Path(os.environ["MEDIA_ROOT"]).parent
     pool = [
         subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
             cwd=ROOT,
             env=os.environ,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(logs / f"worker-{n}.log").open("w"),
         )
-        for _ in range(workers)
+        for n in range(workers)
     ]
     try:
         time.sleep(3)  # the workers start (Django set-up, first poll)
@@ -279,7 +280,7 @@ def bench_bulk_workers(count: int, workers: int) -> None:
         bulk_issue.enqueue(job.pk)
         while job.status != BulkIssueJob.Status.FINISHED:
             if any(process.poll() is not None for process in pool):
-                raise RuntimeError("a worker stopped")
+                raise RuntimeError(f"a worker stopped; see {logs}/worker-*.log")
             time.sleep(0.2)
             job.refresh_from_db()
         elapsed = time.perf_counter() - start

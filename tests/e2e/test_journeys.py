@@ -215,6 +215,22 @@ def test_certificate_downloads_and_verifies(page, new_page, screenshot):
     check_accessibility(visitor, "verification")
     screenshot(visitor, "verification-desktop")
 
+    # The principal who was e-mailed the PDF checks the file itself.
+    visitor.goto("/verify/")
+    visitor.get_by_label("The certificate's PDF file").set_input_files(
+        files=[
+            {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": data}
+        ]
+    )
+    visitor.get_by_role("button", name="Check the file").click()
+    main = visitor.locator("main").inner_text()
+    assert (
+        f"This is exactly the file we issued as certificate {certificate.serial}."
+        in main
+    )
+    assert "Its signature is ours and intact." in main
+    check_accessibility(visitor, "file check")
+
 
 def test_author_adds_module_and_lesson_that_teachers_then_see(page, new_page):
     """A course author creates, previews and publishes a module and a lesson in the
