@@ -3,23 +3,28 @@ checking an uploaded one against the keys the issuer published."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from certificates.signing.keys import IssuerKey, kid_of
 
 FIELD_NAME = "IssuerSignature"
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=4)
@@ -51,7 +56,7 @@ def sign_pdf(data: bytes, key: IssuerKey, *, signer_name: str = "") -> bytes:
         name=signer_name or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    output = signers.sign_pdf(
+    signing = signers.async_sign_pdf(
         writer,
         metadata,
         signer=_signer(key.key_pem, key.certificate_pem),
@@ -59,7 +64,18 @@ def sign_pdf(data: bytes, key: IssuerKey, *, signer_name: str = "") -> bytes:
         # dummy signature first to measure it, which costs 40% more.
         bytes_reserved=_reserve(key.certificate_pem),
     )
-    return output.getvalue()
+    return _run(signing).getvalue()
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's coroutine to the end, also where this thread already runs an
+    event loop (an async view, a browser test): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass(frozen=True)
@@ -96,10 +112,12 @@ def check_pdf_signature(data: bytes, published_pems: list[str]) -> SignatureChec
         for cert in load_certs_from_pemder_data(pem.encode())
     ]
     try:
-        status = validate_pdf_signature(
-            signature,
-            ValidationContext(trust_roots=roots, allow_fetching=False),
-            skip_diff=True,
+        status = _run(
+            async_validate_pdf_signature(
+                signature,
+                ValidationContext(trust_roots=roots, allow_fetching=False),
+                skip_diff=True,
+            )
         )
         valid = bool(status.intact and status.valid and status.trusted)
     except (PdfError, ValueError):
