@@ -11,10 +11,19 @@ name, serial and verification code), and in the same run:
 
     .venv/bin/python bench/certificates.py [--count 500] [--rounds 3]
     .venv/bin/python bench/certificates.py --bulk 5000
+    .venv/bin/python bench/certificates.py --status-list 100000
+
+The same run also builds and signs each certificate's Open Badges 3.0 credential
+(VC-JWT with the issuer's key).
 
 Last line: certs_per_s=… floor_per_s=… naive_per_s=… vs_floor=… vs_naive=… pdf_kb=…
+ob3_per_s=…
 With ``--bulk N``: issues N certificates (snapshot, PDF, storage) in this one
 process and prints bulk_certificates=… bulk_s=… peak_mb=…
+With ``--status-list N``: adds N certificate rows (one in ten revoked) and times
+building the revocation list (Bitstring Status List): from the database (cold),
+then with the revoked ids cached, unsigned and signed:
+status_certificates=… status_list_cold_ms=… status_list_ms=… status_list_signed_ms=…
 """
 
 from __future__ import annotations
@@ -45,6 +54,19 @@ def setup() -> None:
     from bench.demo_db import setup_demo_database
 
     setup_demo_database()
+
+
+def ensure_signing_key() -> None:
+    """A development key pair when the environment gives none: credentials
+    cannot be built unsigned."""
+    from django.conf import settings
+
+    from certificates.signing import generate_pair
+
+    if not settings.LMS_SIGNING_KEY:
+        settings.LMS_SIGNING_KEY, settings.LMS_SIGNING_CERTIFICATE = generate_pair(
+            "Benchmark issuer"
+        )
 
 
 def first_certificate():
@@ -145,6 +167,21 @@ def renderers():
     return ours.render, floor, naive.render, record
 
 
+def open_badge_signer(certificate, certificates: list):
+    """Build and sign one in-memory certificate's Open Badge; the variants take
+    the issued certificate's learner, course and dates."""
+    from certificates.openbadges import sign_credential
+    from certificates.signing import current_key
+
+    for variant in certificates:
+        variant.pk = certificate.pk
+        variant.user = certificate.user
+        variant.course_key = certificate.course_key
+        variant.issued_at = certificate.issued_at
+    key = current_key()
+    return lambda variant: sign_credential(variant, key)
+
+
 def timed(function, items) -> float:
     start = time.perf_counter()
     for item in items:
@@ -153,23 +190,32 @@ def timed(function, items) -> float:
 
 
 def bench_render(count: int, rounds: int) -> None:
+    ensure_signing_key()
     certificate = first_certificate()
     ours, floor, naive, record = renderers()
     certificates = variants(certificate, count)
     pages = [record(c) for c in certificates]
+    open_badge = open_badge_signer(certificate, certificates)
     for function, items in (
         (ours, certificates),
         (floor, pages),
         (naive, certificates),
+        (open_badge, certificates),
     ):
         for item in items[:5]:  # warm caches: fonts, images
             function(item)
-    results: dict[str, list[float]] = {"ours": [], "floor": [], "naive": []}
+    results: dict[str, list[float]] = {
+        "ours": [],
+        "floor": [],
+        "naive": [],
+        "ob3": [],
+    }
     naive_items = certificates[: max(50, count // 5)]
     for _ in range(rounds):
         results["ours"].append(timed(ours, certificates) / len(certificates))
         results["floor"].append(timed(floor, pages) / len(pages))
         results["naive"].append(timed(naive, naive_items) / len(naive_items))
+        results["ob3"].append(timed(open_badge, certificates) / len(certificates))
     per = {name: statistics.median(values) for name, values in results.items()}
     pdf_kb = len(ours(certificates[0])) / 1024
     print(
@@ -181,7 +227,8 @@ def bench_render(count: int, rounds: int) -> None:
         f"certs_per_s={1 / per['ours']:.1f} floor_per_s={1 / per['floor']:.1f} "
         f"naive_per_s={1 / per['naive']:.1f} "
         f"vs_floor={per['ours'] / per['floor']:.2f} "
-        f"vs_naive={per['naive'] / per['ours']:.2f} pdf_kb={pdf_kb:.1f}"
+        f"vs_naive={per['naive'] / per['ours']:.2f} pdf_kb={pdf_kb:.1f} "
+        f"ob3_per_s={1 / per['ob3']:.1f}"
     )
 
 
@@ -206,15 +253,71 @@ def bench_bulk(count: int) -> None:
     print(f"bulk_certificates={job.issued} bulk_s={elapsed:.1f} peak_mb={rss_mb:.1f}")
 
 
+def bench_status_list(count: int, rounds: int) -> None:
+    """Time the revocation list with ``count`` more certificates, one in ten
+    revoked (the others marked superseded, as one enrolment holds them all)."""
+    from certificates.models import Certificate
+    from certificates.openbadges.status_list import (
+        forget_revoked,
+        revocation_list_credential,
+        status_list_jwt,
+    )
+
+    ensure_signing_key()
+    first = first_certificate()
+    Certificate.objects.bulk_create(
+        (
+            Certificate(
+                serial=f"BENCH-{n:07d}",
+                verification_code=f"B{n:019d}",
+                enrolment_id=first.enrolment_id,
+                user_id=first.user_id,
+                course_key=first.course_key,
+                language=first.language,
+                learner_name=first.learner_name,
+                course_title=first.course_title,
+                hours=first.hours,
+                issued_how=first.issued_how,
+                status=Certificate.Status.REVOKED
+                if n % 10 == 0
+                else Certificate.Status.SUPERSEDED,
+            )
+            for n in range(count)
+        ),
+        batch_size=5000,
+    )
+    status_list_jwt()  # warm: the key, the first queries
+
+    def cold(_) -> None:
+        forget_revoked()
+        revocation_list_credential()
+
+    uncached = [timed(cold, [0]) for _ in range(rounds)]
+    unsigned = [
+        timed(lambda _: revocation_list_credential(), [0]) for _ in range(rounds)
+    ]
+    signed = [timed(lambda _: status_list_jwt(), [0]) for _ in range(rounds)]
+    total = Certificate.objects.count()
+    print(
+        f"status_certificates={total} "
+        f"status_list_cold_ms={statistics.median(uncached) * 1000:.1f} "
+        f"status_list_ms={statistics.median(unsigned) * 1000:.1f} "
+        f"status_list_signed_ms={statistics.median(signed) * 1000:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bulk", type=int, default=0, metavar="N")
+    parser.add_argument("--status-list", type=int, default=0, metavar="N")
     args = parser.parse_args()
     setup()
     if args.bulk:
         bench_bulk(args.bulk)
+    elif args.status_list:
+        bench_status_list(args.status_list, args.rounds)
     else:
         bench_render(args.count, args.rounds)
 
