@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
+from certificates.delivery import may_download
 from certificates.models import Certificate, SigningKey
 from certificates.openbadges.credential import (
     MEDIA_TYPE,
@@ -17,7 +18,6 @@ from certificates.openbadges.credential import (
 )
 from certificates.openbadges.status_list import status_list_jwt
 from certificates.signing.keys import public_jwk
-from certificates.views import may_download
 
 
 def issuer(request: HttpRequest) -> HttpResponse:
