@@ -10,18 +10,24 @@ name, serial and verification code), and in the same run:
 - the naive way: the same page with ReportLab's ``QrCodeWidget`` for the QR code.
 
 and the same certificates rendered and signed (PAdES, pyHanko) with the issuer's
-EC P-256 key: ``signed_vs_unsigned`` is the time of render + sign over render.
+EC P-256 key: ``signed_vs_unsigned`` is the time of render + sign over render;
+and each certificate's Open Badges 3.0 credential built and signed (VC-JWT).
 
     .venv/bin/python bench/certificates.py [--count 500] [--rounds 3]
     .venv/bin/python bench/certificates.py --bulk 5000 [--workers 2]
+    .venv/bin/python bench/certificates.py --status-list 100000
 
 Last line: certs_per_s=… floor_per_s=… naive_per_s=… vs_floor=… vs_naive=…
-signed_per_s=… signed_vs_unsigned=… pdf_kb=… signed_pdf_kb=…
+signed_per_s=… signed_vs_unsigned=… pdf_kb=… signed_pdf_kb=… ob3_per_s=…
 With ``--bulk N``: issues N signed certificates (snapshot, PDF, signature,
 storage) in this one process and prints bulk_certificates=… bulk_s=… peak_mb=…;
 with ``--workers W`` as a site does, through the database task queue with W
 ``manage.py db_worker`` processes, and prints bulk_certificates=… bulk_s=…
 workers=… worker_peak_mb=… (the largest peak resident memory of a worker).
+With ``--status-list N``: adds N certificate rows (one in ten revoked) and times
+building the revocation list (Bitstring Status List): from the database (cold),
+then with the revoked ids cached, unsigned and signed:
+status_certificates=… status_list_cold_ms=… status_list_ms=… status_list_signed_ms=…
 """
 
 from __future__ import annotations
@@ -165,6 +171,21 @@ def renderers():
     return ours.render, floor, naive.render, record
 
 
+def open_badge_signer(certificate, certificates: list):
+    """Build and sign one in-memory certificate's Open Badge; the variants take
+    the issued certificate's learner, course and dates."""
+    from certificates.openbadges import sign_credential
+    from certificates.signing import current_key
+
+    for variant in certificates:
+        variant.pk = certificate.pk
+        variant.user = certificate.user
+        variant.course_key = certificate.course_key
+        variant.issued_at = certificate.issued_at
+    key = current_key()
+    return lambda variant: sign_credential(variant, key)
+
+
 def timed(function, items) -> float:
     start = time.perf_counter()
     for item in items:
@@ -183,12 +204,14 @@ def bench_render(count: int, rounds: int) -> None:
         return sign_pdf(ours(certificate), key)
 
     certificates = variants(certificate, count)
+    open_badge = open_badge_signer(certificate, certificates)
     pages = [record(c) for c in certificates]
     for function, items in (
         (ours, certificates),
         (floor, pages),
         (naive, certificates),
         (signed, certificates),
+        (open_badge, certificates),
     ):
         for item in items[:5]:  # warm caches: fonts, images
             function(item)
@@ -197,6 +220,7 @@ def bench_render(count: int, rounds: int) -> None:
         "floor": [],
         "naive": [],
         "signed": [],
+        "ob3": [],
     }
     naive_items = certificates[: max(50, count // 5)]
     for _ in range(rounds):
@@ -204,6 +228,7 @@ def bench_render(count: int, rounds: int) -> None:
         results["floor"].append(timed(floor, pages) / len(pages))
         results["naive"].append(timed(naive, naive_items) / len(naive_items))
         results["signed"].append(timed(signed, certificates) / len(certificates))
+        results["ob3"].append(timed(open_badge, certificates) / len(certificates))
     per = {name: statistics.median(values) for name, values in results.items()}
     pdf_kb = len(ours(certificates[0])) / 1024
     signed_kb = len(signed(certificates[0])) / 1024
@@ -219,7 +244,8 @@ def bench_render(count: int, rounds: int) -> None:
         f"vs_naive={per['naive'] / per['ours']:.2f} "
         f"signed_per_s={1 / per['signed']:.1f} "
         f"signed_vs_unsigned={per['signed'] / per['ours']:.2f} "
-        f"pdf_kb={pdf_kb:.1f} signed_pdf_kb={signed_kb:.1f}"
+        f"pdf_kb={pdf_kb:.1f} signed_pdf_kb={signed_kb:.1f} "
+        f"ob3_per_s={1 / per['ob3']:.1f}"
     )
 
 
@@ -302,18 +328,73 @@ def bench_bulk_workers(count: int, workers: int) -> None:
     )
 
 
+def bench_status_list(count: int, rounds: int) -> None:
+    """Time the revocation list with ``count`` more certificates, one in ten
+    revoked (the others marked superseded, as one enrolment holds them all)."""
+    from certificates.models import Certificate
+    from certificates.openbadges.status_list import (
+        forget_revoked,
+        revocation_list_credential,
+        status_list_jwt,
+    )
+
+    first = first_certificate()
+    Certificate.objects.bulk_create(
+        (
+            Certificate(
+                serial=f"BENCH-{n:07d}",
+                verification_code=f"B{n:019d}",
+                enrolment_id=first.enrolment_id,
+                user_id=first.user_id,
+                course_key=first.course_key,
+                language=first.language,
+                learner_name=first.learner_name,
+                course_title=first.course_title,
+                hours=first.hours,
+                issued_how=first.issued_how,
+                status=Certificate.Status.REVOKED
+                if n % 10 == 0
+                else Certificate.Status.SUPERSEDED,
+            )
+            for n in range(count)
+        ),
+        batch_size=5000,
+    )
+    status_list_jwt()  # warm: the key, the first queries
+
+    def cold(_) -> None:
+        forget_revoked()
+        revocation_list_credential()
+
+    uncached = [timed(cold, [0]) for _ in range(rounds)]
+    unsigned = [
+        timed(lambda _: revocation_list_credential(), [0]) for _ in range(rounds)
+    ]
+    signed = [timed(lambda _: status_list_jwt(), [0]) for _ in range(rounds)]
+    total = Certificate.objects.count()
+    print(
+        f"status_certificates={total} "
+        f"status_list_cold_ms={statistics.median(uncached) * 1000:.1f} "
+        f"status_list_ms={statistics.median(unsigned) * 1000:.1f} "
+        f"status_list_signed_ms={statistics.median(signed) * 1000:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bulk", type=int, default=0, metavar="N")
     parser.add_argument("--workers", type=int, default=0, metavar="W")
+    parser.add_argument("--status-list", type=int, default=0, metavar="N")
     args = parser.parse_args()
     setup()
     if args.bulk and args.workers:
         bench_bulk_workers(args.bulk, args.workers)
     elif args.bulk:
         bench_bulk(args.bulk)
+    elif args.status_list:
+        bench_status_list(args.status_list, args.rounds)
     else:
         bench_render(args.count, args.rounds)
 

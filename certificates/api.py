@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from certificates.codes import is_code, normalise_code
 from certificates.models import Certificate
+from certificates.openbadges.credential import MEDIA_TYPE, NoSigningKey, sign_credential
 from certificates.verification import (
     public_facts,
     public_revocation,
@@ -29,6 +30,8 @@ class CertificateOut(Schema):
     hours: float
     issued_at: datetime
     pdf_url: str
+    #: The Open Badges 3.0 credential (a VC-JWT) for digital wallets.
+    open_badge_url: str
     verification_url: str
 
 
@@ -81,10 +84,41 @@ def my_certificates(request: HttpRequest) -> list[CertificateOut]:
             hours=c.hours,
             issued_at=c.issued_at,
             pdf_url=base_url() + c.get_download_url(),
+            open_badge_url=base_url() + c.get_open_badge_url(),
             verification_url=verification_url(c.verification_code),
         )
         for c in Certificate.objects.filter(user=request.user)
     ]
+
+
+@router.get(
+    "/certificates/{serial}/credential",
+    response={404: Message},
+    operation_id="certificates_api_open_badge",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The Open Badges 3.0 credential as a VC-JWT",
+                "content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def open_badge(request: HttpRequest, serial: str):
+    """One of the signed-in learner's certificates as an Open Badges 3.0
+    credential (a VC-JWT), for a digital wallet."""
+    certificate = (
+        Certificate.objects.select_related("user")
+        .filter(user=request.user, serial=serial)
+        .first()
+    )
+    if certificate is None:
+        raise HttpError(404, _("You have no certificate with this number."))
+    try:
+        token = sign_credential(certificate)
+    except NoSigningKey:
+        raise HttpError(404, _("This site issues no Open Badges.")) from None
+    return HttpResponse(token, content_type=MEDIA_TYPE)
 
 
 @router.get(

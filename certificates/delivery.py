@@ -1,10 +1,11 @@
-"""Delivering an issued certificate: its PDF rendered from the snapshot and stored,
-and the learner e-mailed once."""
+"""Delivering an issued certificate: who may download it, its PDF rendered from
+the snapshot and stored, and the learner e-mailed once."""
 
 from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -20,7 +21,18 @@ from certificates.printed import languages_of
 from certificates.rendering import get_renderer
 from certificates.signing import current_key, publish, sign_pdf
 from courses.people.languages import preferred_language
+from courses.permissions import may_edit_course
 from courses.site import base_url
+
+
+def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
+    """The learner it belongs to, and staff who may edit its course: for the PDF
+    and the Open Badge alike."""
+    if not user.is_authenticated:
+        return False
+    if certificate.user_id == user.pk:
+        return True
+    return user.is_active and may_edit_course(user, certificate.course_key)
 
 
 def provider_of(snapshot: dict) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,22 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certificates.codes import is_code, normalise_code
-from certificates.delivery import ensure_pdf
+from certificates.delivery import ensure_pdf, may_download
 from certificates.file_verification import MAX_BYTES, check_file
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
 from certificates.verification import public_facts, public_revocation
-from courses.permissions import may_edit_course
 from courses.throttling import too_many_lookups
-
-
-def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
-    """The learner it belongs to, and staff who may edit its course."""
-    if not user.is_authenticated:
-        return False
-    if certificate.user_id == user.pk:
-        return True
-    return user.is_active and may_edit_course(user, certificate.course_key)
 
 
 @login_required

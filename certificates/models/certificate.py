@@ -214,6 +214,9 @@ class Certificate(models.Model):
     def get_download_url(self) -> str:
         return reverse("certificates:download", args=[self.pk])
 
+    def get_open_badge_url(self) -> str:
+        return reverse("certificates:open_badge_download", args=[self.pk])
+
     @property
     def display_code(self) -> str:
         """The verification code in groups of five, as printed."""

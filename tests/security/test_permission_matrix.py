@@ -43,6 +43,10 @@ EXPECTED: dict[str, str] = {
     "certificates:verify GET": "YYYYYYY",
     "certificates:verify_file GET": "MMMMMMM",
     "certificates:verify_file POST": "YYYYYYY",
+    "certificates:open_badge_download GET": "NYNNNYY",
+    "certificates:open_badges_issuer GET": "YYYYYYY",
+    "certificates:open_badges_jwks GET": "YYYYYYY",
+    "certificates:open_badges_status GET": "YYYYYYY",
     "courses:dashboard GET": "LYYYYYY",
     "courses:competences GET": "LYYYYYY",
     "courses:enrol GET": "MMMMMMM",
@@ -78,6 +82,7 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/sessions/{session_id}/check-in": "LYNNNNN",
     "GET /api/v1/me/certificates": "LYYYYYY",
     "GET /api/v1/certificates/verify/{code}": "YYYYYYY",
+    "GET /api/v1/certificates/{serial}/credential": "LYNNNNN",
     "GET /api/v1/quizzes/{quiz_id}": "LYNNNYY",
     "POST /api/v1/quizzes/{quiz_id}/attempts": "LYNNNNN",
     "POST /api/v1/attempts/{attempt_id}/submit": "LYNNNNN",
@@ -487,6 +492,7 @@ def api_url(path: str, world) -> str:
         "assignment_id": world.assignment.pk,
         "quiz_id": world.quiz.pk,
         "code": world.certificate.verification_code,
+        "serial": world.certificate.serial,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
