@@ -281,12 +281,12 @@ def peak_mb(pid: int) -> float:
 def bench_bulk_workers(count: int, workers: int) -> None:
     """Issue ``count`` certificates as a site does: the job enqueued, its chunks
     taken by ``workers`` database-queue workers, each its own process."""
+    from django_tasks_db.models import DBTaskResult
+
     from bench.demo_db import add_completed_learners, demo_course
     from certificates.bulk import start_bulk_issue
     from certificates.models import BulkIssueJob
     from certificates.tasks import bulk_issue
-
-    from django_tasks_db.models import DBTaskResult
 
     course = demo_course()
     add_completed_learners(course, count, prefix="bulk")
