@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,9 @@ from courses.site import base_url
 from courses.throttling import too_many_lookups
 
 router = Router(tags=["certificates"])
+
+#: A certificate number as printed: ``DU-2026-000123``.
+SERIAL = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 class CertificateOut(Schema):
@@ -107,10 +111,13 @@ def my_certificates(request: HttpRequest) -> list[CertificateOut]:
 def open_badge(request: HttpRequest, serial: str):
     """One of the signed-in learner's certificates as an Open Badges 3.0
     credential (a VC-JWT), for a digital wallet."""
+    # Only what a number can be is looked up (PostgreSQL refuses a NUL byte).
     certificate = (
         Certificate.objects.select_related("user")
         .filter(user=request.user, serial=serial)
         .first()
+        if SERIAL.fullmatch(serial)
+        else None
     )
     if certificate is None:
         raise HttpError(404, _("You have no certificate with this number."))

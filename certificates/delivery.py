@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from certificates.models import (
     Certificate,
 )
-from certificates.printed import languages_of
+from certificates.printed import languages_of, texts_in_order
 from certificates.rendering import get_renderer
 from certificates.signing import current_key, publish, sign_pdf
 from courses.people.languages import preferred_language
@@ -37,8 +37,8 @@ def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
 
 def provider_of(snapshot: dict) -> str:
     """The issuing provider as the certificate prints it (its first language)."""
-    texts = list(snapshot.get("texts", {}).values())
-    return texts[0].get("provider", "") if texts else ""
+    texts = list(texts_in_order(snapshot).values())
+    return texts[0]["provider"] if texts else ""
 
 
 def ensure_pdf(certificate: Certificate) -> Certificate:

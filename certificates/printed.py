@@ -46,6 +46,13 @@ def languages_of(language: str) -> list[str]:
     return language.split("+")
 
 
+def texts_in_order(snapshot: dict) -> dict[str, dict]:
+    """A snapshot's texts in the order the certificate prints its languages.
+    (PostgreSQL's jsonb keeps no key order, so the dict's own order is not it.)"""
+    texts = snapshot["texts"]
+    return {lang: texts[lang] for lang in languages_of(snapshot["language"])}
+
+
 # Latvian dates name the month in the locative: "2026. gada 21. novembrī".
 LV_MONTHS = (
     "janvārī",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from certificates.models import (
     Certificate,
 )
+from certificates.printed import texts_in_order
 from courses.site import base_url
 
 
@@ -19,7 +20,7 @@ def verification_url(code: str) -> str:
 def public_facts(certificate: Certificate) -> dict:
     """What verification shows: only what the certificate itself states."""
     data = certificate.snapshot
-    texts = data["texts"]
+    texts = texts_in_order(data)
     return {
         "serial": certificate.serial,
         "learner": data["learner"],

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from joserfc import jwt
 
 from certificates.models import Certificate
+from certificates.printed import texts_in_order
 from certificates.signing import IssuerKey, current_key, publish
 from certificates.verification import verification_url
 from courses.site import base_url
@@ -165,7 +166,7 @@ def _alignment(competence: dict[str, str], language: str, fallback: str) -> dict
 def build_credential(certificate: Certificate) -> dict[str, Any]:
     """The certificate as an unsigned ``OpenBadgeCredential``."""
     data = certificate.snapshot
-    texts = data["texts"]
+    texts = texts_in_order(data)
     languages = list(texts)
     courses = list(dict.fromkeys(t["course"] for t in texts.values()))
     title = " / ".join(courses)
