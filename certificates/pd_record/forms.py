@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,16 @@ from certificates.models import ExternalCertificate
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
 
+def _form_field(field: models.Field, **kwargs) -> forms.Field | None:
+    # An address typed without a scheme is taken as https (Django 6's default).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ExternalCertificateForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _form_field
         model = ExternalCertificate
         fields = [
             "title",

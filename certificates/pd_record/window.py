@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 #: Hours a teacher must complete in every window (Regulation No 569, point 15).
 REQUIRED_HOURS = Decimal(36)
@@ -65,9 +66,10 @@ def shortfall_date(entries: Iterable[tuple[date, Decimal]], today: date) -> date
     if total < REQUIRED_HOURS:
         return today
     # The oldest hours drop out first; hours of one day drop out together, on
-    # the same day, so stopping at the first entry that tips the total is right.
-    for day, hours in counted:
-        total -= hours
-        if total < REQUIRED_HOURS:
-            break
-    return first_day_not_counted(day)
+    # the same day, so the first entry whose loss tips the total decides.
+    dropped = accumulate(hours for _, hours in counted)
+    return next(
+        first_day_not_counted(day)
+        for (day, _), gone in zip(counted, dropped, strict=True)
+        if total - gone < REQUIRED_HOURS
+    )
