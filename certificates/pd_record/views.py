@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -47,8 +48,11 @@ def record(request: HttpRequest) -> HttpResponse:
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Another teacher's entry is a 404, so no one learns which entries exist.
     external = get_object_or_404(ExternalCertificate, pk=pk, user=request.user)
-    external.pdf.delete(save=False)
     external.delete()
+    if external.pdf:
+        # After commit: a rolled-back delete must not leave its row without a file.
+        name, storage = external.pdf.name, external.pdf.storage
+        transaction.on_commit(lambda: storage.delete(name))
     messages.success(request, _("The certificate was removed from your record."))
     return redirect("certificates:pd_record")
 

@@ -197,7 +197,9 @@ def test_another_teachers_entries_never_appear_and_cannot_be_deleted(client):
 
 
 @pytest.mark.django_db
-def test_teacher_adds_and_deletes_an_entry_with_a_pdf(client):
+def test_teacher_adds_and_deletes_an_entry_with_a_pdf(
+    client, django_capture_on_commit_callbacks
+):
     """A valid form saves the entry under an unguessable name; delete removes it."""
     user = make_user()
     client.force_login(user)
@@ -214,11 +216,13 @@ def test_teacher_adds_and_deletes_an_entry_with_a_pdf(client):
         reverse("certificates:pd_record_file", args=[external.pk])
     )
     assert b"".join(file_response.streaming_content) == PDF_BYTES
-    response = client.post(
-        reverse("certificates:pd_record_delete", args=[external.pk]), follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificates:pd_record_delete", args=[external.pk]), follow=True
+        )
     assert "removed from your record" in response.content.decode()
     assert not ExternalCertificate.objects.exists()
+    assert not external.pdf.storage.exists(external.pdf.name)
 
 
 @pytest.mark.django_db
