@@ -156,7 +156,7 @@ def pdf_bytes(record: PdRecord, name: str) -> bytes:
                 escape(
                     _(
                         "Teachers complete at least 36 hours of professional "
-                        "development in 3 years (Cabinet Regulation No 569 of "
+                        "development in every 3 years (Cabinet Regulation No 569 of "
                         "2018, point 15)."
                     )
                 ),
