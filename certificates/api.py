@@ -13,6 +13,8 @@ from ninja.errors import HttpError
 from certificates.codes import is_code, normalise_code
 from certificates.models import Certificate
 from certificates.openbadges.credential import MEDIA_TYPE, NoSigningKey, sign_credential
+from certificates.pd_record.exports import status_text
+from certificates.pd_record.record import pd_record
 from certificates.verification import (
     public_facts,
     public_revocation,
@@ -73,6 +75,33 @@ class Message(Schema):
     detail: str
 
 
+class PdEntryOut(Schema):
+    title: str
+    provider: str
+    hours: float
+    completed_on: date
+    #: Whether the hours count in the 3-year window ending today.
+    counts: bool
+    #: "site" for this site's certificates, "external" for those the teacher added.
+    source: str
+    serial: str
+    verification_url: str
+
+
+class PdRecordOut(Schema):
+    today: date
+    window_start: date
+    hours: float
+    required_hours: float
+    on_track: bool
+    short_by: float
+    #: Today when short; else the first day the hours would be short, with no
+    #: new hours.
+    short_on: date
+    status: str
+    entries: list[PdEntryOut]
+
+
 @router.get(
     "/me/certificates",
     response=list[CertificateOut],
@@ -93,6 +122,42 @@ def my_certificates(request: HttpRequest) -> list[CertificateOut]:
         )
         for c in Certificate.objects.filter(user=request.user)
     ]
+
+
+@router.get(
+    "/me/professional-development",
+    response=PdRecordOut,
+    operation_id="certificates_api_my_professional_development",
+)
+def my_professional_development(request: HttpRequest) -> PdRecordOut:
+    """The signed-in teacher's professional-development hours in the last 3
+    years against the 36 required, with every certificate counted."""
+    record = pd_record(request.user)
+    return PdRecordOut(
+        today=record.today,
+        window_start=record.window_start,
+        hours=record.hours,
+        required_hours=record.required,
+        on_track=record.on_track,
+        short_by=record.short_by,
+        short_on=record.short_on,
+        status=status_text(record),
+        entries=[
+            PdEntryOut(
+                title=entry.title,
+                provider=entry.provider,
+                hours=entry.hours,
+                completed_on=entry.completed_on,
+                counts=entry.counts,
+                source="site" if entry.from_this_site else "external",
+                serial=entry.serial,
+                verification_url=base_url() + entry.verification_url
+                if entry.from_this_site
+                else entry.verification_url,
+            )
+            for entry in record.entries
+        ],
+    )
 
 
 @router.get(

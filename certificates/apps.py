@@ -20,6 +20,7 @@ class CertificatesConfig(AppConfig):
 
         register()
         register_nav_item(_("My certificates"), "certificates:mine")
+        register_nav_item(_("My professional development"), "certificates:pd_record")
         register_router(router)
 
     def seed_demo(self, courses: dict) -> None:

@@ -2,6 +2,7 @@
 
 from certificates.models.bulk import BulkIssueChunk, BulkIssueJob
 from certificates.models.certificate import Certificate, SerialCounter
+from certificates.models.pd_record import ExternalCertificate
 from certificates.models.signing import SigningKey
 from certificates.models.templates import (
     CertificateSignatory,
@@ -16,6 +17,7 @@ __all__ = [
     "CertificateSignatory",
     "CertificateTemplate",
     "CourseCertificateSettings",
+    "ExternalCertificate",
     "SerialCounter",
     "SigningKey",
 ]

@@ -4,7 +4,7 @@ permission matrix and the fuzz test."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from certificates.bulk import start_bulk_issue
 from certificates.issuing import issue_certificate
-from certificates.models import Certificate, CourseCertificateSettings
+from certificates.models import (
+    Certificate,
+    CourseCertificateSettings,
+    ExternalCertificate,
+)
 from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import mark_attendance
@@ -100,6 +104,7 @@ class World:
     submission: object
     attempt: object
     certificate: object
+    external_certificate: object
     cohort: object
     calendar_key: str
     bulk_job: object
@@ -189,6 +194,14 @@ def world(db, settings) -> World:
         submission=submission,
         attempt=attempt,
         certificate=certificate,
+        external_certificate=ExternalCertificate.objects.create(
+            user=learner,
+            title="Digitālās prasmes",
+            provider="Rīgas Tehniskā universitāte",
+            hours=12,
+            completed_on=date(2025, 3, 1),
+            pdf=ContentFile(b"%PDF-1.7\n", name="external.pdf"),
+        ),
         cohort=cohort,
         calendar_key=token.key,
         template=template,

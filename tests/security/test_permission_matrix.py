@@ -38,6 +38,13 @@ EXPECTED: dict[str, str] = {
     "set_language GET": "MMMMMMM",
     "set_language POST": "YYYYYYY",
     "certificates:mine GET": "LYYYYYY",
+    "certificates:pd_record GET": "LYYYYYY",
+    "certificates:pd_record POST": "LYYYYYY",
+    "certificates:pd_record_pdf GET": "LYYYYYY",
+    "certificates:pd_record_csv GET": "LYYYYYY",
+    "certificates:pd_record_delete GET": "LMMMMMM",
+    "certificates:pd_record_delete POST": "LYNNNNN",
+    "certificates:pd_record_file GET": "LYNNNNN",
     "certificates:download GET": "NYNNNYY",
     "certificates:verify_form GET": "YYYYYYY",
     "certificates:verify GET": "YYYYYYY",
@@ -81,6 +88,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/me/attendance": "LYYYYYY",
     "POST /api/v1/sessions/{session_id}/check-in": "LYNNNNN",
     "GET /api/v1/me/certificates": "LYYYYYY",
+    "GET /api/v1/me/professional-development": "LYYYYYY",
     "GET /api/v1/certificates/verify/{code}": "YYYYYYY",
     "GET /api/v1/certificates/{serial}/credential": "LYNNNNN",
     "GET /api/v1/quizzes/{quiz_id}": "LYNNNYY",
@@ -368,6 +376,8 @@ def pk_for(name: str, world) -> int:
         "certificates_admin:bulk_job": world.bulk_job,
         "certificates_admin:bulk_job_status": world.bulk_job,
         "certificates_admin": world.certificate,
+        "certificates:pd_record_delete": world.external_certificate,
+        "certificates:pd_record_file": world.external_certificate,
         "certificates": world.certificate,
     }
     namespace, _, action = name.partition(":")
@@ -454,6 +464,13 @@ POSTS = {
     "certificates_admin:bulk": lambda w: {"course": w.course.pk},
     "certificates_admin:zip_form": lambda w: {"course": w.course.pk},
     "enrol_csv:index": _csv,
+    "certificates:pd_record": lambda w: {
+        "title": "STEM metodika",
+        "provider": "Daugavpils Universitāte",
+        "hours": "8",
+        "completed_on": "2026-01-15",
+    },
+    "certificates:pd_record_delete": lambda w: {},
     "certificates:verify_file": lambda w: {
         "file": SimpleUploadedFile("certificate.pdf", _issued_pdf(w))
     },
