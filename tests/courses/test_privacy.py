@@ -48,6 +48,7 @@ from tests.courses.assessment_factories import (
 )
 from tests.factories import (
     en_url,
+    in_english_admin,
     make_course_editor,
     make_course_tree,
     make_live_session,
@@ -333,7 +334,9 @@ def test_course_author_cannot_export_a_learner(client, course):
 def test_administrator_exports_a_person_from_the_admin(client, course):
     """An administrator confirms, then downloads the person's ZIP; the log names
     the administrator and the admin channel."""
-    admin = make_user(username="root", is_staff=True, is_superuser=True)
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
     client.force_login(admin)
     url = f"/admin/accounts/{course.learner.pk}/export/"
     page = client.get(url).content.decode()
@@ -353,7 +356,9 @@ def test_administrator_exports_a_person_from_the_admin(client, course):
 
 def test_users_listing_offers_the_export_to_administrators_only(client, course):
     """The users listing shows "Export data" to an administrator."""
-    admin = make_user(username="root", is_staff=True, is_superuser=True)
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
     client.force_login(admin)
     html = client.get("/admin/users/").content.decode()
     assert f"/admin/accounts/{course.learner.pk}/export/" in html
@@ -361,7 +366,9 @@ def test_users_listing_offers_the_export_to_administrators_only(client, course):
 
 def test_export_of_an_unknown_person_is_not_found(client, course):
     """An id that names no account is a 404, not a server error."""
-    admin = make_user(username="root", is_staff=True, is_superuser=True)
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
     client.force_login(admin)
     assert client.post("/admin/accounts/999999/export/").status_code == 404
 
