@@ -11,6 +11,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from certificates import (  # noqa: F401  (receivers and system checks)
             checks,
+            privacy,
             signal_handlers,
         )
         from certificates.api import router
@@ -22,6 +23,7 @@ class CertificatesConfig(AppConfig):
         register_nav_item(_("My certificates"), "certificates:mine")
         register_nav_item(_("My professional development"), "certificates:pd_record")
         register_router(router)
+        privacy.declare()
 
     def seed_demo(self, courses: dict) -> None:
         """Called by ``manage.py seed_demo``: the demo course's certificate template."""

@@ -14,8 +14,10 @@ class CoursesConfig(AppConfig):
             converters,
         )
         from courses.catalogue import signal_handlers as content
+        from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
 
         content.connect()
+        declarations.declare()
         if apps.is_installed("allauth.account"):
             from courses.people import allauth  # noqa: F401  (receivers)

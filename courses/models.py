@@ -26,6 +26,7 @@ from courses.competences.models import (
 from courses.enrolment.models import Cohort, Enrolment, EnrolmentEvent
 from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
 from courses.people.models import LearnerProfile
+from courses.privacy.models import PrivacyLog
 from courses.progress.models import LessonProgress
 from courses.quizzes.models import Quiz, QuizAttempt
 
@@ -51,6 +52,7 @@ __all__ = [
     "LiveSession",
     "ModuleCompetence",
     "ModulePage",
+    "PrivacyLog",
     "Quiz",
     "QuizAttempt",
 ]

@@ -4,6 +4,7 @@ from courses.assignments import views as assignment_views
 from courses.competences import views as competence_views
 from courses.enrolment import views as enrolment_views
 from courses.live_sessions import views as session_views
+from courses.privacy import views as privacy_views
 from courses.progress import views as progress_views
 from courses.quizzes import views as quiz_views
 
@@ -11,6 +12,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("my/", progress_views.dashboard, name="dashboard"),
+    path("my/data.zip", privacy_views.download_my_data, name="download_my_data"),
     path("my/competences/", competence_views.competences, name="competences"),
     path("courses/<id:course_id>/enrol/", enrolment_views.enrol, name="enrol"),
     path(

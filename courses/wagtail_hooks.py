@@ -30,6 +30,7 @@ from courses.people.admin import (
     refuse_bulk_delete_users,
     refuse_delete_user,
 )
+from courses.privacy.admin import export_person_view, user_listing_buttons
 from courses.quizzes.admin import QuizViewSet
 from courses.reports.panels import ReportsPanel
 from courses.reports.views import ReportsViewSet
@@ -92,8 +93,16 @@ def register_people_urls() -> list:
             "accounts/<id:user_id>/deactivate/",
             deactivate_user,
             name="courses_deactivate_user",
-        )
+        ),
+        path(
+            "accounts/<id:user_id>/export/",
+            export_person_view,
+            name="courses_export_person",
+        ),
     ]
+
+
+hooks.register("register_user_listing_buttons", user_listing_buttons)
 
 
 # What learners see of course pages: who may open them, then enrolment and

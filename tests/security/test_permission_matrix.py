@@ -56,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "certificates:open_badges_status GET": "YYYYYYY",
     "courses:dashboard GET": "LYYYYYY",
     "courses:competences GET": "LYYYYYY",
+    "courses:download_my_data GET": "LYYYYYY",
     "courses:enrol GET": "MMMMMMM",
     "courses:enrol POST": "LNYYYYY",
     "courses:complete_lesson GET": "MMMMMMM",
@@ -99,6 +100,8 @@ EXPECTED: dict[str, str] = {
     # Staff screens of the plugin
     "courses_deactivate_user GET": "LLLMMMM",
     "courses_deactivate_user POST": "LLLNNNY",
+    "courses_export_person GET": "LLLNNNY",
+    "courses_export_person POST": "LLLNNNY",
     "enrolments:index GET": "LLLYNYY",
     "enrolments:index_results GET": "LLLYNYY",
     "enrol_csv:index GET": "LLLYNYY",
@@ -451,6 +454,7 @@ POSTS = {
     "courses:quiz_submit": lambda w: {},
     "courses:assignment": lambda w: {"text": "A lesson plan."},
     "courses_deactivate_user": lambda w: {"confirm": "on"},
+    "courses_export_person": lambda w: {},
     "certificates_admin:issue": lambda w: {
         "course": w.course.pk,
         "email": w.users["learner"].email,

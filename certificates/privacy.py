@@ -1,0 +1,97 @@
+"""The personal data the certificates app holds, declared in the courses app's
+registry for export and erasure."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from courses.privacy.registry import (
+    Erasure,
+    PersonalData,
+    Strategy,
+    register_actor_reference,
+    register_exclusion,
+    register_personal_data,
+)
+
+
+def declare() -> None:
+    """Register the certificates app's personal data (called from ``ready()``)."""
+    register_personal_data(
+        PersonalData(
+            model="certificates.Certificate",
+            name="certificates",
+            description=_(
+                "The certificates issued to you, what each states and its status; "
+                "their PDFs are in the files folder."
+            ),
+            user_path="user",
+            fields=(
+                "id",
+                "enrolment_id",
+                "serial",
+                "verification_code",
+                "learner_name",
+                "course_title",
+                "hours",
+                "language",
+                "snapshot",
+                "issued_at",
+                "expires_on",
+                "issued_how",
+                "issue_reason",
+                "status",
+                "revoked_at",
+                "revocation_reason",
+                "revocation_category",
+                "revocation_public_note",
+                "supersedes_id",
+                "pdf",
+            ),
+            files=("pdf",),
+            # The row stays so that its verification page still answers
+            # "revoked"; the name, the snapshot and the PDF go.
+            erasure=Erasure(
+                Strategy.TOMBSTONE,
+                (
+                    "learner_name",
+                    "snapshot",
+                    "pdf",
+                    "issue_reason",
+                    "revocation_reason",
+                ),
+            ),
+        )
+    )
+    register_personal_data(
+        PersonalData(
+            model="certificates.ExternalCertificate",
+            name="external_certificates",
+            description=_(
+                "The certificates from other providers you recorded in your "
+                "professional-development record; their PDFs are in the files folder."
+            ),
+            user_path="user",
+            fields=(
+                "id",
+                "title",
+                "provider",
+                "hours",
+                "completed_on",
+                "verification_url",
+                "created_at",
+                "pdf",
+            ),
+            files=("pdf",),
+            # The teacher's own entries: nothing else refers to them.
+            erasure=Erasure(Strategy.DELETE),
+        )
+    )
+    register_actor_reference("certificates.Certificate", "issued_by")
+    register_actor_reference("certificates.Certificate", "revoked_by")
+    register_actor_reference("certificates.BulkIssueJob", "created_by")
+    register_exclusion(
+        "certificates.BulkIssueChunk",
+        "enrolment_ids",
+        "Working data of a bulk issue: enrolment ids only, no personal data.",
+    )

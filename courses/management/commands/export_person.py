@@ -1,0 +1,57 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from courses.privacy.export import export_filename, export_person
+from courses.privacy.models import PrivacyLog
+
+
+class Command(BaseCommand):
+    help = (
+        "Write everything the site keeps about one person (found by e-mail "
+        "address) to a ZIP file, for a data-protection request. The export is "
+        "logged."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email", help="The person's e-mail address.")
+        parser.add_argument(
+            "--output",
+            help="Where to write the ZIP file (default: personal-data-<id>-<date>.zip "
+            "in the current folder).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        User = get_user_model()
+        people = list(
+            User._default_manager.filter(
+                **{f"{User.get_email_field_name()}__iexact": options["email"]}
+            )[:2]
+        )
+        if not people:
+            raise CommandError(
+                _("There is no account with the e-mail address %(email)s.")
+                % {"email": options["email"]}
+            )
+        if len(people) > 1:
+            # Exporting one of them would give a person someone else's data.
+            raise CommandError(
+                _("More than one account has the e-mail address %(email)s.")
+                % {"email": options["email"]}
+            )
+        person = people[0]
+        output = Path(options["output"] or export_filename(person))
+        try:
+            with output.open("wb") as out:
+                export_person(person, out, channel=PrivacyLog.Channel.COMMAND)
+        except OSError as exc:
+            raise CommandError(
+                _("Could not write %(file)s: %(error)s")
+                % {"file": output, "error": exc}
+            ) from exc
+        self.stdout.write(
+            _("Wrote the data of user %(id)s to %(file)s.")
+            % {"id": person.pk, "file": output}
+        )

@@ -1,0 +1,199 @@
+"""The personal data the courses app holds, declared for export and erasure."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from courses.privacy.registry import (
+    Erasure,
+    PersonalData,
+    Strategy,
+    register_actor_reference,
+    register_exclusion,
+    register_personal_data,
+)
+
+# The account's own fields, as far as the site's user model has them (a site
+# may swap in its own user model).
+ACCOUNT_FIELDS = (
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "date_joined",
+    "last_login",
+    "is_active",
+)
+
+
+def declare() -> None:
+    """Register the courses app's personal data (called from ``ready()``)."""
+    user_model = get_user_model()
+    present = {field.name for field in user_model._meta.get_fields()}
+    account_fields = tuple(field for field in ACCOUNT_FIELDS if field in present)
+    for declaration in (
+        PersonalData(
+            model=settings.AUTH_USER_MODEL,
+            name="account",
+            description=_("Your account: user name, name, e-mail address, dates."),
+            user_path="",
+            fields=("id", *account_fields),
+            # The account stays (enrolments and certificates are protected),
+            # deactivated and with nothing that names the person.
+            erasure=Erasure(Strategy.ANONYMISE, account_fields),
+        ),
+        PersonalData(
+            model="courses.LearnerProfile",
+            name="preferences",
+            description=_("Your preferences, such as the language of e-mails."),
+            user_path="user",
+            fields=("preferred_language",),
+            erasure=Erasure(Strategy.DELETE),
+        ),
+        PersonalData(
+            model="courses.CalendarToken",
+            name="calendar_feed",
+            # The secret key itself is left out: a leaked export must not open
+            # the feed.
+            description=_("When you created your personal calendar feed."),
+            user_path="user",
+            fields=("created_at",),
+            erasure=Erasure(Strategy.DELETE),
+        ),
+        PersonalData(
+            model="courses.Enrolment",
+            name="enrolments",
+            description=_("Your courses, group, status, progress and hours."),
+            user_path="user",
+            fields=(
+                "id",
+                "course__title",
+                "course_key",
+                "cohort__name",
+                "status",
+                "enrolled_at",
+                "completed_at",
+                "completed_items",
+                "total_items",
+                "percent",
+                "hours_earned",
+                "attended_hours",
+                "last_activity_at",
+            ),
+            # Kept, tied to the anonymised account: courses' figures and issued
+            # certificates refer to it.
+            erasure=Erasure(Strategy.TOMBSTONE),
+        ),
+        PersonalData(
+            model="courses.EnrolmentEvent",
+            name="enrolment_history",
+            description=_("When you enrolled, withdrew, re-enrolled and completed."),
+            user_path="enrolment__user",
+            fields=("enrolment_id", "kind", "at", "note"),
+            erasure=Erasure(Strategy.ANONYMISE, ("note",)),
+        ),
+        PersonalData(
+            model="courses.LessonProgress",
+            name="lesson_progress",
+            description=_("Which lessons you opened and completed, and when."),
+            user_path="enrolment__user",
+            fields=(
+                "enrolment_id",
+                "enrolment__course__title",
+                "lesson_key",
+                "first_viewed_at",
+                "completed_at",
+                "source",
+            ),
+            erasure=Erasure(Strategy.TOMBSTONE),
+        ),
+        PersonalData(
+            model="courses.QuizAttempt",
+            name="quiz_attempts",
+            description=_("Your quiz attempts with your answers and results."),
+            user_path="enrolment__user",
+            fields=(
+                "id",
+                "enrolment_id",
+                "quiz__title",
+                "quiz_key",
+                "started_at",
+                "submitted_at",
+                "question_order",
+                "answers",
+                "results",
+                "score",
+                "max_score",
+                "percent",
+                "passed",
+            ),
+            # Scores stay for the quiz's statistics; what was answered goes.
+            erasure=Erasure(Strategy.ANONYMISE, ("answers", "results")),
+        ),
+        PersonalData(
+            model="courses.AssignmentSubmission",
+            name="assignment_submissions",
+            description=_(
+                "Your assignment submissions, the feedback on them; the files you "
+                "uploaded are in the files folder."
+            ),
+            user_path="enrolment__user",
+            fields=(
+                "id",
+                "enrolment_id",
+                "assignment__title",
+                "assignment_key",
+                "text",
+                "file",
+                "submitted_at",
+                "status",
+                "feedback",
+                "reviewed_at",
+            ),
+            files=("file",),
+            erasure=Erasure(Strategy.ANONYMISE, ("text", "file", "feedback")),
+        ),
+        PersonalData(
+            model="courses.AssessedCompetence",
+            name="competence_assessments",
+            description=_("The competence levels assessed in your submissions."),
+            user_path="submission__enrolment__user",
+            fields=(
+                "submission_id",
+                "competence__code",
+                "competence__name",
+                "level__code",
+                "level__name",
+            ),
+            erasure=Erasure(Strategy.TOMBSTONE),
+        ),
+        PersonalData(
+            model="courses.Attendance",
+            name="attendance",
+            description=_("Your attendance at live sessions, with the hours."),
+            user_path="enrolment__user",
+            fields=(
+                "enrolment_id",
+                "session__title",
+                "session__start",
+                "session__end",
+                "status",
+                "hours",
+                "source",
+                "marked_at",
+            ),
+            erasure=Erasure(Strategy.TOMBSTONE),
+        ),
+    ):
+        register_personal_data(declaration)
+    register_actor_reference("courses.EnrolmentEvent", "actor")
+    register_actor_reference("courses.AssignmentSubmission", "reviewed_by")
+    register_actor_reference("courses.Attendance", "marked_by")
+    register_exclusion(
+        "courses.PrivacyLog",
+        "subject_user_id",
+        "Accountability: the log of exports outlives the account it names, and "
+        "holds user ids only.",
+    )

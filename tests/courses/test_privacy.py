@@ -1,0 +1,400 @@
+"""A person's data: every model that holds it is declared, and the export gives
+them all of theirs and nothing of anyone else's."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from certificates.delivery import ensure_pdf
+from certificates.issuing import issue_certificate
+from certificates.models import Certificate
+from courses.assignments.submissions import review_submission, submit_assignment
+from courses.enrolment.enrolling import enrol
+from courses.live_sessions.attendance import mark_attendance
+from courses.models import (
+    AssessedCompetence,
+    Attendance,
+    CalendarToken,
+    Competence,
+    CompetenceArea,
+    Enrolment,
+    Framework,
+    FrameworkLevel,
+    LearnerProfile,
+    LessonPage,
+    PrivacyLog,
+)
+from courses.privacy import registry
+from courses.privacy.export import export_person
+from courses.progress.recording import record_lesson_completed
+from courses.quizzes.attempts import start_attempt, submit_attempt
+from tests.certificates.conftest import make_template, pdf_text
+from tests.courses.assessment_factories import (
+    CORRECT,
+    OPT_RIGHT,
+    SINGLE,
+    TEXT,
+    make_assignment,
+    make_quiz,
+)
+from tests.factories import (
+    en_url,
+    in_english_admin,
+    make_course_editor,
+    make_course_tree,
+    make_live_session,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Course:
+    learner: object
+    other: object
+    author: object
+    enrolment: Enrolment
+    other_enrolment: Enrolment
+    certificate: Certificate
+
+
+@pytest.fixture
+def course() -> Course:
+    """Anna has done everything in a course (and holds its certificate); Pēteris
+    has records in the same course; their author reviewed Anna's work."""
+    make_template()
+    course, lessons = make_course_tree(modules=1, lessons=2, title="Digital pedagogy")
+    module = lessons[0].get_parent().specific
+    quiz = make_quiz(title="Backward design")
+    LessonPage.objects.filter(pk=lessons[1].pk).update(quiz=quiz)
+    now = timezone.now()
+    session = make_live_session(
+        module,
+        title="Kick-off",
+        start=now - timedelta(hours=2),
+        end=now - timedelta(hours=1),
+    )
+    assignment = make_assignment(module, title="Lesson plan")
+    framework = Framework.objects.create(name="DigCompEdu", code="digcompedu")
+    level = FrameworkLevel.objects.create(framework=framework, code="B1", name="B1")
+    area = CompetenceArea.objects.create(
+        framework=framework, code="2", name="Digital resources"
+    )
+    competence = Competence.objects.create(
+        framework=framework, area=area, code="2.1", name="Selecting resources"
+    )
+    author = make_course_editor(course, username="author")
+
+    learner = make_user(
+        username="anna", first_name="Anna", last_name="Bērziņa", email="anna@e.lv"
+    )
+    LearnerProfile.objects.create(user=learner, preferred_language="lv")
+    CalendarToken.for_user(learner)
+    enrolment = enrol(learner, course)
+    submission = submit_assignment(
+        enrolment,
+        assignment,
+        text="My plan for grade 7",
+        upload=ContentFile(b"%PDF-1.7 Anna's plan", name="plan.pdf"),
+    )
+    review_submission(submission, author, "accepted", "Well argued")
+    AssessedCompetence.objects.create(
+        submission=submission, competence=competence, level=level
+    )
+    attempt, _ = start_attempt(enrolment, quiz)
+    submit_attempt(attempt, CORRECT)
+    mark_attendance(session, enrolment, Attendance.Status.PRESENT)
+    for lesson in lessons:
+        record_lesson_completed(enrolment, lesson)
+    certificate = Certificate.objects.filter(enrolment=enrolment).first() or (
+        issue_certificate(enrolment, how=Certificate.How.MANUAL, reason="Register")
+    )
+    ensure_pdf(certificate)
+
+    other = make_user(username="peteris", first_name="Pēteris", last_name="Ozols")
+    other_enrolment = enrol(other, course)
+    submit_assignment(
+        other_enrolment,
+        assignment,
+        text="Pēteris's secret draft",
+        upload=ContentFile(b"%PDF-1.7 Peteris", name="peteris-draft.pdf"),
+    )
+    other_attempt, _ = start_attempt(other_enrolment, quiz)
+    submit_attempt(other_attempt, {TEXT: "Zinātne"})
+    mark_attendance(session, other_enrolment, Attendance.Status.ABSENT)
+    record_lesson_completed(other_enrolment, lessons[0])
+    enrolment.refresh_from_db()
+    certificate.refresh_from_db()
+    return Course(learner, other, author, enrolment, other_enrolment, certificate)
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def exported(user, **kwargs) -> dict[str, bytes]:
+    out = io.BytesIO()
+    kwargs.setdefault("channel", PrivacyLog.Channel.COMMAND)
+    export_person(user, out, **kwargs)
+    return read_zip(out.getvalue())
+
+
+def records(files: dict[str, bytes], name: str) -> list[dict]:
+    return json.loads(files[f"{name}.json"])
+
+
+# The registry
+
+
+def test_every_model_that_points_at_a_person_is_declared():
+    """Each foreign key of courses and certificates to a user, or to a declared
+    record, is the way to its person, an actor reference or a reasoned exclusion;
+    the user model is declared too."""
+    assert registry.undeclared_references(["courses", "certificates"]) == []
+
+
+def test_a_model_left_out_of_the_registry_is_found(monkeypatch):
+    """Without its declaration, attendance (and whatever points at the enrolment
+    through it) is reported."""
+    kept = {
+        name: declaration
+        for name, declaration in registry._personal_data.items()
+        if name != "attendance"
+    }
+    monkeypatch.setattr(registry, "_personal_data", kept)
+    assert registry.undeclared_references(["courses"]) == [
+        "courses.Attendance.enrolment"
+    ]
+
+
+def test_staff_actor_fields_are_declared_as_actor_references():
+    """Who reviewed, marked, issued, revoked or started a bulk issue is declared
+    as an actor reference (set to NULL on erasure), not as the record's owner."""
+    assert {(r.model, r.field) for r in registry.actor_references()} == {
+        ("courses.EnrolmentEvent", "actor"),
+        ("courses.AssignmentSubmission", "reviewed_by"),
+        ("courses.Attendance", "marked_by"),
+        ("certificates.Certificate", "issued_by"),
+        ("certificates.Certificate", "revoked_by"),
+        ("certificates.BulkIssueJob", "created_by"),
+    }
+
+
+# The export
+
+
+def test_export_holds_everything_of_the_learner(course):
+    """The ZIP has the account, enrolment and its history, progress, the quiz
+    answers, the submission with its file, the competence assessed, attendance and
+    the certificate with its PDF."""
+    files = exported(course.learner)
+    [account] = records(files, "account")
+    assert (account["username"], account["email"]) == ("anna", "anna@e.lv")
+    assert records(files, "preferences") == [{"preferred_language": "lv"}]
+    assert len(records(files, "calendar_feed")) == 1
+    assert "key" not in records(files, "calendar_feed")[0]
+    [enrolment] = records(files, "enrolments")
+    assert enrolment["course__title"] == "Digital pedagogy"
+    assert enrolment["status"] == "completed"
+    kinds = [event["kind"] for event in records(files, "enrolment_history")]
+    assert kinds[0] == "enrolled" and "completed" in kinds
+    assert len(records(files, "lesson_progress")) == 2
+    [attempt] = records(files, "quiz_attempts")
+    assert attempt["quiz__title"] == "Backward design"
+    assert attempt["answers"][SINGLE] == OPT_RIGHT
+    assert attempt["answers"][TEXT] == "Lietpratība"
+    [submission] = records(files, "assignment_submissions")
+    assert submission["text"] == "My plan for grade 7"
+    assert submission["feedback"] == "Well argued"
+    assert submission["file"].startswith("files/assignment_submissions/")
+    assert submission["file"].endswith(".pdf")
+    assert files[submission["file"]] == b"%PDF-1.7 Anna's plan"
+    assert records(files, "competence_assessments")[0]["competence__code"] == "2.1"
+    [attendance] = records(files, "attendance")
+    assert (attendance["session__title"], attendance["status"]) == (
+        "Kick-off",
+        "present",
+    )
+    [certificate] = records(files, "certificates")
+    assert certificate["serial"] == course.certificate.serial
+    assert certificate["learner_name"] == "Anna Bērziņa"
+    assert certificate["pdf"].startswith("files/certificates/")
+    assert "Anna Bērziņa" in pdf_text(files[certificate["pdf"]])
+
+
+def test_export_holds_nothing_of_another_learner(course):
+    """Another learner of the same course appears nowhere in the ZIP: not their
+    enrolment, answers, text, file or name."""
+    files = exported(course.learner)
+    everything = b"".join(
+        name.encode() + content
+        for name, content in files.items()
+        if not name.endswith(".pdf")
+    ).decode()
+    for trace in ("Pēteris", "peteris", "secret draft", "Zinātne"):
+        assert trace not in everything
+    enrolment_ids = {
+        row["enrolment_id"]
+        for name in ("lesson_progress", "quiz_attempts", "attendance")
+        for row in records(files, name)
+    }
+    assert enrolment_ids == {course.enrolment.pk}
+
+
+def test_export_readme_is_in_the_learners_language(course):
+    """Anna prefers Latvian: the README explains each file in Latvian."""
+    readme = exported(course.learner)["README.txt"].decode()
+    assert "Jūsu personas dati" in readme
+    assert "quiz_attempts.json: " in readme
+    assert "atbildēm" in readme
+
+
+def test_reviewers_export_names_what_they_acted_on_and_no_learner(course):
+    """The author's export lists the submission they reviewed by kind and id,
+    and none of the learner's data."""
+    files = exported(course.author)
+    actions = records(files, "staff_actions")
+    submission = course.enrolment.assignment_submissions.get()
+    assert {
+        "record": "courses.AssignmentSubmission",
+        "id": submission.pk,
+        "as": "reviewed_by",
+    } in actions
+    assert records(files, "enrolments") == []
+    assert b"My plan" not in b"".join(files.values())
+
+
+def test_every_export_is_logged(course):
+    """An export writes a log row with whose data, who and the channel, and
+    nothing else about the person."""
+    exported(course.learner, channel=PrivacyLog.Channel.ADMIN, actor=course.author)
+    log = PrivacyLog.objects.get()
+    assert (log.subject_user_id, log.actor_user_id, log.channel, log.action) == (
+        course.learner.pk,
+        course.author.pk,
+        "admin",
+        "export",
+    )
+
+
+# Who may download
+
+
+def test_learner_downloads_their_own_data_from_the_dashboard(client, course):
+    """The dashboard links to the download, which is the learner's own ZIP."""
+    client.force_login(course.learner)
+    dashboard = client.get(en_url("courses:dashboard")).content.decode()
+    url = en_url("courses:download_my_data")
+    assert f'href="{url}"' in dashboard
+    assert "Download my data" in dashboard
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    files = read_zip(b"".join(response.streaming_content))
+    assert records(files, "account")[0]["username"] == "anna"
+    log = PrivacyLog.objects.get()
+    assert (log.subject_user_id, log.actor_user_id, log.channel) == (
+        course.learner.pk,
+        course.learner.pk,
+        "self",
+    )
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, course):
+    """Without signing in there is no ZIP, and nothing is logged."""
+    response = client.get(en_url("courses:download_my_data"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert not PrivacyLog.objects.exists()
+
+
+def test_course_author_cannot_export_a_learner(client, course):
+    """A course's author may review their learners' work but not export a
+    person: the admin refuses and nothing is logged."""
+    client.force_login(course.author)
+    url = f"/admin/accounts/{course.learner.pk}/export/"
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code in (302, 403)
+        assert response.get("Content-Type") != "application/zip"
+    assert not PrivacyLog.objects.exists()
+
+
+def test_administrator_exports_a_person_from_the_admin(client, course):
+    """An administrator confirms, then downloads the person's ZIP; the log names
+    the administrator and the admin channel."""
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
+    client.force_login(admin)
+    url = f"/admin/accounts/{course.learner.pk}/export/"
+    page = client.get(url).content.decode()
+    assert "Export personal data" in page
+    assert not PrivacyLog.objects.exists()
+    response = client.post(url)
+    assert response.status_code == 200
+    files = read_zip(b"".join(response.streaming_content))
+    assert records(files, "certificates")[0]["serial"] == course.certificate.serial
+    log = PrivacyLog.objects.get()
+    assert (log.subject_user_id, log.actor_user_id, log.channel) == (
+        course.learner.pk,
+        admin.pk,
+        "admin",
+    )
+
+
+def test_users_listing_offers_the_export_to_administrators_only(client, course):
+    """The users listing shows "Export data" to an administrator."""
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
+    client.force_login(admin)
+    html = client.get("/admin/users/").content.decode()
+    assert f"/admin/accounts/{course.learner.pk}/export/" in html
+
+
+def test_export_of_an_unknown_person_is_not_found(client, course):
+    """An id that names no account is a 404, not a server error."""
+    admin = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
+    client.force_login(admin)
+    assert client.post("/admin/accounts/999999/export/").status_code == 404
+
+
+# The command
+
+
+def test_command_writes_the_zip(course, tmp_path):
+    """``manage.py export_person EMAIL --output FILE`` writes the person's ZIP
+    and logs it as a command export."""
+    output = tmp_path / "anna.zip"
+    stdout = io.StringIO()
+    call_command("export_person", "ANNA@e.lv", output=str(output), stdout=stdout)
+    files = read_zip(output.read_bytes())
+    assert records(files, "account")[0]["username"] == "anna"
+    assert str(output) in stdout.getvalue()
+    log = PrivacyLog.objects.get()
+    assert (log.subject_user_id, log.actor_user_id, log.channel) == (
+        course.learner.pk,
+        None,
+        "command",
+    )
+
+
+def test_command_refuses_an_unknown_address(db):
+    """An address with no account is an error, and nothing is written."""
+    with pytest.raises(CommandError, match="no account"):
+        call_command("export_person", "nobody@e.lv")
+    assert not PrivacyLog.objects.exists()
