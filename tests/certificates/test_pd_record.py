@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.issuing import issue_certificate, revoke
+from certificates.issuing import issue_certificate, reissue, revoke
 from certificates.models import Certificate, ExternalCertificate
 from certificates.pd_record.window import (
     counted_hours,
@@ -159,14 +159,29 @@ def test_page_shows_on_track_and_the_date_hours_would_fall_short(client):
 
 
 @pytest.mark.django_db
-def test_revoked_and_superseded_certificates_do_not_count(client, template):
-    """A revoked certificate is not counted; an expired one is."""
+def test_revoked_certificates_do_not_count(client, template):
+    """A revoked certificate is not counted."""
     certificate = site_certificate(timezone.localdate() - timedelta(days=10))
     revoke(certificate, reason="Issued by mistake.")
     client.force_login(certificate.user)
     html = client.get(RECORD).content.decode()
     assert "Short by 36 hours now: 0 of 36" in html
     assert certificate.course_title not in html
+
+
+@pytest.mark.django_db
+def test_a_reissued_certificate_counts_once(client, template):
+    """After a re-issue (a name corrected), the hours count once: from the new
+    certificate, not also from the one it superseded."""
+    certificate = site_certificate(timezone.localdate() - timedelta(days=10))
+    new = reissue(certificate, reason="Name corrected.")
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.SUPERSEDED
+    client.force_login(certificate.user)
+    html = client.get(RECORD).content.decode()
+    assert "Short by 24 hours now: 12 of 36" in html
+    assert new.serial in html
+    assert certificate.serial not in html
 
 
 @pytest.mark.django_db
