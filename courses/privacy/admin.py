@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -29,12 +30,37 @@ def export_person_view(request: HttpRequest, user_id: int) -> HttpResponse:
     if not may_export_people(request.user):
         raise PermissionDenied
     person = get_object_or_404(get_user_model(), pk=user_id)
-    if request.method == "POST":
-        return zip_response(person, PrivacyLog.Channel.ADMIN, request.user)
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        return zip_response(
+            person,
+            PrivacyLog.Channel.ADMIN,
+            request.user,
+            reason=form.cleaned_data["reason"],
+        )
     return TemplateResponse(
         request,
         "courses/admin/export_person.html",
-        {"person": person, "name": person.get_full_name() or person.get_username()},
+        {
+            "person": person,
+            "name": person.get_full_name() or person.get_username(),
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+class ExportForm(forms.Form):
+    """Why staff export a person's data: logged, so that every export answers a
+    request someone can point to."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        help_text=_(
+            'The request this answers, e.g. "access request of 3 December". '
+            "No personal data: it is kept in the log."
+        ),
     )
 
 

@@ -37,6 +37,7 @@ def export_person(
     *,
     channel: PrivacyLog.Channel,
     actor: AbstractBaseUser | None = None,
+    reason: str = "",
 ) -> None:
     """Write ``user``'s data as a ZIP to ``out`` and log the export.
 
@@ -57,6 +58,7 @@ def export_person(
         channel=channel,
         subject_user_id=user.pk,
         actor_user_id=actor.pk if actor is not None else None,
+        reason=reason,
     )
 
 
@@ -64,11 +66,12 @@ def zip_response(
     user: AbstractBaseUser,
     channel: PrivacyLog.Channel,
     actor: AbstractBaseUser | None,
+    reason: str = "",
 ) -> FileResponse:
     """``user``'s export as a download, built in a temporary file so that a
     person with many files does not fill the server's memory."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    export_person(user, spool, channel=channel, actor=actor)
+    export_person(user, spool, channel=channel, actor=actor, reason=reason)
     spool.seek(0)
     return FileResponse(
         spool,

@@ -31,6 +31,15 @@ class PrivacyLog(models.Model):
         help_text=_("Empty when run from the command line."),
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.CharField(
+        _("why"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The request it answers, e.g. an access request's reference. Empty when "
+            "the person downloaded their own data."
+        ),
+    )
 
     wagtail_reference_index_ignore = True
 

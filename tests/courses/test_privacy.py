@@ -342,15 +342,21 @@ def test_administrator_exports_a_person_from_the_admin(client, course):
     page = client.get(url).content.decode()
     assert "Export personal data" in page
     assert not PrivacyLog.objects.exists()
-    response = client.post(url)
+    # Without a reason: asked for one, nothing exported or logged.
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not PrivacyLog.objects.exists()
+    response = client.post(url, {"reason": "Access request 2026/14"})
     assert response.status_code == 200
     files = read_zip(b"".join(response.streaming_content))
     assert records(files, "certificates")[0]["serial"] == course.certificate.serial
     log = PrivacyLog.objects.get()
-    assert (log.subject_user_id, log.actor_user_id, log.channel) == (
+    assert (log.subject_user_id, log.actor_user_id, log.channel, log.reason) == (
         course.learner.pk,
         admin.pk,
         "admin",
+        "Access request 2026/14",
     )
 
 
@@ -381,20 +387,27 @@ def test_command_writes_the_zip(course, tmp_path):
     and logs it as a command export."""
     output = tmp_path / "anna.zip"
     stdout = io.StringIO()
-    call_command("export_person", "ANNA@e.lv", output=str(output), stdout=stdout)
+    call_command(
+        "export_person",
+        "ANNA@e.lv",
+        output=str(output),
+        reason="Access request 2026/15",
+        stdout=stdout,
+    )
     files = read_zip(output.read_bytes())
     assert records(files, "account")[0]["username"] == "anna"
     assert str(output) in stdout.getvalue()
     log = PrivacyLog.objects.get()
-    assert (log.subject_user_id, log.actor_user_id, log.channel) == (
+    assert (log.subject_user_id, log.actor_user_id, log.channel, log.reason) == (
         course.learner.pk,
         None,
         "command",
+        "Access request 2026/15",
     )
 
 
 def test_command_refuses_an_unknown_address(db):
     """An address with no account is an error, and nothing is written."""
     with pytest.raises(CommandError, match="no account"):
-        call_command("export_person", "nobody@e.lv")
+        call_command("export_person", "nobody@e.lv", reason="Access request")
     assert not PrivacyLog.objects.exists()

@@ -454,7 +454,7 @@ POSTS = {
     "courses:quiz_submit": lambda w: {},
     "courses:assignment": lambda w: {"text": "A lesson plan."},
     "courses_deactivate_user": lambda w: {"confirm": "on"},
-    "courses_export_person": lambda w: {},
+    "courses_export_person": lambda w: {"reason": "Access request 2026/14"},
     "certificates_admin:issue": lambda w: {
         "course": w.course.pk,
         "email": w.users["learner"].email,

@@ -18,6 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="The person's e-mail address.")
         parser.add_argument(
+            "--reason",
+            required=True,
+            help="The request this answers (kept in the log; no personal data).",
+        )
+        parser.add_argument(
             "--output",
             help="Where to write the ZIP file (default: personal-data-<id>-<date>.zip "
             "in the current folder).",
@@ -45,7 +50,12 @@ class Command(BaseCommand):
         output = Path(options["output"] or export_filename(person))
         try:
             with output.open("wb") as out:
-                export_person(person, out, channel=PrivacyLog.Channel.COMMAND)
+                export_person(
+                    person,
+                    out,
+                    channel=PrivacyLog.Channel.COMMAND,
+                    reason=options["reason"].strip(),
+                )
         except OSError as exc:
             raise CommandError(
                 _("Could not write %(file)s: %(error)s")
