@@ -106,11 +106,15 @@ def check_pdf_signature(data: bytes, published_pems: list[str]) -> SignatureChec
     if not signatures:
         return SignatureCheck(signed=False)
     signature = signatures[0]
-    roots = [
-        cert
+    # Each published certificate parsed once: the trust roots, and by its DER
+    # the pem whose kid names the signer.
+    published = [
+        (cert, pem)
         for pem in published_pems
         for cert in load_certs_from_pemder_data(pem.encode())
     ]
+    roots = [cert for cert, _pem in published]
+    pem_of = {cert.dump(): pem for cert, pem in published}
     try:
         status = _run(
             async_validate_pdf_signature(
@@ -127,13 +131,8 @@ def check_pdf_signature(data: bytes, published_pems: list[str]) -> SignatureChec
     )
     signed_end = second_start + second_length
     signed_bytes = data[:signed_end]
-    kid = ""
-    if valid:
-        signer_pem = signature.signer_cert.dump()
-        for pem in published_pems:
-            for cert in load_certs_from_pemder_data(pem.encode()):
-                if cert.dump() == signer_pem:
-                    kid = kid_of(pem)
+    signer_pem = pem_of.get(signature.signer_cert.dump()) if valid else None
+    kid = kid_of(signer_pem) if signer_pem else ""
     return SignatureCheck(
         signed=True,
         valid=valid,

@@ -118,6 +118,22 @@ class World:
     other_course: object
     users: dict
 
+    def url_values(self) -> dict:
+        """A value of this world for each URL parameter the site's routes name."""
+        return {
+            "course_id": self.course.pk,
+            "lesson_id": self.lesson.pk,
+            "session_id": self.session.pk,
+            "attempt_id": self.attempt.pk,
+            "assignment_id": self.assignment.pk,
+            "submission_id": self.submission.pk,
+            "quiz_id": self.quiz.pk,
+            "user_id": self.users["learner"].pk,
+            "key": self.calendar_key,
+            "code": self.certificate.verification_code,
+            "fmt": "csv",
+        }
+
     def client(self, role: str, **kwargs) -> Client:
         client = Client(HTTP_ACCEPT_LANGUAGE="en", **kwargs)
         if role != "anonymous":

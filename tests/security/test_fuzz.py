@@ -97,20 +97,7 @@ def requests_for(route, world):
 
 
 def concrete_path(route, world) -> str:
-    values = {
-        "course_id": world.course.pk,
-        "lesson_id": world.lesson.pk,
-        "session_id": world.session.pk,
-        "attempt_id": world.attempt.pk,
-        "assignment_id": world.assignment.pk,
-        "submission_id": world.submission.pk,
-        "quiz_id": world.quiz.pk,
-        "user_id": world.users["learner"].pk,
-        "key": world.calendar_key,
-        "code": world.certificate.verification_code,
-        "fmt": "csv",
-        "pk": 1,
-    }
+    values = {**world.url_values(), "pk": 1}
     try:
         return reverse(
             route.name, kwargs={name: values.get(name, 1) for name in route.params}

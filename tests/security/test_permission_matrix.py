@@ -392,17 +392,7 @@ def pk_for(name: str, world) -> int:
 
 def url_for(name: str, world) -> str:
     values = {
-        "course_id": world.course.pk,
-        "lesson_id": world.lesson.pk,
-        "session_id": world.session.pk,
-        "attempt_id": world.attempt.pk,
-        "assignment_id": world.assignment.pk,
-        "submission_id": world.submission.pk,
-        "quiz_id": world.quiz.pk,
-        "user_id": world.users["learner"].pk,
-        "key": world.calendar_key,
-        "code": world.certificate.verification_code,
-        "fmt": "csv",
+        **world.url_values(),
         "revision_id": world.quiz_revision.pk,
         "revision_id_a": "earliest",
         "revision_id_b": "latest",
