@@ -69,6 +69,9 @@ class VerificationOut(Schema):
     revocation_category_label: str | None
     revocation_note: str | None
     current_verification_url: str | None
+    #: The holder's personal data was erased on request: ``learner`` is empty;
+    #: everything else the certificate stated still stands.
+    holder_erased: bool = False
 
 
 class Message(Schema):
@@ -222,4 +225,5 @@ def verify_certificate(request: HttpRequest, code: str):
         revoked_at=certificate.revoked_at,
         **public_revocation(certificate),
         current_verification_url=current,
+        holder_erased=certificate.holder_erased_at is not None,
     )

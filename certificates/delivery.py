@@ -28,7 +28,7 @@ from courses.site import base_url
 def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
     """The learner it belongs to, and staff who may edit its course: for the PDF
     and the Open Badge alike."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or certificate.holder_erased_at is not None:
         return False
     if certificate.user_id == user.pk:
         return True
@@ -41,14 +41,21 @@ def provider_of(snapshot: dict) -> str:
     return texts[0]["provider"] if texts else ""
 
 
+class ErasedHolder(Exception):
+    """A tombstone has no PDF and gets none: its holder's data was erased."""
+
+
 def ensure_pdf(certificate: Certificate) -> Certificate:
-    """Render and store the PDF if the certificate has none yet.
+    """Render and store the PDF if the certificate has none yet (never for a
+    tombstone: its holder's name is gone).
 
     Rendering runs outside any lock; should two workers render the same certificate,
     the first to store wins and the other's file is removed.
     """
     if certificate.pdf:
         return certificate
+    if certificate.holder_erased_at is not None:
+        raise ErasedHolder(certificate.serial)
     pdf = get_renderer().render(certificate)
     kid = ""
     key = current_key()

@@ -47,6 +47,7 @@ from certificates.snapshot import (
 )
 from courses.competences.profile import with_assessed_levels
 from courses.models import CoursePage, Enrolment, LessonProgress
+from courses.privacy.erasure import is_erased
 
 How = Certificate.How
 
@@ -163,6 +164,11 @@ def _check_may_issue(enrolment: Enrolment, how: str, reason: str) -> None:
         raise IssuingError(_("Give a reason for issuing a certificate manually."))
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         raise IssuingError(_("The learner has withdrawn from this course."))
+    # An erased person's account is inactive; only then is the log asked.
+    if not enrolment.user.is_active and is_erased(enrolment.user):
+        raise IssuingError(
+            _("This person's data was erased on request; nothing is issued to them.")
+        )
     # Only an administrator, giving a reason, may certify a course not completed.
     if enrolment.status != Enrolment.Status.COMPLETED and how != How.MANUAL:
         raise IssuingError(_("The learner has not completed this course."))
@@ -266,6 +272,10 @@ def _reissued(
 
 
 def _check_may_reissue(old: Certificate) -> None:
+    if old.holder_erased_at is not None:
+        raise IssuingError(
+            _("This person's data was erased on request; nothing is issued to them.")
+        )
     if old.status == Certificate.Status.SUPERSEDED:
         raise IssuingError(
             _("Certificate %(serial)s was already replaced by another one.")

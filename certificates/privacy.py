@@ -3,6 +3,8 @@ registry for export and erasure."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.privacy.registry import (
@@ -13,6 +15,24 @@ from courses.privacy.registry import (
     register_exclusion,
     register_personal_data,
 )
+
+
+def make_tombstones(certificates: QuerySet) -> None:
+    """What a certificate states stays, so that its page still verifies it; only
+    its holder goes: the name, and the printed title and body that were filled
+    in with the name (the unfilled wording takes their place)."""
+    now = timezone.now()
+    for certificate in certificates.filter(holder_erased_at__isnull=True):
+        snapshot = dict(certificate.snapshot)
+        snapshot["learner"] = ""
+        wording = snapshot.get("wording", {})
+        snapshot["texts"] = {
+            lang: {**text, **wording.get(lang, {"title": "", "body": ""})}
+            for lang, text in snapshot.get("texts", {}).items()
+        }
+        certificate.snapshot = snapshot
+        certificate.holder_erased_at = now
+        certificate.save(update_fields=["snapshot", "holder_erased_at"])
 
 
 def declare() -> None:
@@ -49,17 +69,13 @@ def declare() -> None:
                 "pdf",
             ),
             files=("pdf",),
-            # The row stays so that its verification page still answers
-            # "revoked"; the name, the snapshot and the PDF go.
+            # The row stays so that its verification page still answers, with
+            # serial, course, hours, dates, status and the PDF's hash; the name
+            # (also in the printed text), the PDF and staff's notes go.
             erasure=Erasure(
                 Strategy.TOMBSTONE,
-                (
-                    "learner_name",
-                    "snapshot",
-                    "pdf",
-                    "issue_reason",
-                    "revocation_reason",
-                ),
+                ("learner_name", "pdf", "issue_reason", "revocation_reason"),
+                before=make_tombstones,
             ),
         )
     )

@@ -30,7 +30,11 @@ from courses.people.admin import (
     refuse_bulk_delete_users,
     refuse_delete_user,
 )
-from courses.privacy.admin import export_person_view, user_listing_buttons
+from courses.privacy.admin import (
+    erase_person_view,
+    export_person_view,
+    user_listing_buttons,
+)
 from courses.quizzes.admin import QuizViewSet
 from courses.reports.panels import ReportsPanel
 from courses.reports.views import ReportsViewSet
@@ -98,6 +102,11 @@ def register_people_urls() -> list:
             "accounts/<id:user_id>/export/",
             export_person_view,
             name="courses_export_person",
+        ),
+        path(
+            "accounts/<id:user_id>/erase/",
+            erase_person_view,
+            name="courses_erase_person",
         ),
     ]
 

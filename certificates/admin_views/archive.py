@@ -83,7 +83,9 @@ def zip_stream(certificates: QuerySet[Certificate]) -> Iterator[bytes]:
     renderer = get_renderer()
     # PDFs are compressed already: storing them is as small and much faster.
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates.iterator(chunk_size=100):
+        for certificate in certificates.filter(holder_erased_at__isnull=True).iterator(
+            chunk_size=100
+        ):
             ensure_pdf(certificate)
             name = entry_name(certificate.learner_name, renderer.filename(certificate))
             with (

@@ -189,6 +189,11 @@ class Certificate(models.Model):
     # Set in the transaction that sends the learner's e-mail, so that a task run
     # again after a crash does not send it twice.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # Set when its holder's personal data was erased on request: the certificate
+    # stays as a tombstone that still verifies, with no name and no PDF.
+    holder_erased_at = models.DateTimeField(
+        _("holder's data erased"), null=True, blank=True, editable=False
+    )
 
     wagtail_reference_index_ignore = True
 

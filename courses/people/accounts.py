@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -110,3 +111,14 @@ def email_confirmed(user: AbstractBaseUser) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def people_with_email(email: str, limit: int = 2) -> list[AbstractBaseUser]:
+    """The accounts with this e-mail address in any letter case (at most
+    ``limit``): a data-protection command acts only when there is exactly one."""
+    User = get_user_model()
+    return list(
+        User._default_manager.filter(
+            **{f"{User.get_email_field_name()}__iexact": email.strip()}
+        )[:limit]
+    )

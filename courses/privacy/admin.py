@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import ListingButton
 
+from courses.privacy.erasure import erase_person, erasure_plan, last_erasure
 from courses.privacy.export import zip_response
 from courses.privacy.models import PrivacyLog
+from courses.privacy.registry import Strategy
 
 EXPORT_PERMISSION = "courses.export_person"
+ERASE_PERMISSION = "courses.erase_person"
 
 
 def may_export_people(user) -> bool:
@@ -64,16 +68,96 @@ class ExportForm(forms.Form):
     )
 
 
-def user_listing_buttons(user, request_user) -> list[ListingButton]:
-    """Wagtail's ``register_user_listing_buttons`` hook: "Export data" in a user's
-    menu, for those who may."""
-    if not may_export_people(request_user):
-        return []
-    return [
-        ListingButton(
-            _("Export data"),
-            reverse("courses_export_person", args=[user.pk]),
-            icon_name="download",
-            priority=50,
+class EraseForm(ExportForm):
+    """Erasing cannot be undone: staff give the reason and type the person's
+    e-mail address (or user name) to confirm whom they erase."""
+
+    confirm = forms.CharField(
+        label=_("Type the e-mail address to confirm"),
+        max_length=254,
+    )
+
+    def __init__(self, *args, expected: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_confirm(self) -> str:
+        typed = self.cleaned_data["confirm"].strip()
+        if typed.casefold() != self.expected.casefold():
+            raise forms.ValidationError(
+                _("This is not the address of the person being erased.")
+            )
+        return typed
+
+
+#: What each strategy does, as the confirmation page says it.
+STRATEGY_EFFECTS = {
+    Strategy.DELETE: _("deleted"),
+    Strategy.ANONYMISE: _("kept without personal details"),
+    Strategy.TOMBSTONE: _("kept as a record that names nobody"),
+}
+
+
+def erase_person_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A confirmation listing what will go; posting it erases the person."""
+    if not request.user.has_perm(ERASE_PERMISSION):
+        raise PermissionDenied
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    if person.pk == request.user.pk:
+        raise PermissionDenied
+    erased = last_erasure(person)
+    expected = person.email or person.get_username()
+    form = EraseForm(
+        request.POST if request.method == "POST" and erased is None else None,
+        expected=expected,
+    )
+    if form.is_valid():
+        erase_person(
+            person,
+            channel=PrivacyLog.Channel.ADMIN,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
         )
-    ]
+        messages.success(
+            request,
+            _("The personal data of user %(id)s was erased.") % {"id": person.pk},
+        )
+        return redirect("wagtailusers_users:index")
+    plan = [(item, STRATEGY_EFFECTS[item.strategy]) for item in erasure_plan(person)]
+    return TemplateResponse(
+        request,
+        "courses/admin/erase_person.html",
+        {
+            "person": person,
+            "name": person.get_full_name() or person.get_username(),
+            "form": form,
+            "plan": plan,
+            "erased": erased,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def user_listing_buttons(user, request_user) -> list[ListingButton]:
+    """Wagtail's ``register_user_listing_buttons`` hook: "Export data" and "Erase
+    data" in a user's menu, for those who may."""
+    buttons = []
+    if may_export_people(request_user):
+        buttons.append(
+            ListingButton(
+                _("Export data"),
+                reverse("courses_export_person", args=[user.pk]),
+                icon_name="download",
+                priority=50,
+            )
+        )
+    if request_user.has_perm(ERASE_PERMISSION) and user.pk != request_user.pk:
+        buttons.append(
+            ListingButton(
+                _("Erase data"),
+                reverse("courses_erase_person", args=[user.pk]),
+                icon_name="bin",
+                priority=60,
+            )
+        )
+    return buttons

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from courses.privacy.registry import (
@@ -28,11 +30,59 @@ ACCOUNT_FIELDS = (
 )
 
 
+#: Erasing blanks these (the user name gets a stand-in instead: it must stay
+#: unique; ``is_active`` is switched off).
+ERASED_ACCOUNT_FIELDS = ("email", "first_name", "last_name", "last_login")
+
+
+def erase_account(accounts: QuerySet) -> None:
+    """The account stays, deactivated, under a user name that names nobody, with
+    no usable password; what other apps keep about the account goes: its e-mail
+    addresses and their confirmations (allauth), its admin profile and avatar
+    (Wagtail) and the records of its sign-in attempts (axes)."""
+    user_model = accounts.model
+    for account in accounts:
+        name = account.get_username()
+        setattr(account, user_model.USERNAME_FIELD, f"erased-{account.pk}")
+        account.is_active = False
+        if account.has_usable_password():
+            account.set_unusable_password()
+        account.save(update_fields=[user_model.USERNAME_FIELD, "is_active", "password"])
+        if apps.is_installed("allauth.account"):
+            apps.get_model("account", "EmailAddress").objects.filter(
+                user=account
+            ).delete()
+        if apps.is_installed("allauth.socialaccount"):
+            apps.get_model("socialaccount", "SocialAccount").objects.filter(
+                user=account
+            ).delete()
+        if apps.is_installed("wagtail.users"):
+            profile = (
+                apps.get_model("wagtailusers", "UserProfile")
+                .objects.filter(user=account)
+                .first()
+            )
+            if profile is not None:
+                if profile.avatar:
+                    profile.avatar.delete(save=False)
+                profile.delete()
+        if apps.is_installed("axes") and name:
+            for model_name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+                apps.get_model("axes", model_name).objects.filter(
+                    username=name
+                ).delete()
+
+
 def declare() -> None:
     """Register the courses app's personal data (called from ``ready()``)."""
     user_model = get_user_model()
     present = {field.name for field in user_model._meta.get_fields()}
     account_fields = tuple(field for field in ACCOUNT_FIELDS if field in present)
+    erased_fields = tuple(
+        field
+        for field in ERASED_ACCOUNT_FIELDS
+        if field in present and field != user_model.USERNAME_FIELD
+    )
     for declaration in (
         PersonalData(
             model=settings.AUTH_USER_MODEL,
@@ -42,7 +92,7 @@ def declare() -> None:
             fields=("id", *account_fields),
             # The account stays (enrolments and certificates are protected),
             # deactivated and with nothing that names the person.
-            erasure=Erasure(Strategy.ANONYMISE, account_fields),
+            erasure=Erasure(Strategy.ANONYMISE, erased_fields, before=erase_account),
         ),
         PersonalData(
             model="courses.LearnerProfile",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyLog(models.Model):
-    """One export (later: erasure) of a person's data: who, when, whose, how.
+    """One export or erasure of a person's data: who, when, whose, how, why.
 
     People are named by user id, not by foreign key: the log must outlive an
     erased account and must itself hold no personal data to export or erase.
@@ -15,6 +15,7 @@ class PrivacyLog(models.Model):
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")
+        ERASE = "erase", _("Erasure")
 
     class Channel(models.TextChoices):
         SELF = "self", _("The person downloaded their own data")
@@ -46,7 +47,10 @@ class PrivacyLog(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["subject_user_id", "at"])]
-        permissions = [("export_person", _("Can export a person's data"))]
+        permissions = [
+            ("export_person", _("Can export a person's data")),
+            ("erase_person", _("Can erase a person's data")),
+        ]
         verbose_name = _("privacy log entry")
         verbose_name_plural = _("privacy log")
 

@@ -9,18 +9,18 @@ or an enrolment is neither declared here nor excluded with a reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 
 class Strategy(StrEnum):
-    """How a kind of record is to be erased (declared now, carried out later)."""
+    """How a kind of record is erased (carried out by :mod:`courses.privacy.erasure`)."""
 
     #: The rows go with the person.
     DELETE = "delete"
@@ -35,8 +35,13 @@ class Strategy(StrEnum):
 @dataclass(frozen=True)
 class Erasure:
     strategy: Strategy
-    #: The fields that anonymising or tombstoning clears.
+    #: The fields that anonymising or tombstoning clears. Files in them are
+    #: deleted from storage.
     fields: tuple[str, ...] = ()
+    #: What blanking fields cannot do, called with the person's rows first: the
+    #: account needs a unique stand-in user name; a certificate's frozen text
+    #: names its holder among facts that must stay.
+    before: Callable[[QuerySet], None] | None = None
 
 
 @dataclass(frozen=True)

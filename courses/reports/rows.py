@@ -71,6 +71,7 @@ _VALUES = (
     "user__first_name",
     "user__last_name",
     "user__email",
+    "user__is_active",
     "course__title",
     "cohort__name",
     "status",
@@ -171,12 +172,13 @@ def _build_rows(records: list[tuple]) -> list[ReportRow]:
     averages = quiz_averages(record[0] for record in records)
     rows = []
     for record in records:
-        (pk, first, last, email, course, cohort, *summary) = record[: len(_VALUES)]
-        name = f"{first} {last}".strip()
+        (pk, first, last, email, active, course, cohort, *summary) = record[
+            : len(_VALUES)
+        ]
         rows.append(
             ReportRow(
                 pk,
-                name or email,
+                learner_label(first, last, email, active),
                 email,
                 course,
                 cohort or "",
@@ -236,11 +238,25 @@ class LearnerRow:
 
 def learners_of(page: QuerySet[Enrolment]) -> list[tuple]:
     return [
-        (pk, f"{first} {last}".strip() or email, email, cohort or "")
-        for pk, first, last, email, cohort in page.values_list(
-            "pk", "user__first_name", "user__last_name", "user__email", "cohort__name"
+        (pk, learner_label(first, last, email, active), email, cohort or "")
+        for pk, first, last, email, active, cohort in page.values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__is_active",
+            "cohort__name",
         )
     ]
+
+
+def learner_label(first: str, last: str, email: str, active: bool) -> str:
+    """How a report names a learner: their name, else their address. A person
+    erased on request has neither and is counted, never named."""
+    name = f"{first} {last}".strip()
+    if name or email or active:
+        return name or email
+    return str(_("Erased on request"))
 
 
 # Cohorts and the programme -----------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from tests.courses.privacy_world import person_world  # noqa: F401  (a fixture)
 from tests.factories import make_course_tree
 
 

@@ -102,6 +102,8 @@ EXPECTED: dict[str, str] = {
     "courses_deactivate_user POST": "LLLNNNY",
     "courses_export_person GET": "LLLNNNY",
     "courses_export_person POST": "LLLNNNY",
+    "courses_erase_person GET": "LLLNNNY",
+    "courses_erase_person POST": "LLLNNNY",
     "enrolments:index GET": "LLLYNYY",
     "enrolments:index_results GET": "LLLYNYY",
     "enrol_csv:index GET": "LLLYNYY",
@@ -445,6 +447,10 @@ POSTS = {
     "courses:assignment": lambda w: {"text": "A lesson plan."},
     "courses_deactivate_user": lambda w: {"confirm": "on"},
     "courses_export_person": lambda w: {"reason": "Access request 2026/14"},
+    "courses_erase_person": lambda w: {
+        "reason": "Erasure request 2026/15",
+        "confirm": w.users["learner"].email,
+    },
     "certificates_admin:issue": lambda w: {
         "course": w.course.pk,
         "email": w.users["learner"].email,

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from courses.people.accounts import people_with_email
 from courses.privacy.export import export_filename, export_person
 from courses.privacy.models import PrivacyLog
 
@@ -29,12 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        User = get_user_model()
-        people = list(
-            User._default_manager.filter(
-                **{f"{User.get_email_field_name()}__iexact": options["email"]}
-            )[:2]
-        )
+        people = people_with_email(options["email"])
         if not people:
             raise CommandError(
                 _("There is no account with the e-mail address %(email)s.")
