@@ -30,6 +30,10 @@ def _is_extension_list(value: Any) -> bool:
     )
 
 
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 SETTINGS: dict[str, Setting] = {
     "LMS_BASE_TEMPLATE": Setting(
         "courses/layout.html",
@@ -89,6 +93,16 @@ SETTINGS: dict[str, Setting] = {
         True,
         "True or False",
         lambda value: isinstance(value, bool),
+    ),
+    "LMS_SUBMISSION_RETENTION_DAYS": Setting(
+        365,
+        "a whole number of days above zero, or None to keep submitted files",
+        lambda value: value is None or _positive_int(value),
+    ),
+    "LMS_RETENTION_NOTICE_DAYS": Setting(
+        30,
+        "a whole number of days above zero",
+        lambda value: _positive_int(value),
     ),
 }
 

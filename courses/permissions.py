@@ -57,6 +57,16 @@ def may_edit_course(user: AbstractBaseUser, course: CoursePage | uuid.UUID) -> b
     return editable_courses(user).filter(translation_key=key).exists()
 
 
+def course_staff(course: CoursePage) -> QuerySet:
+    """The active people who may edit ``course`` (administrators included): whom
+    the course's notices go to."""
+    return (
+        PagePermissionPolicy()
+        .users_with_permission_for_instance("change", course)
+        .filter(is_active=True)
+    )
+
+
 def editable_cohorts(user: AbstractBaseUser) -> QuerySet[Cohort]:
     """Cohorts of the courses ``user`` may edit."""
     return Cohort.objects.filter(

@@ -133,6 +133,14 @@ class AssignmentSubmission(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The file is deleted a while after the course ends (LMS_SUBMISSION_RETENTION_
+    # DAYS); staff are told beforehand, and the submission says when it went.
+    file_deletion_announced_at = models.DateTimeField(
+        _("file deletion announced"), null=True, blank=True, editable=False
+    )
+    file_deleted_at = models.DateTimeField(
+        _("file deleted"), null=True, blank=True, editable=False
+    )
 
     wagtail_reference_index_ignore = True
 

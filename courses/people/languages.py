@@ -1,6 +1,7 @@
 """The language to write to a learner in."""
 
 from django.conf import settings
+from wagtail.users.models import UserProfile
 
 from courses.people.models import LearnerProfile
 
@@ -22,3 +23,12 @@ def remember_language(user, language: str) -> None:
     LearnerProfile.objects.update_or_create(
         user=user, defaults={"preferred_language": language}
     )
+
+
+def staff_language(user) -> str:
+    """The language to write to a member of staff in: the one they chose for the
+    Wagtail admin, else as for anyone."""
+    profile = UserProfile.objects.filter(user=user).only("preferred_language").first()
+    if profile is not None and profile.preferred_language:
+        return profile.preferred_language
+    return preferred_language(user)
