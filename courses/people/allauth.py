@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
+from courses.people.models import LearnerProfile
+from courses.people.municipalities import MUNICIPALITIES
 
 # Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
 # digits and other signs would end up printed on a certificate.
@@ -51,6 +53,13 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
+    municipality = forms.ChoiceField(
+        label=_("Municipality of your school"),
+        choices=[("", _("Not given")), *MUNICIPALITIES],
+        required=False,
+        help_text=_("Optional. Used only for the programme's figures by municipality."),
+    )
+
     def clean_first_name(self) -> str:
         return clean_name(self.cleaned_data["first_name"])
 
@@ -59,7 +68,11 @@ class SignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         # allauth has already copied first_name and last_name onto the user.
-        pass
+        if self.cleaned_data.get("municipality"):
+            LearnerProfile.objects.update_or_create(
+                user=user,
+                defaults={"municipality": self.cleaned_data["municipality"]},
+            )
 
 
 class AccountAdapter(DefaultAccountAdapter):

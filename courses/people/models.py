@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from courses.people.municipalities import MUNICIPALITIES
+
 
 class LearnerProfile(models.Model):
     user = models.OneToOneField(
@@ -17,6 +19,13 @@ class LearnerProfile(models.Model):
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("Used for e-mails; empty means the site's default language."),
+    )
+    municipality = models.CharField(
+        _("municipality of your school"),
+        max_length=20,
+        choices=MUNICIPALITIES,
+        blank=True,
+        help_text=_("Optional. Used only for the programme's figures by municipality."),
     )
 
     wagtail_reference_index_ignore = True

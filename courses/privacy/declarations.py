@@ -97,9 +97,12 @@ def declare() -> None:
         PersonalData(
             model="courses.LearnerProfile",
             name="preferences",
-            description=_("Your preferences, such as the language of e-mails."),
+            description=_(
+                "Your preferences, such as the language of e-mails, and the "
+                "municipality of your school if you gave it."
+            ),
             user_path="user",
-            fields=("preferred_language",),
+            fields=("preferred_language", "municipality"),
             erasure=Erasure(Strategy.DELETE),
         ),
         PersonalData(

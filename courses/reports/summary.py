@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import (
     Enrolment,
 )
+from courses.people.municipalities import NAMES as MUNICIPALITY_NAMES
 from courses.reports.columns import summary_figures
 from courses.reports.rows import CHUNK_SIZE
 
@@ -159,6 +160,55 @@ def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
     return ProgrammeSummary(
         courses, cohorts, total, people["learners"], people["teachers"]
     )
+
+
+@dataclass
+class ReachRow:
+    """Teachers reached and hours delivered in one municipality."""
+
+    label: str
+    teachers: int
+    completed: int
+    hours_delivered: Decimal
+
+
+def reach_by_municipality(enrolments: QuerySet[Enrolment]) -> list[ReachRow]:
+    """Per municipality of the teacher's school (as the teacher gave it), the
+    distinct teachers reached, those who completed a course, and the hours
+    delivered; teachers who gave none, or were erased, under "Not given". One
+    query."""
+    rows = []
+    unknown = None
+    for values in (
+        enrolments.order_by()
+        .values("user__learner_profile__municipality")
+        .annotate(
+            teachers=Count("user", distinct=True),
+            completed=Count(
+                "user", distinct=True, filter=Q(completed_at__isnull=False)
+            ),
+            hours=Sum("hours_earned"),
+        )
+    ):
+        code = values["user__learner_profile__municipality"]
+        row = ReachRow(
+            MUNICIPALITY_NAMES.get(code, ""),
+            values["teachers"],
+            values["completed"],
+            values["hours"] or Decimal(0),
+        )
+        if row.label:
+            rows.append(row)
+        elif unknown is None:
+            unknown = row
+            unknown.label = str(_("Not given"))
+        else:
+            # No profile and an empty choice are both "not given".
+            unknown.teachers += row.teachers
+            unknown.completed += row.completed
+            unknown.hours_delivered += row.hours_delivered
+    rows.sort(key=lambda row: row.label)
+    return rows + ([unknown] if unknown else [])
 
 
 def monthly_activity(

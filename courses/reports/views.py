@@ -174,6 +174,7 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             filters=filters,
             summary=summary.programme_summary(enrolments),
+            municipalities=summary.reach_by_municipality(enrolments),
             figures=summary_figures(),
             chart=chart,
             report_links=self.report_links(),

@@ -23,6 +23,7 @@ from courses.enrolment.enrolling import enrol, withdraw
 from courses.models import (
     AssignmentSubmission,
     Enrolment,
+    LearnerProfile,
     LessonProgress,
     QuizAttempt,
 )
@@ -595,3 +596,47 @@ def test_home_panel_shows_figures_and_links(school, client):
     figures = html[html.index("course-reports-section") :]
     assert "<dd>3</dd>" in figures  # learners still enrolled
     assert "<dd>1</dd>" in figures  # certificates issued
+
+
+def test_reach_by_municipality_counts_each_teacher_once(client):
+    """Teachers reached, completions and hours per municipality of the school; a
+    teacher in two courses counts once; those who gave none are "Not given"."""
+    first, _l = make_course_tree(modules=1, lessons=1, title="Robotics")
+    second, _l = make_course_tree(modules=1, lessons=1, title="Biology")
+    people = {}
+    for name, municipality in (
+        ("ilze", "ogre"),
+        ("juris", "ogre"),
+        ("liene", "riga"),
+        ("maris", ""),
+    ):
+        people[name] = make_user(username=name)
+        if municipality:
+            LearnerProfile.objects.create(user=people[name], municipality=municipality)
+    for name, course, hours in (
+        ("ilze", first, 12),
+        ("ilze", second, 8),
+        ("juris", first, 0),
+        ("liene", second, 8),
+        ("maris", first, 12),
+    ):
+        enrolment = enrol(people[name], course)
+        if hours:
+            Enrolment.objects.filter(pk=enrolment.pk).update(
+                status="completed", completed_at=at(2), hours_earned=Decimal(hours)
+            )
+    rows = report_summary.reach_by_municipality(Enrolment.objects.all())
+    assert [
+        (row.label, row.teachers, row.completed, row.hours_delivered) for row in rows
+    ] == [
+        ("Ogres novads", 2, 1, Decimal(20)),
+        ("Rīga", 1, 1, Decimal(8)),
+        ("Not given", 1, 1, Decimal(12)),
+    ]
+    client.force_login(course_editor(first))
+    html = client.get(f"{REPORT_URL}summary/").content.decode()
+    table = html[html.index('id="municipality-summary"') :]
+    # Staff of Robotics see its teachers only: not Liene, who took Biology.
+    assert '<th scope="row">Ogres novads</th><td>2</td><td>1</td><td>12</td>' in table
+    assert '<th scope="row">Not given</th><td>1</td><td>1</td><td>12</td>' in table
+    assert "Rīga" not in table

@@ -320,3 +320,17 @@ def test_an_unconfirmed_account_cannot_enrol(client):
     response = client.post(f"/en/courses/{course.pk}/enrol/", follow=True)
     assert "Confirm your e-mail address first" in response.content.decode()
     assert not Enrolment.objects.exists()
+
+
+def test_a_teacher_may_give_the_municipality_of_their_school(client):
+    page = client.get("/en/accounts/signup/").content.decode()
+    assert "Municipality of your school" in page and "Ogres novads" in page
+    sign_up(client, municipality="ogre")
+    user = get_user_model().objects.get(email=SIGNUP["email"])
+    assert user.learner_profile.municipality == "ogre"
+
+
+def test_an_unknown_municipality_is_refused(client):
+    response = sign_up(client, lang="en", municipality="atlantis")
+    assert "Select a valid choice." in response.content.decode()
+    assert not get_user_model().objects.exists()
