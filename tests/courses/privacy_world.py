@@ -86,7 +86,9 @@ def person_world() -> Course:
     learner = make_user(
         username="anna", first_name="Anna", last_name="Bērziņa", email="anna@e.lv"
     )
-    LearnerProfile.objects.create(user=learner, preferred_language="lv")
+    LearnerProfile.objects.create(
+        user=learner, preferred_language="lv", municipality="ogre"
+    )
     CalendarToken.for_user(learner)
     enrolment = enrol(learner, course)
     submission = submit_assignment(

@@ -99,7 +99,9 @@ def test_export_holds_everything_of_the_learner(course):
     files = exported(course.learner)
     [account] = records(files, "account")
     assert (account["username"], account["email"]) == ("anna", "anna@e.lv")
-    assert records(files, "preferences") == [{"preferred_language": "lv"}]
+    assert records(files, "preferences") == [
+        {"preferred_language": "lv", "municipality": "ogre"}
+    ]
     assert len(records(files, "calendar_feed")) == 1
     assert "key" not in records(files, "calendar_feed")[0]
     [enrolment] = records(files, "enrolments")
