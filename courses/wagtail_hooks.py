@@ -24,13 +24,20 @@ from courses.enrolment.admin import (
 )
 from courses.live_sessions.admin import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
-from courses.models import AssignmentSubmission, Cohort, Enrolment, LiveSession
+from courses.models import (
+    AssignmentSubmission,
+    Cohort,
+    Enrolment,
+    LiveSession,
+    PrivacyLog,
+)
 from courses.people.admin import (
     deactivate_user,
     refuse_bulk_delete_users,
     refuse_delete_user,
 )
 from courses.privacy.admin import (
+    PrivacyLogViewSet,
     erase_person_view,
     export_person_view,
     user_listing_buttons,
@@ -46,6 +53,7 @@ use_permission_policy(Cohort, CohortViewSet.permission_policy)
 use_permission_policy(Enrolment, EnrolmentViewSet.permission_policy)
 use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
 use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
+use_permission_policy(PrivacyLog, PrivacyLogViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):
@@ -77,6 +85,11 @@ def register_submissions_viewset() -> SubmissionViewSet:
 @hooks.register("register_admin_viewset")
 def register_reports_viewset() -> ReportsViewSet:
     return ReportsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_privacy_log_viewset() -> PrivacyLogViewSet:
+    return PrivacyLogViewSet()
 
 
 @hooks.register("construct_homepage_panels")

@@ -5,13 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import BasePermissionPolicy
 
 from courses.privacy.erasure import erase_person, erasure_plan, last_erasure
 from courses.privacy.export import zip_response
@@ -161,3 +166,58 @@ def user_listing_buttons(user, request_user) -> list[ListingButton]:
             )
         )
     return buttons
+
+
+class PrivacyLogPermissionPolicy(BasePermissionPolicy):
+    """Those who may export or erase people's data read the log of it; nobody
+    changes it."""
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return (
+            action == "view"
+            and user.is_active
+            and (user.has_perm(EXPORT_PERMISSION) or user.has_perm(ERASE_PERMISSION))
+        )
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        return get_user_model()._default_manager.none()
+
+    def user_has_permission_for_instance(self, user, action: str, instance) -> bool:
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions) -> QuerySet:
+        if any(self.user_has_permission(user, action) for action in actions):
+            return PrivacyLog.objects.all()
+        return PrivacyLog.objects.none()
+
+
+class PrivacyLogViewSet(ModelViewSet):
+    """The privacy log under Settings: every export and erasure, by user id."""
+
+    model = PrivacyLog
+    permission_policy = PrivacyLogPermissionPolicy(PrivacyLog)
+    name = "privacy_log"
+    url_prefix = "privacy-log"
+    icon = "history"
+    menu_label = _("Privacy log")
+    add_to_settings_menu = True
+    list_display = [
+        DateColumn("at", label=_("When"), sort_key="at"),
+        "action",
+        "channel",
+        Column("subject_user_id", label=_("Whose data (user id)")),
+        Column("actor_user_id", label=_("Done by (user id)")),
+        "reason",
+    ]
+    list_filter = ["action", "channel"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_urlpatterns(self) -> list:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+    def get_permissions_to_register(self) -> QuerySet:
+        return Permission.objects.none()

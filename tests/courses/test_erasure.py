@@ -271,3 +271,15 @@ def test_command_needs_a_reason(person_world):
     with pytest.raises(CommandError):
         call_command("erase_person", "anna@e.lv", reason="  ", interactive=False)
     assert not PrivacyLog.objects.exists()
+
+
+def test_the_privacy_log_lists_erasures_for_those_who_may_erase(client, person_world):
+    erase(person_world, reason="Erasure request 2026/7")
+    client.force_login(administrator())
+    page = client.get("/admin/privacy-log/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Erasure request 2026/7" in html and "Erasure" in html
+    assert "Anna" not in html and "anna@e.lv" not in html
+    client.force_login(make_course_editor(person_world.enrolment.course))
+    assert client.get("/admin/privacy-log/").status_code in (302, 403)

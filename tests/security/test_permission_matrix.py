@@ -103,6 +103,8 @@ EXPECTED: dict[str, str] = {
     "courses_export_person GET": "LLLNNNY",
     "courses_export_person POST": "LLLNNNY",
     "courses_erase_person GET": "LLLNNNY",
+    "privacy_log:index GET": "LLLNNNY",
+    "privacy_log:index_results GET": "LLLNNNY",
     "courses_erase_person POST": "LLLNNNY",
     "enrolments:index GET": "LLLYNYY",
     "enrolments:index_results GET": "LLLYNYY",
