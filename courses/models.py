@@ -24,6 +24,11 @@ from courses.competences.models import (
     FrameworkLevel,
 )
 from courses.enrolment.models import Cohort, Enrolment, EnrolmentEvent
+from courses.integrations.models import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    XapiStatement,
+)
 from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
 from courses.people.models import LearnerProfile
 from courses.privacy.models import PrivacyLog
@@ -55,4 +60,7 @@ __all__ = [
     "PrivacyLog",
     "Quiz",
     "QuizAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "XapiStatement",
 ]

@@ -22,9 +22,16 @@ from courses.enrolment.admin import (
     EnrolmentViewSet,
     LearnersViewSetGroup,
 )
+from courses.integrations.admin import WebhookDeliveryViewSet, WebhookEndpointViewSet
 from courses.live_sessions.admin import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
-from courses.models import AssignmentSubmission, Cohort, Enrolment, LiveSession
+from courses.models import (
+    AssignmentSubmission,
+    Cohort,
+    Enrolment,
+    LiveSession,
+    WebhookDelivery,
+)
 from courses.people.admin import (
     deactivate_user,
     refuse_bulk_delete_users,
@@ -42,6 +49,7 @@ use_permission_policy(Cohort, CohortViewSet.permission_policy)
 use_permission_policy(Enrolment, EnrolmentViewSet.permission_policy)
 use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
 use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
+use_permission_policy(WebhookDelivery, WebhookDeliveryViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):
@@ -73,6 +81,11 @@ def register_submissions_viewset() -> SubmissionViewSet:
 @hooks.register("register_admin_viewset")
 def register_reports_viewset() -> ReportsViewSet:
     return ReportsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_viewsets() -> list:
+    return [WebhookEndpointViewSet(), WebhookDeliveryViewSet()]
 
 
 @hooks.register("construct_homepage_panels")
