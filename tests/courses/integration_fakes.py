@@ -13,7 +13,9 @@ class FakeReceiver:
     """Records each request; answers with what ``answer`` says (a status code or
     an exception to raise, e.g. a timeout)."""
 
-    def __init__(self, answer: Callable[[httpx.Request], int | Exception] = None):
+    def __init__(
+        self, answer: Callable[[httpx.Request], int | Exception] | None = None
+    ):
         self.requests: list[httpx.Request] = []
         self.answer = answer or (lambda request: 200)
 
