@@ -188,7 +188,12 @@ class WebhookDeliveryViewSet(ModelViewSet):
         return WebhookDelivery.objects.select_related("endpoint").defer("payload")
 
     def get_urlpatterns(self) -> list:
+        # The log and "send again" only: a delivery is never added or edited.
         return [
-            *super().get_urlpatterns(),
+            *(
+                pattern
+                for pattern in super().get_urlpatterns()
+                if pattern.name in ("index", "index_results")
+            ),
             path("send-again/<id:pk>/", SendAgainView.as_view(), name="send_again"),
         ]
