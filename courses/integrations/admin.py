@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
@@ -149,11 +150,15 @@ class SendAgainView(View):
             if count:
                 transaction.on_commit(deliver_integrations.enqueue)
         if count:
-            messages.success(request, _("The delivery is queued to be sent again."))
+            # Translated now, in the admin's language: a lazy text would be
+            # translated when the message is stored, after Wagtail's override.
+            messages.success(
+                request, gettext("The delivery is queued to be sent again.")
+            )
         else:
             messages.error(
                 request,
-                _("That delivery no longer exists or is being sent right now."),
+                gettext("That delivery no longer exists or is being sent right now."),
             )
         return redirect("webhook_deliveries:index")
 
