@@ -25,6 +25,7 @@ from courses.competences.models import (
 )
 from courses.enrolment.models import Cohort, Enrolment, EnrolmentEvent
 from courses.integrations.models import (
+    IntegrationEvent,
     WebhookDelivery,
     WebhookEndpoint,
     XapiStatement,
@@ -51,6 +52,7 @@ __all__ = [
     "EnrolmentEvent",
     "Framework",
     "FrameworkLevel",
+    "IntegrationEvent",
     "LearnerProfile",
     "LessonPage",
     "LessonProgress",

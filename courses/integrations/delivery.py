@@ -14,23 +14,33 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import httpx
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.integrations.models import (
+    IntegrationEvent,
     OutboxRow,
     OutboxStatus,
     WebhookDelivery,
+    WebhookEndpoint,
     XapiStatement,
 )
 from courses.integrations.webhooks import send
-from courses.integrations.xapi import build_statement, send_statements, xapi_enabled
+from courses.integrations.xapi import (
+    XAPI_EVENTS,
+    build_statement,
+    new_statement,
+    send_statements,
+    xapi_enabled,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +50,7 @@ RETRY_FOR = timedelta(hours=24)
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 LEASE = timedelta(hours=1)
+FAN_OUT_BATCH = 500
 WEBHOOK_BATCH = 100
 XAPI_BATCH = 50
 #: Deliveries of a batch sent at once, so one slow receiver holds up few others.
@@ -70,6 +81,54 @@ def retry_at(row: OutboxRow, now: datetime) -> datetime | None:
         return None
     delay = min(FIRST_DELAY * 2 ** max(row.attempts - 1, 0), MAX_DELAY)
     return min(now + delay * random.uniform(0.5, 1.0), deadline)
+
+
+def fan_out() -> int:
+    """Turn events not handled yet into a delivery for each active endpoint
+    subscribed and, with an LRS configured, a statement; returns how many events.
+
+    Safe to run twice on the same events (two workers on a database without row
+    locks): a delivery is unique per endpoint and event, a statement by its id."""
+    with transaction.atomic():
+        pending = IntegrationEvent.objects.filter(fanned_out=False)
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        events = list(pending.order_by("pk")[:FAN_OUT_BATCH])
+        if not events:
+            return 0
+        now = timezone.now()
+        endpoints = list(
+            WebhookEndpoint.objects.filter(active=True).values_list("pk", "events")
+        )
+        WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(
+                    endpoint_id=pk,
+                    uuid=uuid.uuid4(),
+                    event=event.event,
+                    event_key=event.key,
+                    payload=event.payload,
+                    next_attempt_at=now,
+                )
+                for event in events
+                for pk, subscribed in endpoints
+                if event.event in subscribed
+            ],
+            ignore_conflicts=True,
+        )
+        if xapi_enabled():
+            XapiStatement.objects.bulk_create(
+                [
+                    new_statement(event, now)
+                    for event in events
+                    if event.event in XAPI_EVENTS
+                ],
+                ignore_conflicts=True,
+            )
+        IntegrationEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+            fanned_out=True
+        )
+    return len(events)
 
 
 def _claim(rows: QuerySet, limit: int) -> list:
@@ -113,17 +172,34 @@ def _record(
         row.next_attempt_at = next_at
 
 
-RECORDED_FIELDS = [
-    "attempts",
-    "first_attempt_at",
-    "last_attempt_at",
-    "last_status_code",
-    "last_error",
-    "claim",
-    "status",
-    "delivered_at",
-    "next_attempt_at",
-]
+def _save_outcomes(
+    model: type[OutboxRow], rows: list[OutboxRow], now: datetime
+) -> None:
+    """Write what ``_record`` decided: one UPDATE per distinct outcome (all the
+    delivered rows of a batch share one), not one per row. The rows are this
+    worker's claim, so nobody else changes their attempts meanwhile."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in rows:
+        outcome = (
+            row.status,
+            row.last_status_code,
+            row.last_error,
+            row.next_attempt_at,
+            row.delivered_at,
+        )
+        groups[outcome].append(row.pk)
+    for (status, code, error, next_at, delivered_at), ids in groups.items():
+        model.objects.filter(pk__in=ids).update(
+            status=status,
+            last_status_code=code,
+            last_error=error,
+            next_attempt_at=next_at,
+            delivered_at=delivered_at,
+            attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
+            last_attempt_at=now,
+            claim=None,
+        )
 
 
 def _webhook_batch(client: httpx.Client, pool: ThreadPoolExecutor) -> int:
@@ -145,7 +221,7 @@ def _webhook_batch(client: httpx.Client, pool: ThreadPoolExecutor) -> int:
                 outcome.status_code or "",
                 outcome.error,
             )
-    WebhookDelivery.objects.bulk_update(deliveries, RECORDED_FIELDS)
+    _save_outcomes(WebhookDelivery, deliveries, now)
     return len(deliveries)
 
 
@@ -153,14 +229,16 @@ def _xapi_batch(client: httpx.Client) -> int:
     statements = _claim(XapiStatement.objects.all(), XAPI_BATCH)
     if not statements:
         return 0
-    for row in statements:
-        if row.statement is None:
-            row.statement = build_statement(row)
+    built = [row for row in statements if row.statement is None]
+    for row in built:
+        row.statement = build_statement(row)
+    # Kept before sending: a retry must send the very same statement.
+    XapiStatement.objects.bulk_update(built, ["statement"])
     answers = send_statements(client, [row.statement for row in statements])
     now = timezone.now()
     for row, answer in zip(statements, answers, strict=True):
         _record(row, answer.delivered, answer.status_code, answer.error, now)
-    XapiStatement.objects.bulk_update(statements, [*RECORDED_FIELDS, "statement"])
+    _save_outcomes(XapiStatement, statements, now)
     return len(statements)
 
 
@@ -176,10 +254,11 @@ def deliver_due(
         ThreadPoolExecutor(SENDERS) as pool,
     ):
         while max_rows is None or tried < max_rows:
+            fanned = fan_out()
             sent = _webhook_batch(client, pool)
             if xapi_enabled():
                 sent += _xapi_batch(client)
-            if not sent:
+            if not sent and not fanned:
                 break
             tried += sent
     return tried

@@ -31,6 +31,30 @@ class Event(models.TextChoices):
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
 
 
+class IntegrationEvent(models.Model):
+    """One thing that happened, written in the transaction that made it happen
+    (an outbox): the learner's request writes this row only. The worker turns it
+    into a delivery for each endpoint subscribed and an xAPI statement."""
+
+    #: The occurrence, named once: e.g. ``lesson.completed:42`` (the progress row).
+    key = models.CharField(_("event key"), max_length=200, unique=True)
+    event = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    #: ``{"occurred_at": ISO time, "data": {…}}``
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Whether the worker made its deliveries and statement.
+    fanned_out = models.BooleanField(default=False, db_index=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("integration event")
+        verbose_name_plural = _("integration events")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class WebhookEndpoint(models.Model):
     """A receiver staff registered: where to POST which events, signed with what.
 

@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
 from courses.conf import lms_setting
-from courses.integrations.models import Event, XapiStatement
+from courses.integrations.models import Event, IntegrationEvent, XapiStatement
 from courses.site import base_url
 
 XAPI_VERSION = "1.0.3"
@@ -51,19 +51,14 @@ def statement_id(key: str) -> uuid.UUID:
     return uuid.uuid5(STATEMENT_NAMESPACE, key)
 
 
-def queue_statement(event: str, key: str, data: dict[str, Any], now: datetime) -> None:
-    """A statement row for the worker; nothing when the event was queued before."""
-    XapiStatement.objects.bulk_create(
-        [
-            XapiStatement(
-                statement_id=statement_id(key),
-                event=event,
-                event_key=key,
-                payload={"occurred_at": now.isoformat(), "data": data},
-                next_attempt_at=now,
-            )
-        ],
-        ignore_conflicts=True,
+def new_statement(event: IntegrationEvent, now: datetime) -> XapiStatement:
+    """The statement row of an event, due now (built when first sent)."""
+    return XapiStatement(
+        statement_id=statement_id(event.key),
+        event=event.event,
+        event_key=event.key,
+        payload=event.payload,
+        next_attempt_at=now,
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from certificates.issuing import issue_certificate, reissue, revoke
 from certificates.models import Certificate
+from courses.integrations.delivery import fan_out
 from courses.integrations.models import Event, WebhookDelivery, WebhookEndpoint
 from tests.certificates.conftest import completed_enrolment
 
@@ -25,6 +26,7 @@ def test_certificate_events_are_told_once_each(template):
     issue_certificate(enrolment, how=Certificate.How.AUTOMATIC)
     new = reissue(certificate, "Name corrected")
     revoke(new, "Issued by mistake")
+    fan_out()
     rows = list(WebhookDelivery.objects.order_by("pk").values_list("event", "payload"))
     assert [event for event, _ in rows] == [
         "certificate.issued",
