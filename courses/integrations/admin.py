@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -191,6 +192,10 @@ class WebhookDeliveryViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return WebhookDelivery.objects.select_related("endpoint").defer("payload")
+
+    def get_permissions_to_register(self):
+        # Reading the log follows the endpoints' permission (DeliveryPermissionPolicy).
+        return Permission.objects.none()
 
     def get_urlpatterns(self) -> list:
         # The log and "send again" only: a delivery is never added or edited.
