@@ -8,7 +8,10 @@ import hmac
 import json
 import re
 import socket
+import threading
+import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -62,7 +65,7 @@ def public_dns(monkeypatch):
         else:
             address = PUBLIC_IP
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        return [(family, socket.SOCK_STREAM, 6, "", (address, 0))]
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port or 0))]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
@@ -253,6 +256,71 @@ def test_a_failing_receiver_is_retried_then_marked_failed(fault):
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 2)
     assert len(receiver.requests) == 2
+
+
+class FaultyReceiver(BaseHTTPRequestHandler):
+    """A real receiver on loopback: ``/slow`` answers too late, ``/error`` with a
+    500, ``/close`` hangs up without answering; once ``mended``, all answer 204."""
+
+    protocol_version = "HTTP/1.1"
+    mended = False
+    seen: list[str] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        FaultyReceiver.seen.append(self.headers["X-LMS-Delivery"])
+        if not FaultyReceiver.mended:
+            if self.path == "/slow":
+                time.sleep(1.0)
+            elif self.path == "/close":
+                self.close_connection = True
+                return
+            elif self.path == "/error":
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_real_faults_are_retried_and_nothing_is_lost(settings, monkeypatch):
+    """Against a real server: a timeout, a 500 and a closed connection leave the
+    deliveries pending with the reason; once the receiver is mended, each is
+    delivered."""
+    settings.LMS_WEBHOOKS_ALLOW_HTTP = True
+    settings.LMS_WEBHOOKS_ALLOW_PRIVATE = True
+    monkeypatch.setattr(delivery, "TIMEOUT", httpx.Timeout(0.3))
+    monkeypatch.setattr(FaultyReceiver, "mended", False)
+    monkeypatch.setattr(FaultyReceiver, "seen", [])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyReceiver)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        for path in ("slow", "error", "close"):
+            make_endpoint(name=path, url=f"http://127.0.0.1:{port}/{path}")
+        emit(Event.COURSE_COMPLETED, {"user": 1}, key="course.completed:1")
+        assert deliver_due() == 3
+        rows = {row.endpoint.name: row for row in WebhookDelivery.objects.all()}
+        assert {row.status for row in rows.values()} == {OutboxStatus.PENDING}
+        assert "Timeout" in rows["slow"].last_error
+        assert rows["error"].last_status_code == 500
+        assert "RemoteProtocolError" in rows["close"].last_error
+        FaultyReceiver.mended = True
+        WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+        assert deliver_due() == 3
+    finally:
+        server.shutdown()
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {
+        OutboxStatus.DELIVERED
+    }
+    ids = {str(uuid) for uuid in WebhookDelivery.objects.values_list("uuid", flat=True)}
+    assert set(FaultyReceiver.seen) == ids
 
 
 def test_backoff_doubles_with_jitter_and_ends_after_a_day():
