@@ -10,3 +10,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # bench/scale.py counts the e-mails its workers send with the file backend.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")  # noqa: F405
+
+# bench/integrations.py delivers to a plain-HTTP receiver on loopback.
+if os.environ.get("BENCH_LOCAL_WEBHOOKS"):  # noqa: F405
+    LMS_WEBHOOKS_ALLOW_HTTP = True
+    LMS_WEBHOOKS_ALLOW_PRIVATE = True

@@ -46,6 +46,7 @@ from certificates.snapshot import (
     reissued_snapshot,
 )
 from courses.competences.profile import with_assessed_levels
+from courses.integrations.events import Event, emit
 from courses.models import CoursePage, Enrolment, LessonProgress
 from courses.privacy.erasure import is_erased
 
@@ -208,7 +209,29 @@ def issue_snapshot(
         certificate = _snapshot_certificate(
             locked, how=how, reason=reason.strip(), actor=actor, facts=facts
         )
+        _announce(Event.CERTIFICATE_ISSUED, certificate)
     return certificate, True
+
+
+def _announce(event: str, certificate: Certificate) -> None:
+    """Tell integrations (webhooks) about a certificate, inside the transaction
+    that issued, re-issued or revoked it."""
+    emit(
+        event,
+        {
+            "certificate": certificate.pk,
+            "serial": certificate.serial,
+            "enrolment": certificate.enrolment_id,
+            "user": certificate.user_id,
+            "course": certificate.course_id,
+            "course_key": certificate.course_key,
+            "status": certificate.status,
+            "issued_at": certificate.issued_at,
+            "revoked_at": certificate.revoked_at,
+            "supersedes": certificate.supersedes_id,
+        },
+        key=f"{event}:{certificate.pk}",
+    )
 
 
 def was_revoked(enrolment: Enrolment) -> bool:
@@ -409,6 +432,7 @@ def reissue(
             issued_by=actor,
             supersedes=old,
         )
+        _announce(Event.CERTIFICATE_REISSUED, new)
     certificate.status = old.status
     return deliver(new)
 
@@ -458,6 +482,7 @@ def revoke(
                 "revocation_public_note",
             ]
         )
+        _announce(Event.CERTIFICATE_REVOKED, locked)
     return locked
 
 

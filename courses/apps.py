@@ -14,6 +14,9 @@ class CoursesConfig(AppConfig):
             converters,
         )
         from courses.catalogue import signal_handlers as content
+        from courses.integrations import (  # noqa: F401  (receivers)
+            signal_handlers as integration_receivers,
+        )
         from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
 

@@ -104,6 +104,34 @@ SETTINGS: dict[str, Setting] = {
         "a whole number of days above zero",
         lambda value: _positive_int(value),
     ),
+    "LMS_WEBHOOKS_ALLOW_HTTP": Setting(
+        False,
+        "True or False (True: webhooks may use http://, for a local receiver)",
+        lambda value: isinstance(value, bool),
+    ),
+    "LMS_WEBHOOKS_ALLOW_PRIVATE": Setting(
+        False,
+        "True or False (True: webhooks may go to private and loopback addresses)",
+        lambda value: isinstance(value, bool),
+    ),
+    "LMS_XAPI_ENDPOINT": Setting(
+        None,
+        "the LRS's xAPI address (https://…/xapi/), or None to send no statements",
+        lambda value: (
+            value is None
+            or (isinstance(value, str) and value.startswith(("https://", "http://")))
+        ),
+    ),
+    "LMS_XAPI_USERNAME": Setting(
+        "",
+        "the LRS's Basic auth user name (text)",
+        lambda value: isinstance(value, str),
+    ),
+    "LMS_XAPI_PASSWORD": Setting(
+        "",
+        "the LRS's Basic auth password (text)",
+        lambda value: isinstance(value, str),
+    ),
 }
 
 

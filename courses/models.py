@@ -24,6 +24,12 @@ from courses.competences.models import (
     FrameworkLevel,
 )
 from courses.enrolment.models import Cohort, Enrolment, EnrolmentEvent
+from courses.integrations.models import (
+    IntegrationEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+    XapiStatement,
+)
 from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
 from courses.people.models import LearnerProfile
 from courses.privacy.models import PrivacyLog
@@ -46,6 +52,7 @@ __all__ = [
     "EnrolmentEvent",
     "Framework",
     "FrameworkLevel",
+    "IntegrationEvent",
     "LearnerProfile",
     "LessonPage",
     "LessonProgress",
@@ -55,4 +62,7 @@ __all__ = [
     "PrivacyLog",
     "Quiz",
     "QuizAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "XapiStatement",
 ]

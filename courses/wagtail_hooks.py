@@ -22,6 +22,7 @@ from courses.enrolment.admin import (
     EnrolmentViewSet,
     LearnersViewSetGroup,
 )
+from courses.integrations.admin import WebhookDeliveryViewSet, WebhookEndpointViewSet
 from courses.live_sessions.admin import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
 from courses.models import (
@@ -30,6 +31,7 @@ from courses.models import (
     Enrolment,
     LiveSession,
     PrivacyLog,
+    WebhookDelivery,
 )
 from courses.people.admin import (
     deactivate_user,
@@ -54,6 +56,7 @@ use_permission_policy(Enrolment, EnrolmentViewSet.permission_policy)
 use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
 use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
 use_permission_policy(PrivacyLog, PrivacyLogViewSet.permission_policy)
+use_permission_policy(WebhookDelivery, WebhookDeliveryViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):
@@ -90,6 +93,11 @@ def register_reports_viewset() -> ReportsViewSet:
 @hooks.register("register_admin_viewset")
 def register_privacy_log_viewset() -> PrivacyLogViewSet:
     return PrivacyLogViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_viewsets() -> list:
+    return [WebhookEndpointViewSet(), WebhookDeliveryViewSet()]
 
 
 @hooks.register("construct_homepage_panels")

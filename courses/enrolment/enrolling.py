@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from courses.integrations.events import Event, emit, enrolment_data
 from courses.models import Cohort, CoursePage, Enrolment, EnrolmentEvent
 from courses.people.accounts import email_confirmed
 from courses.progress.recording import refresh_summary
@@ -142,7 +143,7 @@ def enrol(
             )
             existing.cohort = cohort or existing.cohort
             existing.save(update_fields=["status", "cohort"])
-            EnrolmentEvent.objects.create(
+            event = EnrolmentEvent.objects.create(
                 enrolment=existing,
                 kind=EnrolmentEvent.Kind.REENROLLED,
                 actor=actor,
@@ -160,12 +161,17 @@ def enrol(
                     )
             except IntegrityError:
                 raise EnrolmentError(_("Already enrolled in this course.")) from None
-            EnrolmentEvent.objects.create(
+            event = EnrolmentEvent.objects.create(
                 enrolment=enrolment,
                 kind=EnrolmentEvent.Kind.ENROLLED,
                 actor=actor,
                 note=note,
             )
+        emit(
+            Event.ENROLMENT_CREATED,
+            {**enrolment_data(enrolment), "at": event.at},
+            key=f"enrolment.created:{event.pk}",
+        )
     return refresh_summary(enrolment)
 
 
@@ -178,11 +184,16 @@ def withdraw(
     with transaction.atomic():
         enrolment.status = Enrolment.Status.WITHDRAWN
         enrolment.save(update_fields=["status"])
-        EnrolmentEvent.objects.create(
+        event = EnrolmentEvent.objects.create(
             enrolment=enrolment,
             kind=EnrolmentEvent.Kind.WITHDRAWN,
             actor=actor,
             note=note,
             at=timezone.now(),
+        )
+        emit(
+            Event.ENROLMENT_WITHDRAWN,
+            {**enrolment_data(enrolment), "at": event.at},
+            key=f"enrolment.withdrawn:{event.pk}",
         )
     return enrolment

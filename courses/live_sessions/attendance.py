@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.integrations.events import Event, emit, enrolment_data
 from courses.live_sessions.models import normalise_check_in_code
 from courses.models import (
     Attendance,
@@ -35,6 +36,25 @@ class WrongCheckInCode(AttendanceError):
 
 def _refresh(enrolment: Enrolment) -> None:
     refresh_summary(enrolment, activity=True)
+
+
+def _announce(attendance: Attendance) -> None:
+    """Tell integrations the learner attended: once per session and learner, even
+    when staff mark them present again."""
+    if attendance.status != Attendance.Status.PRESENT:
+        return
+    session = attendance.session
+    emit(
+        Event.SESSION_ATTENDED,
+        {
+            **enrolment_data(attendance.enrolment),
+            "session": session.pk,
+            "session_title": session.title,
+            "hours": attendance.hours,
+            "marked_at": attendance.marked_at,
+        },
+        key=f"session.attended:{attendance.pk}",
+    )
 
 
 def _check_expected(session: LiveSession, enrolment: Enrolment) -> None:
@@ -88,6 +108,7 @@ def mark_attendance(
                 "marked_at": timezone.now(),
             },
         )
+        _announce(attendance)
         _refresh(enrolment)
     return attendance
 
@@ -137,6 +158,7 @@ def check_in(
             for name, value in present.items():
                 setattr(attendance, name, value)
             attendance.save()
+        _announce(attendance)
         _refresh(enrolment)
     return attendance
 

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.integrations.events import Event, emit, enrolment_data
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -108,10 +109,24 @@ def record_lesson_completed(
             lesson_key=lesson.translation_key,
             defaults={"first_viewed_at": now, "completed_at": now, "source": source},
         )
+        newly_done = created
         if not created and progress.completed_at is None:
             progress.completed_at = now
             progress.source = source
             progress.save(update_fields=["completed_at", "source"])
+            newly_done = True
+        if newly_done:
+            emit(
+                Event.LESSON_COMPLETED,
+                {
+                    **enrolment_data(locked),
+                    "lesson": lesson.pk,
+                    "lesson_key": lesson.translation_key,
+                    "completed_at": progress.completed_at,
+                    "source": source,
+                },
+                key=f"lesson.completed:{progress.pk}",
+            )
         done.add(lesson.translation_key)
         _apply_summary(locked, outline, done, now)
     _copy_summary(locked, enrolment)
@@ -224,6 +239,15 @@ def _apply_summary(
         fields += ["status", "completed_at"]
         EnrolmentEvent.objects.create(
             enrolment=enrolment, kind=EnrolmentEvent.Kind.COMPLETED
+        )
+        emit(
+            Event.COURSE_COMPLETED,
+            {
+                **enrolment_data(enrolment),
+                "completed_at": enrolment.completed_at,
+                "hours_earned": enrolment.hours_earned,
+            },
+            key=f"course.completed:{enrolment.pk}",
         )
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)

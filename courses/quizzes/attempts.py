@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.integrations.events import Event, emit, enrolment_data
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -244,6 +245,22 @@ def submit_attempt(
         locked.percent = result.percent
         locked.passed = result.passed
         locked.save()
+        emit(
+            Event.QUIZ_GRADED,
+            {
+                **enrolment_data(enrolment),
+                "attempt": locked.pk,
+                "quiz": quiz.pk,
+                "quiz_key": quiz.translation_key,
+                "quiz_title": quiz.title,
+                "score": result.score,
+                "max_score": result.max_score,
+                "percent": result.percent,
+                "passed": result.passed,
+                "submitted_at": now,
+            },
+            key=f"quiz.graded:{locked.pk}",
+        )
         _record_quiz_outcome(enrolment, quiz, result.passed)
     for name in (
         "answers",

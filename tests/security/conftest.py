@@ -3,6 +3,7 @@ permission matrix and the fuzz test."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,6 +32,8 @@ from courses.models import (
     CompetenceArea,
     Framework,
     LessonPage,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt
@@ -199,6 +202,18 @@ def world(db, settings) -> World:
     )
     Competence.objects.create(
         framework=framework, area=area, code="2.1", name="Selecting"
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        name="HR", url="https://93.184.215.14/lms", events=["lesson.completed"]
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        uuid=uuid.uuid4(),
+        event="lesson.completed",
+        event_key="lesson.completed:1",
+        payload={"occurred_at": now.isoformat(), "data": {}},
+        status="failed",
+        next_attempt_at=now,
     )
     return World(
         course=course,

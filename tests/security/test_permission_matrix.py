@@ -22,7 +22,13 @@ from django.urls import NoReverseMatch, reverse
 
 from certificates.delivery import ensure_pdf
 from courses.api.site import api
-from courses.models import Competence, CompetenceArea, Framework
+from courses.models import (
+    Competence,
+    CompetenceArea,
+    Framework,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tests.security.conftest import ROLES, site_routes
 from tests.security.test_fuzz import path_with
 
@@ -175,6 +181,22 @@ EXPECTED: dict[str, str] = {
     "wagtailsnippetchoosers_courses_livesession:create GET": "LLLNNNN",
     "wagtailsnippetchoosers_courses_livesession:create POST": "LLLNNNN",
     # Content shared by courses (model permissions)
+    # Webhooks: administrators only (an endpoint hears of every course)
+    "webhook_endpoints:index GET": "LLLNNNY",
+    "webhook_endpoints:index_results GET": "LLLNNNY",
+    "webhook_endpoints:add GET": "LLLNNNY",
+    "webhook_endpoints:add POST": "LLLNNNY",
+    "webhook_endpoints:edit GET": "LLLNNNY",
+    "webhook_endpoints:edit POST": "LLLNNNY",
+    "webhook_endpoints:delete GET": "LLLNNNY",
+    "webhook_endpoints:delete POST": "LLLNNNY",
+    "webhook_endpoints:history GET": "LLLNNNY",
+    "webhook_endpoints:history_results GET": "LLLNNNY",
+    "webhook_endpoints:usage GET": "LLLNNNY",
+    "webhook_deliveries:index GET": "LLLNNNY",
+    "webhook_deliveries:index_results GET": "LLLNNNY",
+    "webhook_deliveries:send_again GET": "LLLMMMM",
+    "webhook_deliveries:send_again POST": "LLLNNNY",
     "wagtailsnippets_courses_competence:list GET": "LLLNNNY",
     "wagtailsnippets_courses_competence:list_results GET": "LLLNNNY",
     "wagtailsnippets_courses_competence:add GET": "LLLNNNY",
@@ -386,6 +408,8 @@ def pk_for(name: str, world) -> int:
         "certificates:pd_record_delete": world.external_certificate,
         "certificates:pd_record_file": world.external_certificate,
         "certificates": world.certificate,
+        "webhook_endpoints": WebhookEndpoint.objects.first(),
+        "webhook_deliveries": WebhookDelivery.objects.first(),
     }
     namespace, _, action = name.partition(":")
     model = {"certificate_templates": "certificatetemplate"}.get(
@@ -432,6 +456,16 @@ def _csv(world) -> dict:
     return {"course": world.course.pk, "file": upload}
 
 
+def _endpoint_form() -> dict:
+    # A literal public address: no name to resolve in a test.
+    return {
+        "name": "HR",
+        "url": "https://93.184.215.14/lms",
+        "events": ["lesson.completed"],
+        "active": "on",
+    }
+
+
 def _issued_pdf(world) -> bytes:
     return ensure_pdf(world.certificate).pdf.open("rb").read()
 
@@ -453,6 +487,10 @@ POSTS = {
         "reason": "Erasure request 2026/15",
         "confirm": w.users["learner"].email,
     },
+    "webhook_endpoints:add": lambda w: _endpoint_form(),
+    "webhook_endpoints:edit": lambda w: _endpoint_form(),
+    "webhook_endpoints:delete": lambda w: {},
+    "webhook_deliveries:send_again": lambda w: {},
     "certificates_admin:issue": lambda w: {
         "course": w.course.pk,
         "email": w.users["learner"].email,
