@@ -4,6 +4,7 @@ Django finds an app's models here; code elsewhere imports a model from here or
 from its feature's ``models`` module, whichever reads better.
 """
 
+from courses.api_tokens.models import ApiRequestLog, ApiTokenAccess, IdempotentRequest
 from courses.assignments.models import (
     AssessedCompetence,
     Assignment,
@@ -31,6 +32,8 @@ from courses.progress.models import LessonProgress
 from courses.quizzes.models import Quiz, QuizAttempt
 
 __all__ = [
+    "ApiRequestLog",
+    "ApiTokenAccess",
     "AssessedCompetence",
     "Assignment",
     "AssignmentSubmission",
@@ -46,6 +49,7 @@ __all__ = [
     "EnrolmentEvent",
     "Framework",
     "FrameworkLevel",
+    "IdempotentRequest",
     "LearnerProfile",
     "LessonPage",
     "LessonProgress",
