@@ -4,7 +4,7 @@ Django finds an app's models here; code elsewhere imports a model from here or
 from its feature's ``models`` module, whichever reads better.
 """
 
-from courses.api_tokens.models import ApiRequestLog, ApiTokenAccess, IdempotentRequest
+from courses.api_tokens.models import ApiRequestLog, ApiToken, IdempotentRequest
 from courses.assignments.models import (
     AssessedCompetence,
     Assignment,
@@ -33,7 +33,7 @@ from courses.quizzes.models import Quiz, QuizAttempt
 
 __all__ = [
     "ApiRequestLog",
-    "ApiTokenAccess",
+    "ApiToken",
     "AssessedCompetence",
     "Assignment",
     "AssignmentSubmission",

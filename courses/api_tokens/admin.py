@@ -17,8 +17,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 
-from courses.api_tokens.models import ApiTokenAccess
-from courses.api_tokens.tokens import create_token, may_have_tokens, tokens_seen_by
+from courses.api_tokens.models import ApiToken
+from courses.api_tokens.tokens import (
+    create_token,
+    may_have_tokens,
+    revoke_token,
+    tokens_seen_by,
+)
 
 #: How long a new token may work, in days.
 LIFETIMES = [30, 90, 180, 365]
@@ -27,13 +32,13 @@ LIFETIMES = [30, 90, 180, 365]
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
-        max_length=255,
+        max_length=100,
         help_text=_("What the token is for, e.g. “University registry”."),
     )
     scope = forms.ChoiceField(
         label=_("Access"),
-        choices=ApiTokenAccess.Scope.choices,
-        initial=ApiTokenAccess.Scope.READ,
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,
         help_text=_(
             "A read-only token can list and export; only a token that may write "
@@ -111,8 +116,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     _require_token_staff(request)
     token = get_object_or_404(tokens_seen_by(request.user), pk=token_id)
     if request.method == "POST":
-        if token.revoked_at is None:
-            token.revoke()
+        revoke_token(token)
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
         return redirect("courses_api_tokens")
     return TemplateResponse(request, "courses/api_tokens/revoke.html", {"token": token})

@@ -1,6 +1,5 @@
-"""What staff's personal API tokens (Wagtail's :class:`~wagtail.models.APIToken`)
-may do, the log of their requests, and the stored answers that make a write
-with an ``Idempotency-Key`` safe to send again."""
+"""Staff's personal API tokens, the log of their requests, and the stored
+answers that make a write with an ``Idempotency-Key`` safe to send again."""
 
 from __future__ import annotations
 
@@ -10,35 +9,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ApiTokenAccess(models.Model):
-    """What one of Wagtail's API tokens may do here: read only, or also write,
-    until when. Wagtail's token keeps the secret's hash, its prefix, who owns it
-    and whether it was revoked; a token without this row is refused."""
+class ApiToken(models.Model):
+    """A token that acts with its owner's rights. Only a SHA-256 digest of the
+    secret is kept: the secret is shown once, when the token is made.
+
+    Wagtail 8 has a token model of its own (``wagtailcore.APIToken``), without
+    scope or expiry; the plugin supports Wagtail 7.4 LTS, which has none.
+    """
 
     class Scope(models.TextChoices):
         READ = "read", _("Read only")
         WRITE = "write", _("Read and write")
 
-    token = models.OneToOneField(
-        "wagtailcore.APIToken",
-        verbose_name=_("token"),
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
         on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="lms_access",
+        related_name="lms_api_tokens",
     )
+    name = models.CharField(_("name"), max_length=100)
     scope = models.CharField(
         _("access"), max_length=5, choices=Scope.choices, default=Scope.READ
     )
+    #: The first characters of the secret, for staff to tell their tokens apart.
+    prefix = models.CharField(_("begins with"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     wagtail_reference_index_ignore = True
 
     class Meta:
-        verbose_name = _("API token access")
-        verbose_name_plural = _("API token access")
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"{self.token} ({self.scope})"
+        return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_expired(self) -> bool:
@@ -54,10 +63,10 @@ class ApiRequestLog(models.Model):
     body or the query string, which may name people."""
 
     token = models.ForeignKey(
-        "wagtailcore.APIToken",
+        ApiToken,
         verbose_name=_("token"),
         on_delete=models.CASCADE,
-        related_name="lms_requests",
+        related_name="requests",
     )
     operation = models.CharField(_("operation"), max_length=100)
     method = models.CharField(_("method"), max_length=10)
