@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 from ninja.errors import HttpError
 
-from certificates.api import SERIAL
 from certificates.bulk import start_bulk_issue
+from certificates.codes import SERIAL
 from certificates.delivery import deliver
 from certificates.issuing import (
     Corrections,
