@@ -137,7 +137,9 @@ def test_expired_unknown_and_read_only_tokens_are_refused(editor, course):
     response = expired.get("/api/v1/staff/courses")
     assert response.status_code == 401
     assert response.json() == {"detail": "This API token has expired."}
-    unknown = Client(HTTP_AUTHORIZATION="Bearer lms_not-a-token")
+    unknown = Client(
+        HTTP_AUTHORIZATION="Bearer lms_not-a-token", HTTP_ACCEPT_LANGUAGE="en"
+    )
     response = unknown.get("/api/v1/staff/courses")
     assert response.status_code == 401
     assert response.json() == {"detail": "This API token is not valid."}
