@@ -31,7 +31,7 @@ from certificates.tasks import bulk_issue
 from certificates.verification import verification_url
 from courses.api.cursor import DEFAULT_LIMIT, MAX_LIMIT, page_after
 from courses.api.schemas import Id, Message
-from courses.api_tokens.requests import staff_router
+from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.models import Cohort, Enrolment
 from courses.permissions import editable_course_keys, editable_courses
 
@@ -193,6 +193,7 @@ def list_certificates(
         400: Message,
         404: Message,
     },
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_issue_certificate",
 )
 def issue(request: HttpRequest, enrolment_id: Id, payload: IssueIn):
@@ -221,6 +222,7 @@ def issue(request: HttpRequest, enrolment_id: Id, payload: IssueIn):
 @router.post(
     "/staff/certificates/{serial}/reissue",
     response={201: StaffCertificateOut, 400: Message, 404: Message},
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_reissue_certificate",
 )
 def reissue_certificate(request: HttpRequest, serial: str, payload: ReissueIn):
@@ -244,6 +246,7 @@ def reissue_certificate(request: HttpRequest, serial: str, payload: ReissueIn):
 @router.post(
     "/staff/certificates/{serial}/revoke",
     response={200: StaffCertificateOut, 400: Message, 404: Message},
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_revoke_certificate",
 )
 def revoke_certificate(request: HttpRequest, serial: str, payload: RevokeIn):
@@ -266,6 +269,7 @@ def revoke_certificate(request: HttpRequest, serial: str, payload: RevokeIn):
 @router.post(
     "/staff/courses/{course_id}/bulk-issues",
     response={202: BulkJobOut, 400: Message, 404: Message},
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_start_bulk_issue",
 )
 def start_bulk(request: HttpRequest, course_id: Id, payload: BulkIn | None = None):

@@ -28,6 +28,20 @@ HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
+#: The header in the schema of every write (``openapi_extra``).
+IDEMPOTENT_WRITE = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            "description": "Send the write again with the same key and body to get "
+            "the first answer, without doing it twice (24 hours).",
+        }
+    ]
+}
+
 
 def fingerprint(request: HttpRequest) -> str:
     """The request a key stands for: the same key must come with the same one."""

@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 
 from courses.api.cursor import DEFAULT_LIMIT, MAX_LIMIT, page_after
 from courses.api.schemas import Id, Message
-from courses.api_tokens.requests import staff_router
+from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.catalogue.models import course_hours_subquery
 from courses.enrolment.csv_import import enrol_lines
 from courses.enrolment.csv_reading import CsvLine
@@ -228,6 +228,7 @@ def list_enrolments(
 @router.post(
     "/staff/courses/{course_id}/enrolments",
     response={201: EnrolledOut, 400: Message, 404: Message},
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_enrol",
 )
 def enrol_person(request: HttpRequest, course_id: Id, payload: EnrolIn):
@@ -271,6 +272,7 @@ def _staff_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
 @router.post(
     "/staff/enrolments/{enrolment_id}/withdraw",
     response={200: StaffEnrolmentOut, 404: Message},
+    openapi_extra=IDEMPOTENT_WRITE,
     operation_id="staff_api_withdraw",
 )
 def withdraw_person(

@@ -497,6 +497,9 @@ def test_schema_lists_staff_operations_with_bearer_security():
     operation = schema["paths"]["/api/v1/staff/courses/{course_id}/enrolments"]["post"]
     assert operation["operationId"] == "staff_api_enrol"
     assert operation["tags"] == ["staff"]
+    assert {"in": "header", "name": "Idempotency-Key"}.items() <= next(
+        p for p in operation["parameters"] if p["name"] == "Idempotency-Key"
+    ).items()
     schemes = {name for entry in operation["security"] for name in entry}
     assert "TokenAuth" in schemes and "StaffSessionAuth" in schemes
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {
