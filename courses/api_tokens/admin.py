@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.menu import MenuItem
 
 from courses.api_tokens.models import ApiToken
@@ -45,12 +46,15 @@ class TokenForm(forms.Form):
             "can enrol, withdraw and issue."
         ),
     )
-    days = forms.TypedChoiceField(
-        label=_("Works for"),
-        coerce=int,
-        initial=90,
-        choices=[(days, _("%(days)d days") % {"days": days}) for days in LIFETIMES],
-    )
+    days = forms.TypedChoiceField(label=_("Works for"), coerce=int, initial=90)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Worded per request, in the language of the person asking.
+        self.fields["days"].choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in LIFETIMES
+        ]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

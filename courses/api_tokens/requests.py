@@ -129,20 +129,31 @@ def finished(run: Callable) -> Callable:
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = run(request, *args, **kwargs)
+        try:
+            response = run(request, *args, **kwargs)
+        except Exception:
+            # A crash must not hold the key as "still running" for a day, and
+            # the failed request is logged like any other.
+            _keep_answer(request, HttpResponse(status=500))
+            _log(request, operation_id, 500)
+            raise
         _keep_answer(request, response)
-        token = getattr(request, "api_token", None)
-        if token is not None:
-            ApiRequestLog.objects.create(
-                token=token,
-                operation=operation_id[:100],
-                method=request.method[:10],
-                path=request.path[:300],
-                status=response.status_code,
-            )
+        _log(request, operation_id, response.status_code)
         return response
 
     return wrapper
+
+
+def _log(request: HttpRequest, operation_id: str, status: int) -> None:
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        ApiRequestLog.objects.create(
+            token=token,
+            operation=operation_id[:100],
+            method=request.method[:10],
+            path=request.path[:300],
+            status=status,
+        )
 
 
 def staff_router(**kwargs) -> Router:

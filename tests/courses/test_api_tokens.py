@@ -506,3 +506,24 @@ def test_schema_lists_staff_operations_with_bearer_security():
         "type": "http",
         "scheme": "bearer",
     }
+
+
+def test_a_crash_frees_the_idempotency_key(course, editor, monkeypatch):
+    """An operation that fails with a server error leaves its key free to be
+    sent again (not "still running"), and the failure is logged."""
+    client, token = token_client(editor)
+    client.raise_request_exception = False
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("courses.staff_api.api.enrol_lines", crash)
+    url = f"/api/v1/staff/courses/{course.pk}/enrolments"
+    body = {"email": "ieva@example.edu", "first_name": "Ieva", "last_name": "Liepa"}
+    response = post(client, url, body, **{"Idempotency-Key": "k1"})
+    assert response.status_code == 500
+    assert not IdempotentRequest.objects.exists()
+    assert ApiRequestLog.objects.get(token=token).status == 500
+    monkeypatch.undo()
+    response = post(client, url, body, **{"Idempotency-Key": "k1"})
+    assert response.status_code == 201
