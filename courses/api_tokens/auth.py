@@ -8,7 +8,7 @@ browser on its own as a cookie is.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,6 +19,9 @@ from ninja.security import HttpBearer
 from courses.api.auth import BrowserSessionAuth
 from courses.api_tokens.models import ApiToken
 from courses.api_tokens.tokens import find_token, may_have_tokens
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 #: How precisely a token's ``last_used_at`` is kept.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -69,7 +72,7 @@ def _touch(token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-def require_staff(user) -> None:
+def require_staff(user: AbstractBaseUser) -> None:
     if not may_have_tokens(user):
         raise HttpError(403, _("Only course staff may use this operation."))
 

@@ -56,6 +56,7 @@ def test_token_is_shown_once_and_stored_hashed(editor):
     database holds a digest, and the secret works in the API."""
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     browser.force_login(editor)
+    assert "/admin/api-tokens/" in browser.get("/admin/").content.decode()
     response = browser.post(
         "/admin/api-tokens/add/",
         {"name": "University registry", "scope": "read", "days": "90"},
