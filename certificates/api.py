@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from certificates.codes import is_code, normalise_code
+from certificates.codes import SERIAL, is_code, normalise_code
 from certificates.models import Certificate
 from certificates.openbadges.credential import MEDIA_TYPE, NoSigningKey, sign_credential
 from certificates.pd_record.exports import status_text
@@ -24,9 +23,6 @@ from courses.site import base_url
 from courses.throttling import too_many_lookups
 
 router = Router(tags=["certificates"])
-
-#: A certificate number as printed: ``DU-2026-000123``.
-SERIAL = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 class CertificateOut(Schema):

@@ -16,6 +16,7 @@ class CertificatesConfig(AppConfig):
         )
         from certificates.api import router
         from certificates.reports import register
+        from certificates.staff_api import router as staff_router
         from courses.api import register_router
         from courses.navigation import register_nav_item
 
@@ -23,6 +24,7 @@ class CertificatesConfig(AppConfig):
         register_nav_item(_("My certificates"), "certificates:mine")
         register_nav_item(_("My professional development"), "certificates:pd_record")
         register_router(router)
+        register_router(staff_router)
         privacy.declare()
 
     def seed_demo(self, courses: dict) -> None:

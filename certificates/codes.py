@@ -1,4 +1,4 @@
-"""Verification codes: random, at least 80 bits, easy to read out and type.
+"""Certificate numbers and verification codes. Verification codes: random, at least 80 bits, easy to read out and type.
 
 Twenty characters of Crockford's base32 (100 bits), printed in groups of five.
 Crockford's alphabet leaves out I, L, O and U, so a code read aloud or typed from
@@ -7,7 +7,12 @@ paper is forgiving: O is read as zero, I and L as one.
 
 from __future__ import annotations
 
+import re
 import secrets
+
+#: What a certificate number as printed can be (``DU-2026-000123``): anything
+#: else is not looked up (PostgreSQL refuses a NUL byte, for one).
+SERIAL = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20

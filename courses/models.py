@@ -4,6 +4,7 @@ Django finds an app's models here; code elsewhere imports a model from here or
 from its feature's ``models`` module, whichever reads better.
 """
 
+from courses.api_tokens.models import ApiRequestLog, ApiToken, IdempotentRequest
 from courses.assignments.models import (
     AssessedCompetence,
     Assignment,
@@ -37,6 +38,8 @@ from courses.progress.models import LessonProgress
 from courses.quizzes.models import Quiz, QuizAttempt
 
 __all__ = [
+    "ApiRequestLog",
+    "ApiToken",
     "AssessedCompetence",
     "Assignment",
     "AssignmentSubmission",
@@ -52,6 +55,7 @@ __all__ = [
     "EnrolmentEvent",
     "Framework",
     "FrameworkLevel",
+    "IdempotentRequest",
     "IntegrationEvent",
     "LearnerProfile",
     "LessonPage",

@@ -2,12 +2,18 @@
 and page hooks, registered with Wagtail. The screens themselves live in each
 feature's ``admin.py``."""
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from courses.api_tokens.admin import (
+    TokensMenuItem,
+    token_create,
+    token_list,
+    token_revoke,
+)
 from courses.assignments.admin import (
     AssignmentViewSet,
     SubmissionViewSet,
@@ -133,6 +139,26 @@ def register_people_urls() -> list:
 
 
 hooks.register("register_user_listing_buttons", user_listing_buttons)
+
+
+@hooks.register("register_admin_urls")
+def register_api_token_urls() -> list:
+    return [
+        path("api-tokens/", token_list, name="courses_api_tokens"),
+        path("api-tokens/add/", token_create, name="courses_api_tokens_add"),
+        path(
+            "api-tokens/<id:token_id>/revoke/",
+            token_revoke,
+            name="courses_api_tokens_revoke",
+        ),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_api_tokens_menu_item() -> TokensMenuItem:
+    return TokensMenuItem(
+        _("API tokens"), reverse("courses_api_tokens"), icon_name="key", order=610
+    )
 
 
 # What learners see of course pages: who may open them, then enrolment and

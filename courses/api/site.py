@@ -3,7 +3,6 @@ features' routers (see :mod:`courses.api`)."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -11,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import SessionAuth
 
 from courses.api import registered_routers
+from courses.api.auth import BrowserSessionAuth
 from courses.assignments.api import router as assignments
 from courses.catalogue.api import router as catalogue
 from courses.competences.api import router as competences
@@ -22,19 +21,7 @@ from courses.enrolment.api import router as enrolment
 from courses.live_sessions.api import router as live_sessions
 from courses.progress.api import router as progress
 from courses.quizzes.api import router as quizzes
-
-
-class BrowserSessionAuth(SessionAuth):
-    """Django's session, with CSRF checked on every state change."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        # The CSRF check parses form data; reading the raw body first keeps it
-        # available to the API's own parser, whatever the content type. Multipart
-        # bodies are left to Django's streaming parser: read whole, an uploaded
-        # file would count against DATA_UPLOAD_MAX_MEMORY_SIZE.
-        if not request.content_type.startswith("multipart/"):
-            request.body  # noqa: B018
-        return super().__call__(request)
+from courses.staff_api.api import router as staff
 
 
 def docs_if_enabled(view: Callable) -> Callable:
@@ -97,5 +84,6 @@ for router in (
     *registered_routers(),
     quizzes,
     assignments,
+    staff,
 ):
     api.add_router("/", router)

@@ -131,8 +131,21 @@ def enrol_from_csv(
     is written or sent; the report says what would happen. ``request``, when
     given, supplies the site address if ``WAGTAILADMIN_BASE_URL`` is not set.
     """
+    return enrol_lines(read_csv(file), course, actor, dry_run=dry_run, request=request)
+
+
+def enrol_lines(
+    lines: list[CsvLine],
+    course: CoursePage,
+    actor: AbstractBaseUser | None,
+    *,
+    dry_run: bool = False,
+    request: HttpRequest | None = None,
+) -> CsvReport:
+    """Enrol the learners of ``lines`` (rows of a file, or one person the API
+    names) into ``course``, as :func:`enrol_from_csv` does."""
     report = CsvReport(course=course, dry_run=dry_run)
-    report.rows = check_rows(read_csv(file), course)
+    report.rows = check_rows(lines, course)
     if dry_run or not report.accepted:
         return report
     enrolled: list[CsvRow] = []

@@ -239,6 +239,41 @@ def declare() -> None:
             ),
             erasure=Erasure(Strategy.TOMBSTONE),
         ),
+        PersonalData(
+            model="courses.ApiToken",
+            name="api_tokens",
+            # Never the secret's digest: an export shows which tokens exist.
+            description=_("Your API tokens: name, access, dates; never the token."),
+            user_path="owner",
+            fields=(
+                "id",
+                "name",
+                "scope",
+                "prefix",
+                "created_at",
+                "expires_at",
+                "revoked_at",
+                "last_used_at",
+            ),
+            erasure=Erasure(Strategy.DELETE),
+        ),
+        PersonalData(
+            model="courses.ApiRequestLog",
+            name="api_requests",
+            description=_("The requests made with your API tokens."),
+            user_path="token__owner",
+            fields=("token_id", "operation", "method", "path", "status", "at"),
+            erasure=Erasure(Strategy.DELETE),
+        ),
+        PersonalData(
+            model="courses.IdempotentRequest",
+            name="api_idempotency_keys",
+            # The stored answers are left out: they name the learners acted on.
+            description=_("The idempotency keys of your API writes (kept 24 hours)."),
+            user_path="user",
+            fields=("key", "status", "created_at"),
+            erasure=Erasure(Strategy.DELETE),
+        ),
     ):
         register_personal_data(declaration)
     register_actor_reference("courses.EnrolmentEvent", "actor")

@@ -22,6 +22,7 @@ from certificates.models import (
     CourseCertificateSettings,
     ExternalCertificate,
 )
+from courses.api_tokens.tokens import create_token
 from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import mark_attendance
@@ -120,6 +121,7 @@ class World:
     spare_session: object
     other_course: object
     users: dict
+    api_token: object
 
     def url_values(self) -> dict:
         """A value of this world for each URL parameter the site's routes name."""
@@ -135,6 +137,10 @@ class World:
             "key": self.calendar_key,
             "code": self.certificate.verification_code,
             "fmt": "csv",
+            "token_id": self.api_token.pk,
+            "enrolment_id": self.certificate.enrolment_id,
+            "job_id": self.bulk_job.pk,
+            "serial": self.certificate.serial,
         }
 
     def client(self, role: str, **kwargs) -> Client:
@@ -247,6 +253,9 @@ def world(db, settings) -> World:
         bulk_job=start_bulk_issue(course, None, actor=users["administrator"]),
         other_course=other_course,
         users=users,
+        api_token=create_token(
+            users["course_author"], "Registry", "write", now + timedelta(days=30)
+        )[0],
     )
 
 

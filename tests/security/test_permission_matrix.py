@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from certificates.delivery import ensure_pdf
 from courses.api.site import api
+from courses.api_tokens.tokens import create_token
 from courses.models import (
     Competence,
     CompetenceArea,
@@ -103,6 +107,19 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/attempts/{attempt_id}/submit": "LYNNNNN",
     "GET /api/v1/me/attempts": "LYYYYYY",
     "POST /api/v1/assignments/{assignment_id}/submissions": "LFNNNNN",
+    # The API's staff operations (by session here; by token below)
+    "GET /api/v1/staff/courses": "LNNYNYY",
+    "GET /api/v1/staff/courses/{course_id}/enrolments": "LNNNNYY",
+    "POST /api/v1/staff/courses/{course_id}/enrolments": "LNNNNYY",
+    "POST /api/v1/staff/enrolments/{enrolment_id}/withdraw": "LNNNNYY",
+    "GET /api/v1/staff/enrolments/{enrolment_id}/progress": "LNNNNYY",
+    "GET /api/v1/staff/courses/{course_id}/progress-report": "LNNNNYY",
+    "GET /api/v1/staff/courses/{course_id}/certificates": "LNNNNYY",
+    "POST /api/v1/staff/enrolments/{enrolment_id}/certificate": "LNNNNYY",
+    "POST /api/v1/staff/certificates/{serial}/reissue": "LNNNNYY",
+    "POST /api/v1/staff/certificates/{serial}/revoke": "LNNNNYY",
+    "POST /api/v1/staff/courses/{course_id}/bulk-issues": "LNNNNYY",
+    "GET /api/v1/staff/bulk-issues/{job_id}": "LNNNNYY",
     # Staff screens of the plugin
     "courses_deactivate_user GET": "LLLMMMM",
     "courses_deactivate_user POST": "LLLNNNY",
@@ -120,6 +137,11 @@ EXPECTED: dict[str, str] = {
     "submissions:index_results GET": "LLLYNYY",
     "submissions:edit GET": "LLLNNYY",
     "submissions:edit POST": "LLLNNYY",
+    "courses_api_tokens GET": "LLLYNYY",
+    "courses_api_tokens_add GET": "LLLYNYY",
+    "courses_api_tokens_add POST": "LLLYNYY",
+    "courses_api_tokens_revoke GET": "LLLNNYY",
+    "courses_api_tokens_revoke POST": "LLLNNYY",
     "reports:progress GET": "LLLYNYY",
     "reports:progress_results GET": "LLLYNYY",
     "reports:matrix GET": "LLLYNYY",
@@ -537,6 +559,29 @@ POSTS = {
     "POST /api/v1/sessions/{session_id}/check-in": lambda w: {"code": "AB3CD4"},
     "POST /api/v1/quizzes/{quiz_id}/attempts": lambda w: {},
     "POST /api/v1/attempts/{attempt_id}/submit": lambda w: {"answers": {}},
+    "courses_api_tokens_add": lambda w: {
+        "name": "Registry",
+        "scope": "read",
+        "days": "30",
+    },
+    "courses_api_tokens_revoke": lambda w: {},
+    "POST /api/v1/staff/courses/{course_id}/enrolments": lambda w: {
+        "email": "Ieva.Liepa@example.com",
+        "first_name": "Ieva",
+        "last_name": "Liepa",
+    },
+    "POST /api/v1/staff/enrolments/{enrolment_id}/withdraw": lambda w: {},
+    "POST /api/v1/staff/enrolments/{enrolment_id}/certificate": lambda w: {
+        "reason": "Register"
+    },
+    "POST /api/v1/staff/certificates/{serial}/reissue": lambda w: {
+        "reason": "Name corrected."
+    },
+    "POST /api/v1/staff/certificates/{serial}/revoke": lambda w: {
+        "reason": "Issued by mistake.",
+        "category": "error",
+    },
+    "POST /api/v1/staff/courses/{course_id}/bulk-issues": lambda w: {},
 }
 
 
@@ -550,6 +595,8 @@ def api_url(path: str, world) -> str:
         "quiz_id": world.quiz.pk,
         "code": world.certificate.verification_code,
         "serial": world.certificate.serial,
+        "enrolment_id": world.certificate.enrolment_id,
+        "job_id": world.bulk_job.pk,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -574,7 +621,10 @@ def cells() -> list[str]:
 
 
 def request(world, role: str, key: str):
-    client = world.client(role, raise_request_exception=False)
+    return send(world.client(role, raise_request_exception=False), world, key)
+
+
+def send(client, world, key: str):
     if key.startswith(("GET /", "POST /")):
         method, path = key.split(" ", 1)
         url = api_url(path, world)
@@ -658,3 +708,29 @@ def test_each_role_gets_what_the_table_says(world, role):
             wrong.append(f"{key}: expected {expected}, got {outcome}")
     assert wrong == [], f"{role}:\n" + "\n".join(wrong)
     print(f"{role}: {checked} cells")
+
+
+#: The staff operations, which also take a personal token.
+STAFF_OPERATIONS = [key for key in EXPECTED if " /api/v1/staff/" in key]
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_token_gets_what_its_owners_session_gets(world, role):
+    """A token that may write acts with its owner's rights and no more: each
+    staff operation answers it as the table says it answers the owner."""
+    _token, secret = create_token(
+        world.users[role], "Registry", "write", timezone.now() + timedelta(days=1)
+    )
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        HTTP_ACCEPT_LANGUAGE="en",
+        raise_request_exception=False,
+    )
+    wrong = []
+    for key in STAFF_OPERATIONS:
+        with transaction.atomic():
+            outcome = classify(send(client, world, key), key.split(" ")[0])
+            transaction.set_rollback(True)
+        if outcome != expected_for(key, role):
+            wrong.append(f"{key}: expected {expected_for(key, role)}, got {outcome}")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
