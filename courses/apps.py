@@ -14,6 +14,7 @@ class CoursesConfig(AppConfig):
             converters,
         )
         from courses.catalogue import signal_handlers as content
+        from courses.people import languages  # noqa: F401  (receivers)
         from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
 
