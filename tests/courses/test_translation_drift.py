@@ -3,16 +3,23 @@ course's edit page and when they publish."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import translation
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale, Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from courses.catalogue.drift import course_drift
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.enrolment.enrolling import enrol
+from courses.models import CoursePage, Enrolment, LessonPage, ModulePage
+from courses.progress.recording import record_lesson_completed
+from courses.reports.matrix import course_structure, module_matrix
+from courses.reports.rows import report_rows
+from courses.reports.summary import programme_summary
 from tests.courses.assessment_factories import make_assignment, make_quiz
 from tests.factories import (
     in_english_admin,
@@ -154,3 +161,53 @@ def test_an_editor_page_in_one_language_reads_three_queries_more(
     latvian, _english = two_versions
     with django_assert_max_num_queries(4):
         course_drift(latvian)
+
+
+# Reports count a course once across its language versions ---------------------
+
+
+@pytest.fixture
+def drifted(two_versions):
+    """The issue's case: a module added to the Latvian version only, and one
+    learner in each version; the Latvian learner has done the extra module."""
+    latvian, english = two_versions
+    extra = make_lesson(make_module(latvian, title="Papildu modulis", hours=Decimal(8)))
+    in_latvian = enrol(make_user(last_name="Bērziņa"), latvian)
+    in_english = enrol(make_user(last_name="Smith"), english)
+    record_lesson_completed(in_latvian, extra)
+    staff = in_english_admin(make_user(is_superuser=True, is_staff=True))
+    return latvian, english, in_latvian, in_english, staff
+
+
+def test_the_matrix_of_either_version_has_every_module(client, drifted):
+    """Read through the English version, the report still shows the Latvian-only
+    module, done by the Latvian learner."""
+    _latvian, english, in_latvian, in_english, staff = drifted
+    structure = course_structure(english)
+    assert [m.title for m in structure.modules][-1] == "Papildu modulis"
+    assert len(structure.modules) == 3
+    states = module_matrix(structure, [in_latvian.pk, in_english.pk])
+    assert states[in_latvian.pk][-1] == "done"
+    assert states[in_english.pk][-1] == "not_started"
+    client.force_login(staff)
+    html = client.get("/admin/reports/matrix/", {"course": english.pk}).content.decode()
+    assert "Papildu modulis" in html
+    assert "Bērziņa" in html and "Smith" in html
+
+
+def test_the_summary_and_progress_report_name_the_course_once(client, drifted):
+    """Both learners are one course's, named in the reader's language."""
+    latvian, english, _in_latvian, _in_english, staff = drifted
+    enrolments = Enrolment.objects.filter(course_key=latvian.translation_key)
+    summary = programme_summary(enrolments)
+    [course] = summary.courses
+    assert (course.label, course.enrolled) == (english.title, 2)
+    with translation.override("lv"):
+        [course] = programme_summary(enrolments).courses
+        assert course.label == latvian.title
+    assert {row.course for row in report_rows(enrolments)} == {english.title}
+    client.force_login(staff)
+    html = client.get("/admin/reports/", {"course": latvian.pk}).content.decode()
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html)
+    assert cells.count(english.title) == 2, cells
+    assert latvian.title not in cells
