@@ -12,13 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.widgets import AdminSnippetChooser
 
 from courses.converters import as_id
 from courses.models import (
@@ -176,32 +173,22 @@ class UnscheduleView(snippet_views.RevisionsUnscheduleView):
         return reverse(self.history_url_name, args=(quote(self.object.pk),))
 
 
-def _chooser_text(message: str, name: str) -> str:
-    # Wagtail's own msgids, translated by Wagtail's catalogue.
-    return gettext(message) % {"object": name}
+class TranslatedChooserTexts:
+    """The chooser's texts, translated when shown.
 
-
-class LocalisedSnippetChooser(AdminSnippetChooser):
-    """Wagtail's snippet chooser, its button and modal titles in the reader's
-    language.
-
-    Wagtail builds each model's chooser widget once, at start-up, and formats its
-    texts there: in whichever language was active then, half-translated
-    ("Izvēlēties competence" in an English admin). These are formatted when
-    shown.
+    Wagtail's ``ChooserViewSet`` translates them when it is imported, so every
+    admin read them in the language active then: "Izvēlēties competence" in an
+    English admin.
     """
 
-    def __init__(self, model=None, **kwargs) -> None:
-        super().__init__(model, **kwargs)
-        name = self.model._meta.verbose_name
-        text = lazy(_chooser_text, str)
-        self.choose_one_text = text("Choose %(object)s", name)
-        self.choose_another_text = text("Choose another %(object)s", name)
-        self.link_to_chosen_text = text("Edit this %(object)s", name)
+    # Wagtail's own msgids, so Wagtail's catalogue translates them too.
+    choose_one_text = _("Choose")
+    page_title = _("Choose")
+    choose_another_text = _("Choose another")
+    edit_item_text = _("Edit")
 
 
-class ScopedChooserViewSet(chooser.SnippetChooserViewSet):
-    base_widget_class = LocalisedSnippetChooser
+class ScopedChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet):
     choose_view_class = ScopedChooseView
     choose_results_view_class = ScopedChooseResultsView
     chosen_view_class = ScopedChosenView
@@ -229,9 +216,8 @@ class ContentSnippetViewSet(snippet_views.SnippetViewSet):
 
     chooser_viewset_class = type(
         "ContentChooserViewSet",
-        (chooser.SnippetChooserViewSet,),
+        (TranslatedChooserTexts, chooser.SnippetChooserViewSet),
         {
-            "base_widget_class": LocalisedSnippetChooser,
             "chosen_view_class": IdChosenView,
             "create_view_class": NoCreationView,
         },
