@@ -18,6 +18,7 @@ from certificates.delivery import ensure_pdf
 from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses.assignments.submissions import review_submission, submit_assignment
+from courses.dates import print_date
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import mark_attendance
 from courses.models import (
@@ -258,6 +259,9 @@ def test_export_readme_is_in_the_learners_language(course):
     assert "Jūsu personas dati" in readme
     assert "quiz_attempts.json: " in readme
     assert "atbildēm" in readme
+    # The date sits in a sentence, so it takes the locative ("decembrī").
+    today = print_date(timezone.localdate(), "lv")
+    assert f"ko šī vietne par Jums glabāja {today}." in readme
 
 
 def test_reviewers_export_names_what_they_acted_on_and_no_learner(course):
