@@ -72,3 +72,13 @@ def date_in_words(value: date | datetime | None) -> str:
         value = timezone.localdate(value)
     language = "lv" if (get_language() or "").startswith("lv") else "en"
     return print_date(value, language)
+
+
+def moment_in_words(value: datetime) -> str:
+    """A local date and time as a sentence embeds it: "2026. gada 3. decembrī
+    plkst. 10:00", "3 December 2026, 10:00"."""
+    local = timezone.localtime(value)
+    time = f"{local:%H:%M}"
+    if (get_language() or "").startswith("lv"):
+        return f"{date_in_words(local)} plkst. {time}"
+    return f"{date_in_words(local)}, {time}"
