@@ -110,9 +110,9 @@ def course_outline(course: CoursePage) -> CourseOutline:
 
 
 def outline_across_versions(course: CoursePage) -> CourseOutline:
-    """Every live language version of ``course`` in one outline, each module and
-    lesson once by translation key: ``course``'s own modules in order, then those
-    other versions add. Three queries.
+    """The live structure of every language version of ``course`` in one outline,
+    each module and lesson once by translation key: ``course``'s own modules in
+    order, then those other versions add. Three queries.
 
     Reports lay a course out by it, so that a module written in one language only
     is a column for the learners of that language, and a learner of either version
