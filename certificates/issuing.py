@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.codes import new_code
 from certificates.delivery import deliver
@@ -38,7 +39,7 @@ from certificates.models import (
     SerialCounter,
 )
 from certificates.models.certificate import format_serial
-from certificates.printed import languages_of, print_date
+from certificates.printed import languages_of
 from certificates.snapshot import (
     build_snapshot,
     expiry_date,
@@ -46,6 +47,7 @@ from certificates.snapshot import (
     reissued_snapshot,
 )
 from courses.competences.profile import with_assessed_levels
+from courses.dates import print_date
 from courses.integrations.events import Event, emit
 from courses.models import CoursePage, Enrolment, LessonProgress
 from courses.privacy.erasure import is_erased
@@ -365,7 +367,7 @@ def reissue_preview(
             print_date(new["issued"]),
         ),
         Change(
-            _("Number"),
+            pgettext("certificate", "Number"),
             certificate.serial,
             _("a new number"),
         ),

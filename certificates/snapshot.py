@@ -25,8 +25,9 @@ from certificates.models import (
     CertificateTemplate,
 )
 from certificates.models.certificate import format_serial
-from certificates.printed import LABELS, languages_of, print_date
+from certificates.printed import LABELS, languages_of
 from certificates.verification import verification_url
+from courses.dates import print_date
 from courses.models import CoursePage
 from courses.site import base_url
 

@@ -17,10 +17,12 @@ from certificates.file_verification import MAX_BYTES, check_file
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
 from certificates.verification import public_facts, public_revocation
+from courses.people.languages import in_chosen_language
 from courses.throttling import too_many_lookups
 
 
 @login_required
+@in_chosen_language
 def mine(request: HttpRequest) -> HttpResponse:
     certificates = Certificate.objects.filter(user=request.user).only(
         "serial",
@@ -52,6 +54,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@in_chosen_language
 def verify_form(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("code", "")
     code = normalise_code(typed)
@@ -100,6 +103,7 @@ class VerifyFileForm(forms.Form):
 
 
 @require_POST
+@in_chosen_language
 def verify_file(request: HttpRequest) -> HttpResponse:
     """The verdict on an uploaded PDF: exactly the file issued, changed after
     issue, altered, or unknown — with the certificate's status now."""
@@ -135,6 +139,7 @@ def verify_file(request: HttpRequest) -> HttpResponse:
     )
 
 
+@in_chosen_language
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     if too_many_lookups(request, "verify"):
         return TemplateResponse(

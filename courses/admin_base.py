@@ -173,7 +173,22 @@ class UnscheduleView(snippet_views.RevisionsUnscheduleView):
         return reverse(self.history_url_name, args=(quote(self.object.pk),))
 
 
-class ScopedChooserViewSet(chooser.SnippetChooserViewSet):
+class TranslatedChooserTexts:
+    """The chooser's texts, translated when shown.
+
+    Wagtail's ``ChooserViewSet`` translates them when it is imported, so every
+    admin read them in the language active then: "Izvēlēties competence" in an
+    English admin.
+    """
+
+    # Wagtail's own msgids, so Wagtail's catalogue translates them too.
+    choose_one_text = _("Choose")
+    page_title = _("Choose")
+    choose_another_text = _("Choose another")
+    edit_item_text = _("Edit")
+
+
+class ScopedChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet):
     choose_view_class = ScopedChooseView
     choose_results_view_class = ScopedChooseResultsView
     chosen_view_class = ScopedChosenView
@@ -201,7 +216,10 @@ class ContentSnippetViewSet(snippet_views.SnippetViewSet):
 
     chooser_viewset_class = type(
         "ContentChooserViewSet",
-        (chooser.SnippetChooserViewSet,),
-        {"chosen_view_class": IdChosenView, "create_view_class": NoCreationView},
+        (TranslatedChooserTexts, chooser.SnippetChooserViewSet),
+        {
+            "chosen_view_class": IdChosenView,
+            "create_view_class": NoCreationView,
+        },
     )
     revisions_unschedule_view_class = UnscheduleView

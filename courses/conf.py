@@ -132,6 +132,21 @@ SETTINGS: dict[str, Setting] = {
         "the LRS's Basic auth password (text)",
         lambda value: isinstance(value, str),
     ),
+    "LMS_SITE_NAME": Setting(
+        None,
+        'the site\'s name per language, e.g. {"lv": "…", "en": "…"}, or None for '
+        "the Wagtail site's name",
+        lambda value: (
+            value is None
+            or (
+                isinstance(value, dict)
+                and bool(value)
+                and all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+                )
+            )
+        ),
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from courses.assignments.admin import (
 )
 from courses.catalogue.access import gate
 from courses.catalogue.context import add_learner_context
+from courses.catalogue.drift import warn_before_publish, warn_on_edit
 from courses.catalogue.models import PAGE_CONTEXT_HOOK
 from courses.compat import use_permission_policy
 from courses.competences.admin import CompetenceViewSetGroup
@@ -166,3 +167,7 @@ def register_api_tokens_menu_item() -> TokensMenuItem:
 hooks.register("before_serve_page", gate)
 hooks.register(PAGE_CONTEXT_HOOK, add_learner_context, order=0)
 hooks.register(PAGE_CONTEXT_HOOK, add_sessions_context, order=10)
+
+# Authors see what a course's language versions do not share before publishing.
+hooks.register("before_edit_page", warn_on_edit)
+hooks.register("before_publish_page", warn_before_publish)

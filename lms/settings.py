@@ -226,6 +226,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LMS_SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
 # The demo's own header and footer (templates/base.html) around the plugin's pages.
 LMS_BASE_TEMPLATE = "base.html"
+# The name e-mails sign with, per language: a Latvian e-mail names the site in
+# Latvian.
+LMS_SITE_NAME = {
+    "lv": "Kursi STEM skolotājiem, Daugavpils Universitāte",
+    "en": "STEM teacher courses, Daugavpils University",
+}
 # The issuer's key and X.509 certificate that sign certificate PDFs, as PEM: from
 # SIGNING_KEY / SIGNING_CERTIFICATE, or from the files in SIGNING_DIR that
 # `manage.py create_signing_key` and `rotate_signing_key` write (never committed).

@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from certificates.pd_record.record import PdRecord
 from certificates.rendering.reportlab_pdf import FONT_DIR, ReportLabRenderer
 from certificates.snapshot import hours_text
+from courses.dates import date_in_words
 from courses.reports.exports import neutralise
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -31,7 +32,8 @@ def status_text(record: PdRecord) -> str:
         "hours": hours_text(record.hours),
         "required": hours_text(record.required),
         "short": hours_text(record.short_by),
-        "date": format_date(record.short_on, "DATE_FORMAT"),
+        # The date sits in a sentence: Latvian wants the locative.
+        "date": date_in_words(record.short_on),
     }
     if record.on_track:
         return (

@@ -17,9 +17,11 @@ from certificates.models import ExternalCertificate
 from certificates.pd_record.exports import CSV_TYPE, csv_bytes, pdf_bytes, status_text
 from certificates.pd_record.forms import MAX_PDF_BYTES, ExternalCertificateForm
 from certificates.pd_record.record import pd_record
+from courses.people.languages import in_chosen_language
 
 
 @login_required
+@in_chosen_language
 def record(request: HttpRequest) -> HttpResponse:
     """The record, and the form that adds an external certificate to it."""
     form = ExternalCertificateForm()
@@ -45,6 +47,7 @@ def record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@in_chosen_language
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Another teacher's entry is a 404, so no one learns which entries exist.
     external = get_object_or_404(ExternalCertificate, pk=pk, user=request.user)
@@ -80,6 +83,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@in_chosen_language
 def record_pdf(request: HttpRequest) -> HttpResponse:
     name = request.user.get_full_name() or request.user.get_username()
     return _download(
@@ -91,6 +95,7 @@ def record_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@in_chosen_language
 def record_csv(request: HttpRequest) -> HttpResponse:
     return _download(
         csv_bytes(pd_record(request.user)), "professional-development.csv", CSV_TYPE

@@ -29,9 +29,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from certificates.printed import LABELS, languages_of, print_date
+from certificates.printed import LABELS, languages_of
 from certificates.rendering import register
 from certificates.rendering.base import BaseRenderer
+from courses.dates import print_date
 
 if TYPE_CHECKING:
     from certificates.models import Certificate

@@ -73,8 +73,9 @@ def _higher(a: LevelRef | None, b: LevelRef | None) -> LevelRef | None:
 def competence_profile(enrolments: list[Enrolment]) -> list[CompetenceEvidence]:
     """The competences of ``enrolments`` (one learner's), in framework order.
 
-    Five queries: the courses' modules with their competences, the lessons, the
-    learner's completed lessons, and the levels assessed in accepted submissions.
+    Six queries: the courses' modules with their competences, the modules' titles
+    in the language being read, the lessons, the learner's completed lessons, and
+    the levels assessed in accepted submissions.
     """
     enrolments = [e for e in enrolments if e.status != Enrolment.Status.WITHDRAWN]
     if not enrolments:
@@ -83,8 +84,19 @@ def competence_profile(enrolments: list[Enrolment]) -> list[CompetenceEvidence]:
     modules = list(
         ModulePage.objects.live()
         .filter(in_courses)
-        .only("id", "title", "path", "depth")
+        .only("id", "title", "path", "depth", "translation_key")
         .order_by("path")
+    )
+    # A learner enrolled through the Latvian course reading in English sees the
+    # English modules' titles (where that version is published).
+    titles = dict(
+        ModulePage.objects.live()
+        .filter(
+            translation_key__in=[m.translation_key for m in modules],
+            locale__language_code=get_language(),
+        )
+        .values_list("translation_key", "title")
+        .order_by()
     )
     links = (
         ModuleCompetence.objects.filter(module__in=modules)
@@ -121,9 +133,13 @@ def competence_profile(enrolments: list[Enrolment]) -> list[CompetenceEvidence]:
         entry.target_level = _higher(entry.target_level, LevelRef.of(link.target_level))
         keys = required_lessons[module.path]
         if keys and all((enrolment.pk, key) in done for key in keys):
-            entry.modules_completed.append(module.title)
+            entry.modules_completed.append(
+                titles.get(module.translation_key, module.title)
+            )
         else:
-            entry.modules_in_progress.append(module.title)
+            entry.modules_in_progress.append(
+                titles.get(module.translation_key, module.title)
+            )
     for assessed in AssessedCompetence.objects.filter(
         submission__enrolment__in=enrolments,
         submission__status=AssignmentSubmission.Status.ACCEPTED,

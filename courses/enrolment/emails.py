@@ -14,6 +14,7 @@ from django.utils import translation
 from courses.models import Cohort, CoursePage
 from courses.people.accounts import login_path, password_reset_path, set_password_path
 from courses.people.languages import preferred_language
+from courses.site import site_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -66,7 +67,7 @@ def enrolment_email(
         "password_reset_url": base_url + password_reset_path(),
         "login_url": base_url + login_path(),
         "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        "site_name": site_name(),
     }
     subject = render_to_string("courses/emails/enrolled_subject.txt", context)
     body = render_to_string("courses/emails/enrolled_body.txt", context)

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.dates import moment_in_words
 from courses.integrations.events import Event, emit, enrolment_data
 from courses.live_sessions.models import normalise_check_in_code
 from courses.models import (
@@ -129,12 +130,9 @@ def check_in(
     _check_expected(session, enrolment)
     if at < session.check_in_opens_at:
         raise AttendanceError(
+            # The moment sits in a sentence: Latvian wants the locative.
             _("Check-in opens at %(time)s.")
-            % {
-                "time": formats.date_format(
-                    timezone.localtime(session.check_in_opens_at), "DATETIME_FORMAT"
-                )
-            }
+            % {"time": moment_in_words(session.check_in_opens_at)}
         )
     if at > session.check_in_closes_at:
         raise AttendanceError(_("Check-in for this session has closed."))

@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from courses.dates import date_in_words
 from courses.people.languages import preferred_language
 from courses.privacy.models import PrivacyLog
 from courses.privacy.registry import PersonalData, actor_references, personal_data
@@ -144,7 +145,7 @@ def _readme(declarations: list[PersonalData]) -> str:
             "This archive holds what this site keeps about you, as of %(date)s. "
             "Each JSON file holds one kind of record:"
         )
-        % {"date": timezone.localdate().isoformat()},
+        % {"date": date_in_words(timezone.localdate())},
         "",
     ]
     lines += [f"{d.name}.json: {d.description}" for d in declarations]

@@ -7,6 +7,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from courses.models import (
     CoursePage,
@@ -103,6 +107,45 @@ def course_outline(course: CoursePage) -> CourseOutline:
         )
     )
     return build_outline(modules, lessons)
+
+
+def outline_across_versions(course: CoursePage) -> CourseOutline:
+    """The live structure of every language version of ``course`` in one outline,
+    each module and lesson once by translation key: ``course``'s own modules in
+    order, then those other versions add. Three queries.
+
+    Reports lay a course out by it, so that a module written in one language only
+    is a column for the learners of that language, and a learner of either version
+    is counted once under the course.
+    """
+    versions = list(
+        course.get_translations(inclusive=True).values_list("path", "depth")
+    )
+    modules = list(
+        ModulePage.objects.live()
+        .filter(reduce(or_, (Q(path__startswith=p, depth=d + 1) for p, d in versions)))
+        .values_list("pk", "path", "hours", "translation_key", "title")
+    )
+    # The version asked for first; each version's modules in tree order.
+    modules.sort(key=lambda row: (not row[1].startswith(course.path), row[1]))
+    lessons = (
+        LessonPage.objects.live()
+        .filter(reduce(or_, (Q(path__startswith=p) for p, _d in versions)))
+        .order_by("path")
+        .values_list(
+            "pk", "path", "translation_key", "optional", "quiz__translation_key"
+        )
+    )
+    outline = build_outline(modules, lessons)
+    merged: dict[uuid.UUID, ModuleOutline] = {}
+    for module in outline.modules:
+        if module.key not in merged:
+            merged[module.key] = module
+            continue
+        kept = merged[module.key]
+        kept.lesson_keys += [k for k in module.lesson_keys if k not in kept.lesson_keys]
+    outline.modules = list(merged.values())
+    return outline
 
 
 def build_outline(modules, lessons) -> CourseOutline:

@@ -22,7 +22,11 @@ from courses.models import (
     Enrolment,
     LessonProgress,
 )
-from courses.progress.outline import CourseOutline, ModuleOutline, course_outline
+from courses.progress.outline import (
+    CourseOutline,
+    ModuleOutline,
+    outline_across_versions,
+)
 from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
 
 if TYPE_CHECKING:
@@ -56,8 +60,9 @@ class CourseStructure:
 
 
 def course_structure(course: CoursePage) -> CourseStructure:
-    """The course's outline (two queries) with its modules' titles."""
-    return CourseStructure(course_outline(course))
+    """The course's outline across its language versions (three queries), with
+    its modules' titles: a module added in one language only is reported too."""
+    return CourseStructure(outline_across_versions(course))
 
 
 class ModuleState:

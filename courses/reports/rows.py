@@ -23,10 +23,12 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import (
     AssignmentSubmission,
+    CoursePage,
     Enrolment,
     QuizAttempt,
 )
@@ -72,7 +74,7 @@ _VALUES = (
     "user__last_name",
     "user__email",
     "user__is_active",
-    "course__title",
+    "course_title",
     "cohort__name",
     "status",
     "percent",
@@ -122,6 +124,21 @@ def report_headings() -> list[str]:
     ]
 
 
+def course_title() -> Coalesce:
+    """The course's one name in reports: the title of its live version in the
+    reader's language, else of the version the learner enrolled through.
+
+    Learners of the Latvian and the English version are one course's learners;
+    without this the same course would be listed (and sorted) under two names.
+    """
+    shown = CoursePage.objects.filter(
+        translation_key=OuterRef("course_key"),
+        locale__language_code=get_language(),
+        live=True,
+    ).values("title")[:1]
+    return Coalesce(Subquery(shown), "course__title")
+
+
 def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """The enrolments with the counts the stored summary lacks and the columns
     other apps registered, all as annotations of one query."""
@@ -135,6 +152,7 @@ def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         .values("n")
     )
     return enrolments.annotate(
+        course_title=course_title(),
         assignments_accepted=Coalesce(Subquery(accepted), 0),
         **{column.annotation: column.expression() for column in report_columns()},
     )

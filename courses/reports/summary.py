@@ -26,7 +26,7 @@ from courses.models import (
 )
 from courses.people.municipalities import NAMES as MUNICIPALITY_NAMES
 from courses.reports.columns import summary_figures
-from courses.reports.rows import CHUNK_SIZE
+from courses.reports.rows import CHUNK_SIZE, course_title
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -132,7 +132,7 @@ def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
         by_course[course_key] += values
     for values in (
         enrolments.values("course_key", "cohort_id", "cohort__name")
-        .annotate(title=Max("course__title"), **_summary_aggregates())
+        .annotate(title=Max(course_title()), **_summary_aggregates())
         .order_by("title", "cohort__name")
     ):
         row = _summary_row(
@@ -145,7 +145,7 @@ def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
     courses = [
         _summary_row(values["title"], values, by_course.get(values["course_key"], []))
         for values in enrolments.values("course_key")
-        .annotate(title=Max("course__title"), **_summary_aggregates())
+        .annotate(title=Max(course_title()), **_summary_aggregates())
         .order_by("title")
     ]
     total = _summary_row(

@@ -49,7 +49,7 @@ class ProgressReportView(ReportListingView):
 
     sort_keys = {
         "learner": "user__last_name",
-        "course": "course__title",
+        "course": "course_title",
         "cohort": "cohort__name",
         "status_label": "status",
         "percent": "percent",

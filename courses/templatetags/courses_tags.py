@@ -11,12 +11,13 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from courses.catalogue import content_cache
 from courses.catalogue.links import PAGE_LINK_FIELDS
 from courses.navigation import nav_items
 from courses.people.accounts import login_path, logout_path, signup_path
+from courses.site import site_name
 
 register = template.Library()
 
@@ -45,12 +46,8 @@ def sign_in_url(context: template.Context) -> str:
 
 @register.simple_tag(takes_context=True)
 def lms_site_name(context: template.Context) -> str:
-    """The Wagtail site's name (or ``WAGTAIL_SITE_NAME``)."""
-    request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    return (site.site_name if site else "") or getattr(
-        settings, "WAGTAIL_SITE_NAME", ""
-    )
+    """The site's name in the page's language (``courses.site.site_name``)."""
+    return site_name(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)

@@ -289,7 +289,7 @@ def test_latvian_certificate_has_latvian_title_and_dates():
     """A Latvian certificate prints its Latvian title and dates written in Latvian."""
     from django.utils import timezone
 
-    from certificates.printed import print_date
+    from courses.dates import print_date
 
     make_template(
         with_images=False,
@@ -459,7 +459,7 @@ def test_pdf_dates_after_a_verb_are_in_the_locative():
     """Issue and expiry dates print as "2026. gada 3. decembrī" and "3 December 2026"."""
     from datetime import date
 
-    from certificates.printed import print_date
+    from courses.dates import print_date
 
     make_template(with_images=False, validity_years=5)
     certificate = issue_certificate(completed_enrolment(), how=Automatic)

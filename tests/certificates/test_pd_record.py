@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.template.defaultfilters import date as format_date
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from certificates.pd_record.window import (
     shortfall_date,
     window_start,
 )
+from courses.dates import print_date
 from tests.certificates.conftest import completed_enrolment, pdf_text
 from tests.factories import make_user
 
@@ -154,7 +154,7 @@ def test_page_shows_on_track_and_the_date_hours_would_fall_short(client):
     drop = first_day_not_counted(oldest)
     html = response.content.decode()
     assert "On track: 36 of 36 hours in the last 3 years." in html
-    assert f"short from {format_date(drop, 'DATE_FORMAT')}" in html
+    assert f"short from {print_date(drop, 'en')}." in html
     assert "Older than 3 years" in html  # the 50 hours, shown but not counted
 
 

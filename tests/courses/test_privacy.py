@@ -9,7 +9,9 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from courses.dates import print_date
 from courses.models import (
     PrivacyLog,
 )
@@ -158,6 +160,9 @@ def test_export_readme_is_in_the_learners_language(course):
     assert "Jūsu personas dati" in readme
     assert "quiz_attempts.json: " in readme
     assert "atbildēm" in readme
+    # The date sits in a sentence, so it takes the locative ("decembrī").
+    today = print_date(timezone.localdate(), "lv")
+    assert f"ko šī vietne par Jums glabāja {today}." in readme
 
 
 def test_reviewers_export_names_what_they_acted_on_and_no_learner(course):

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from wagtail.models import Collection
 from wagtail.users.models import UserProfile
 
+from courses.dates import print_date
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import (
     AttendanceError,
@@ -106,6 +107,21 @@ def test_wrong_early_and_late_codes_record_nothing(module, learner_enrolment):
             "AB3CD4",
             at=session.start - timedelta(minutes=16),
         )
+    opens = timezone.localtime(session.check_in_opens_at)
+    with (
+        translation.override("lv"),
+        pytest.raises(AttendanceError) as refused,
+    ):
+        check_in(
+            session,
+            learner_enrolment,
+            "AB3CD4",
+            at=session.start - timedelta(minutes=16),
+        )
+    # In a sentence, the locative: "… 3. decembrī plkst. 9:45", not "decembris".
+    assert str(refused.value.args[0]) == (
+        f"Atzīmēties varēs {print_date(opens, 'lv')} plkst. {opens:%H:%M}."
+    )
     with pytest.raises(AttendanceError, match="closed"):
         check_in(
             session,

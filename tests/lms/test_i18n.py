@@ -89,6 +89,30 @@ def test_latvian_catalogues_are_complete():
         assert (root / app / "locale/lv/LC_MESSAGES/django.mo").exists(), app
 
 
+def test_compiled_catalogues_say_what_the_sources_say():
+    """Each .mo is compiled from its .po as it stands: a translation changed
+    without ``compilemessages`` would not be shown."""
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parents[2]
+    for app in ("lms", "courses", "certificates"):
+        folder = root / app / "locale/lv/LC_MESSAGES"
+
+        def entries(catalogue) -> dict:
+            return {
+                (e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural)
+                for e in catalogue
+                if e.msgid and "fuzzy" not in e.flags
+            }
+
+        source = entries(polib.pofile(str(folder / "django.po")))
+        compiled = entries(polib.mofile(str(folder / "django.mo")))
+        stale = [key for key in source if compiled.get(key) != source[key]]
+        assert stale == [], f"{app}: run compilemessages; e.g. {stale[:3]}"
+
+
 def test_enrolment_emails_come_in_each_learners_language(
     django_capture_on_commit_callbacks,
 ):
