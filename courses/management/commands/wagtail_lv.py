@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import wagtail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courses import wagtail_locale
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             result = wagtail_locale.coverage()
             self.stdout.write(
                 f"lv_coverage={result.share:.3f} messages={result.messages} "
-                f"shown_lv={result.shown_lv}"
+                f"shown_lv={result.shown_lv} wagtail={wagtail.__version__} "
+                f"catalogue_wagtail={wagtail_locale.built_for()}"
             )
         elif action == "missing":
             with wagtail_locale.translation.override(wagtail_locale.LANGUAGE):
