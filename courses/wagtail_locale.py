@@ -131,6 +131,14 @@ def built_for() -> str:
     )
 
 
+def shown_in_english() -> list[Message]:
+    """Wagtail's messages the admin still shows in English."""
+    messages = wagtail_messages()
+    with translation.override(LANGUAGE):
+        catalogues = {domain: _catalogue(domain) for domain in DOMAINS}
+        return [m for m in messages if not is_shown_in_latvian(m, catalogues[m.domain])]
+
+
 def wagtail_latvian() -> dict[tuple[str, str | None, str], str]:
     """The messages Wagtail's own Latvian catalogues translate, with the first
     (or only) form of their translation."""
@@ -244,7 +252,9 @@ def keeps_placeholders(entry: polib.POEntry) -> bool:
     return True
 
 
-def merge_translations(source: Path) -> tuple[int, list[str]]:
+def merge_translations(
+    source: Path, catalogues: list[Path] | None = None
+) -> tuple[int, list[str]]:
     """Fill the supplementary catalogues' untranslated entries from another ``.po``
     file (translations made elsewhere). Only messages the catalogues hold are taken,
     so Wagtail's own Latvian keeps precedence; a translation already made stays.
@@ -257,8 +267,7 @@ def merge_translations(source: Path) -> tuple[int, list[str]]:
         if "fuzzy" not in e.flags
     }
     filled, refused = 0, []
-    for domain in DOMAINS:
-        path = catalogue_path(domain)
+    for path in catalogues or [catalogue_path(domain) for domain in DOMAINS]:
         catalogue = polib.pofile(str(path), wrapwidth=79)
         for entry in catalogue.untranslated_entries():
             other = offered.get((entry.msgctxt, entry.msgid))

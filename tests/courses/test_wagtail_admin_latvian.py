@@ -133,3 +133,38 @@ def test_placeholder_check_catches_a_lost_or_renamed_placeholder():
     assert not wagtail_locale.keeps_placeholders(lost)
     assert not wagtail_locale.keeps_placeholders(renamed)
     assert not wagtail_locale.keeps_placeholders(plural)
+
+
+def test_merge_fills_only_untranslated_messages_with_sound_placeholders(tmp_path):
+    """Translations made elsewhere fill the catalogue's gaps; one that loses a
+    placeholder is refused, one made already stays, and a message the catalogue
+    does not hold (Wagtail translates it) is not added."""
+    target = tmp_path / "django.po"
+    catalogue = polib.pofile(str(CATALOGUES[0]))
+    catalogue.find("History").msgstr = ""
+    catalogue.find(
+        "Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>"
+    ).msgstr = ""
+    catalogue.save(str(target))
+    source = polib.POFile()
+    for msgid, msgstr in [
+        ("History", "Vēsture (no citurienes)"),
+        ("Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>", "Slēgta"),
+        ("Filter by", "Atlasīt pēc"),
+        ("Publish", "Publicēt tūlīt"),
+    ]:
+        source.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    source.save(str(tmp_path / "other.po"))
+
+    filled, refused = wagtail_locale.merge_translations(tmp_path / "other.po", [target])
+
+    merged = polib.pofile(str(target))
+    assert filled == 1
+    assert refused == ["Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>"]
+    assert merged.find("History").msgstr == "Vēsture (no citurienes)"
+    assert merged.find("Filter by").msgstr == "Filtrēt pēc"
+    assert merged.find("Publish") is None
+    assert (
+        merged.find("Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>").msgstr
+        == ""
+    )

@@ -1,13 +1,17 @@
 """The Latvian Wagtail admin: its coverage, the messages it lacks, the catalogue.
 
-manage.py wagtail_lv coverage   share of Wagtail's admin messages shown in Latvian
-manage.py wagtail_lv missing    the messages still shown in English
-manage.py wagtail_lv rebuild    rewrite courses/locale_wagtail/lv from the installed
-                                Wagtail, keeping the translations made
+    manage.py wagtail_lv coverage   share of Wagtail's messages shown in Latvian
+    manage.py wagtail_lv missing    the messages still shown in English
+    manage.py wagtail_lv rebuild    rewrite courses/locale_wagtail/lv from the
+                                    installed Wagtail, keeping the translations made
+    manage.py wagtail_lv merge F    fill untranslated entries from another .po file
+
+After ``rebuild`` or ``merge``, translate what is left and run compilemessages.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,7 @@ from courses import wagtail_locale
 
 
 class Command(BaseCommand):
-    help = "The Latvian Wagtail admin: coverage, missing messages, catalogue skeleton."
+    help = "The Latvian Wagtail admin: coverage, missing messages, the catalogue."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -31,16 +35,10 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, action: str, source: Path | None, **options: Any
     ) -> None:
-        if action == "merge":
-            if source is None or not source.is_file():
-                raise CommandError("merge needs the path of a .po file")
-            filled, refused = wagtail_locale.merge_translations(source)
-            for msgid in refused:
-                self.stderr.write(
-                    f"refused (placeholders or plural forms differ): {msgid}"
-                )
-            self.stdout.write(f"merged={filled} refused={len(refused)}")
-            return
+        if importlib.util.find_spec("polib") is None:
+            raise CommandError(
+                "This command reads .po files with polib: pip install polib"
+            )
         if action == "coverage":
             result = wagtail_locale.coverage()
             self.stdout.write(
@@ -49,22 +47,24 @@ class Command(BaseCommand):
                 f"catalogue_wagtail={wagtail_locale.built_for()}"
             )
         elif action == "missing":
-            with wagtail_locale.translation.override(wagtail_locale.LANGUAGE):
-                catalogues = {
-                    d: wagtail_locale._catalogue(d) for d in wagtail_locale.DOMAINS
-                }
-                for message in wagtail_locale.wagtail_messages():
-                    if not wagtail_locale.is_shown_in_latvian(
-                        message, catalogues[message.domain]
-                    ):
-                        context = f"[{message.msgctxt}] " if message.msgctxt else ""
-                        self.stdout.write(
-                            f"{message.domain}\t{message.app}\t{context}{message.msgid}"
-                        )
-        else:
+            for message in wagtail_locale.shown_in_english():
+                context = f"[{message.msgctxt}] " if message.msgctxt else ""
+                self.stdout.write(
+                    f"{message.domain}\t{message.app}\t{context}{message.msgid}"
+                )
+        elif action == "rebuild":
             for domain in wagtail_locale.DOMAINS:
                 entries, untranslated = wagtail_locale.rebuild_catalogue(domain)
                 self.stdout.write(
                     f"{wagtail_locale.catalogue_path(domain)}: {entries} messages, "
                     f"{untranslated} untranslated"
                 )
+        else:
+            if source is None or not source.is_file():
+                raise CommandError("merge needs the path of a .po file")
+            filled, refused = wagtail_locale.merge_translations(source)
+            for msgid in refused:
+                self.stderr.write(
+                    f"refused (placeholders or plural forms differ): {msgid}"
+                )
+            self.stdout.write(f"merged={filled} refused={len(refused)}")
