@@ -168,3 +168,22 @@ def test_merge_fills_only_untranslated_messages_with_sound_placeholders(tmp_path
         merged.find("Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>").msgstr
         == ""
     )
+
+
+def test_shared_messages_read_the_same_as_in_the_plugins_catalogues():
+    """LOCALE_PATHS outranks the apps' catalogues: where the plugin says a Wagtail
+    message too ("Submitted", "Status"), the admin catalogue must say it the same
+    way, or it would reword the learner site."""
+    root = WAGTAIL_LOCALE_PATH.parents[1]
+    admin = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(CATALOGUES[0]))}
+    differ = []
+    for app in ("courses", "certificates", "lms"):
+        path = root / app / "locale/lv/LC_MESSAGES/django.po"
+        for entry in polib.pofile(str(path)):
+            other = admin.get((entry.msgctxt, entry.msgid))
+            if other and (other.msgstr, other.msgstr_plural) != (
+                entry.msgstr,
+                entry.msgstr_plural,
+            ):
+                differ.append((app, entry.msgid))
+    assert differ == []
