@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.codes import new_code
 from certificates.delivery import deliver
@@ -314,7 +315,7 @@ def reissue_preview(
     )
     old = certificate.snapshot
     languages = languages_of(old["language"])
-    changes = [Change(_("Name"), old["learner"], new["learner"])]
+    changes = [Change(pgettext("person", "Name"), old["learner"], new["learner"])]
     for lang in languages:
         label = _("Course")
         if len(languages) > 1:
@@ -332,7 +333,7 @@ def reissue_preview(
             print_date(new["issued"]),
         ),
         Change(
-            _("Number"),
+            pgettext("certificate serial", "Number"),
             certificate.serial,
             _("a new number"),
         ),

@@ -187,3 +187,15 @@ def test_shared_messages_read_the_same_as_in_the_plugins_catalogues():
             ):
                 differ.append((app, entry.msgid))
     assert differ == []
+
+
+def test_the_plugins_words_for_people_and_serials_leave_wagtails_alone():
+    """The plugin's catalogues outrank Wagtail's: a person's "Name" and a
+    certificate's "Number" have their own context, so Wagtail's listings of groups,
+    sites and workflows still say "Nosaukums" and its users listing "Administrators"."""
+    with translation.override("lv"):
+        assert translation.gettext("Name") == "Nosaukums"
+        assert translation.pgettext("person", "Name") == "Vārds, uzvārds"
+        assert translation.pgettext("certificate serial", "Number") == "Numurs"
+        assert translation.gettext("Admin") == "Administrators"
+        assert translation.pgettext("site menu", "Admin") == "Administrēšana"
