@@ -197,15 +197,23 @@ def test_the_latvian_admin_shows_no_english_label(page, author):
         "redirects": "/admin/redirects/",
         "account": "/admin/account/",
     }
+    english = walk(page, screens, labels, lesson)
+    assert english == {}, "English on the Latvian admin:\n" + "\n".join(
+        f"- {name}: {texts}" for name, texts in english.items()
+    )
+
+
+def walk(
+    page, screens: dict[str, str], labels: set[str], lesson
+) -> dict[str, list[str]]:
+    """Opens each screen and returns the English labels found, by screen."""
     english = {}
     for name, url in screens.items():
         page.goto(url)
         page.wait_for_load_state("networkidle")
         if name == "dashboard":
             # The lesson in the workflow waits for this author's review.
-            expect(
-                page.locator("main").get_by_text("Svārsta svārstības").first
-            ).to_be_visible()
+            expect(page.locator("main").get_by_text(lesson.title).first).to_be_visible()
         if name == "lesson editor":
             # The StreamField is drawn by JavaScript from its own catalogue.
             expect(
@@ -217,6 +225,32 @@ def test_the_latvian_admin_shows_no_english_label(page, author):
         found = english_on(page, labels)
         if found:
             english[name] = found
-    assert english == {}, "English on the Latvian admin:\n" + "\n".join(
+    return english
+
+
+def test_a_course_author_writes_in_a_latvian_admin(page):
+    """A member of *Course authors* (no administrator rights) who chose Latvian:
+    the home page, the menus, the course's pages and the editor are Latvian too."""
+    author = make_user(username="maris", password=PASSWORD)
+    author.groups.add(ensure_course_authors_group())
+    UserProfile.objects.update_or_create(
+        user=author, defaults={"preferred_language": "lv"}
+    )
+    course = make_course(title="Pētnieciskā mācīšanās STEM")
+    module = make_module(course, title="Eksperimenti fizikā")
+    lesson = make_lesson(module, title="Svārsta svārstības")
+    labels = english_labels()
+
+    sign_in_admin(page, "maris", PASSWORD)
+    screens = {
+        "home": "/admin/",
+        "course explorer": f"/admin/pages/{course.pk}/",
+        "lesson editor": f"/admin/pages/{lesson.pk}/edit/",
+        "new lesson": f"/admin/pages/add/courses/lessonpage/{module.pk}/",
+        "lesson history": f"/admin/pages/{lesson.pk}/history/",
+        "account": "/admin/account/",
+    }
+    english = walk(page, screens, labels, lesson)
+    assert english == {}, "English on the author's Latvian admin:\n" + "\n".join(
         f"- {name}: {texts}" for name, texts in english.items()
     )
