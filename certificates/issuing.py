@@ -349,7 +349,7 @@ def reissue_preview(
     )
     old = certificate.snapshot
     languages = languages_of(old["language"])
-    changes = [Change(_("Name"), old["learner"], new["learner"])]
+    changes = [Change(pgettext("person", "Name"), old["learner"], new["learner"])]
     for lang in languages:
         label = _("Course")
         if len(languages) > 1:

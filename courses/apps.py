@@ -20,8 +20,10 @@ class CoursesConfig(AppConfig):
         from courses.people import languages  # noqa: F401  (receivers)
         from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
+        from courses.wagtail_i18n import translate_wagtail_labels
 
         content.connect()
         declarations.declare()
+        translate_wagtail_labels()
         if apps.is_installed("allauth.account"):
             from courses.people import allauth  # noqa: F401  (receivers)

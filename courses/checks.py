@@ -96,6 +96,31 @@ def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
     return messages
 
 
+@register()
+def check_latvian_admin(app_configs=None, **kwargs) -> list:
+    """A Latvian site without the plugin's catalogue shows two thirds of Wagtail's
+    admin in English."""
+    from pathlib import Path
+
+    from courses import WAGTAIL_LOCALE_PATH
+
+    languages = {
+        code.split("-")[0] for code, _name in getattr(settings, "LANGUAGES", [])
+    }
+    paths = {Path(path).resolve() for path in getattr(settings, "LOCALE_PATHS", [])}
+    if "lv" in languages and WAGTAIL_LOCALE_PATH not in paths:
+        return [
+            Warning(
+                "Most of the Wagtail admin shows in English to Latvian staff: the "
+                "plugin's Latvian catalogue for it is not in LOCALE_PATHS.",
+                hint="Add courses.WAGTAIL_LOCALE_PATH to LOCALE_PATHS (see "
+                "docs/install.md).",
+                id="courses.W015",
+            )
+        ]
+    return []
+
+
 def _reverses(name: str, *args) -> bool:
     try:
         reverse(name, args=args)

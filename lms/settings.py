@@ -12,6 +12,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from courses import WAGTAIL_LOCALE_PATH
 from lms.env import database_config, env_bool, env_list, fail, pem, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -248,7 +249,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "lv")
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "lms" / "locale"]
+# The plugin's Latvian for the Wagtail admin messages Wagtail's own Latvian lacks.
+LOCALE_PATHS = [BASE_DIR / "lms" / "locale", WAGTAIL_LOCALE_PATH]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Riga")
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -145,7 +146,11 @@ class CertificateViewSet(ModelViewSet):
     index_view_class = CertificateIndexView
     list_display = [
         "serial",
-        Column("learner_name", label=_("Name"), sort_key="learner_name"),
+        Column(
+            "learner_name",
+            label=pgettext_lazy("person", "Name"),
+            sort_key="learner_name",
+        ),
         "course_title",
         "cohort",
         "hours",

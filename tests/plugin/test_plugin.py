@@ -155,6 +155,18 @@ def test_a_site_without_signin_protection_is_warned(monkeypatch):
     }
 
 
+def test_a_latvian_site_without_the_admin_catalogue_is_warned(settings):
+    """Latvian among the languages and the plugin's Wagtail catalogue not in
+    LOCALE_PATHS: a warning names the setting to add."""
+    assert checks.check_latvian_admin() == []
+    settings.LOCALE_PATHS = []
+    [warning] = checks.check_latvian_admin()
+    assert warning.id == "courses.W015"
+    assert "courses.WAGTAIL_LOCALE_PATH" in warning.hint
+    settings.LANGUAGES = [("en", "English")]
+    assert checks.check_latvian_admin() == []
+
+
 @override_settings(ROOT_URLCONF="tests.plugin.urls_without_courses")
 def test_a_forgotten_url_include_is_named():
     """A URLconf without the plugin's includes is an error naming the include."""
