@@ -17,6 +17,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from courses.conf import lms_setting
 
@@ -113,12 +114,25 @@ def email_confirmed(user: AbstractBaseUser) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def people_with_email(email: str, limit: int = 2) -> list[AbstractBaseUser]:
-    """The accounts with this e-mail address in any letter case (at most
-    ``limit``): a data-protection command acts only when there is exactly one."""
+def the_person_with_email(email: str) -> AbstractBaseUser:
+    """The one account with this e-mail address, in any letter case, for a
+    data-protection command. Raises ``LookupError`` with a message to show when
+    there is none or more than one: acting on one of several would hand a
+    person someone else's data."""
     User = get_user_model()
-    return list(
+    people = list(
         User._default_manager.filter(
             **{f"{User.get_email_field_name()}__iexact": email.strip()}
-        )[:limit]
+        )[:2]
     )
+    if not people:
+        raise LookupError(
+            _("There is no account with the e-mail address %(email)s.")
+            % {"email": email}
+        )
+    if len(people) > 1:
+        raise LookupError(
+            _("More than one account has the e-mail address %(email)s.")
+            % {"email": email}
+        )
+    return people[0]

@@ -62,21 +62,19 @@ def erasure_plan(user: AbstractBaseUser) -> list[PlannedErasure]:
     return plan
 
 
-def last_erasure(user: AbstractBaseUser) -> PrivacyLog | None:
-    """The log entry of the person's erasure, if they were erased."""
-    return (
-        PrivacyLog.objects.filter(
-            action=PrivacyLog.Action.ERASE, subject_user_id=user.pk
-        )
-        .order_by("-at")
-        .first()
+def _erasures(user: AbstractBaseUser) -> QuerySet[PrivacyLog]:
+    return PrivacyLog.objects.filter(
+        action=PrivacyLog.Action.ERASE, subject_user_id=user.pk
     )
 
 
+def last_erasure(user: AbstractBaseUser) -> PrivacyLog | None:
+    """The log entry of the person's erasure, if they were erased."""
+    return _erasures(user).order_by("-at").first()
+
+
 def is_erased(user: AbstractBaseUser) -> bool:
-    return PrivacyLog.objects.filter(
-        action=PrivacyLog.Action.ERASE, subject_user_id=user.pk
-    ).exists()
+    return _erasures(user).exists()
 
 
 def erase_person(
@@ -85,15 +83,14 @@ def erase_person(
     channel: PrivacyLog.Channel,
     actor: AbstractBaseUser | None = None,
     reason: str,
-) -> list[PlannedErasure]:
-    """Erase ``user``'s personal data and log it; returns what was done.
+) -> None:
+    """Erase ``user``'s personal data and log it.
 
     All rows change in one transaction; files are deleted from storage only once
     it has committed, so a failure half-way loses nothing and leaves no row
     pointing at a missing file.
     """
     with transaction.atomic():
-        plan = erasure_plan(user)
         files: list[tuple[models.FileField, str]] = []
         for declaration in declared_personal_data():
             rows = records_of(declaration, user)
@@ -112,7 +109,6 @@ def erase_person(
             reason=reason,
         )
         transaction.on_commit(lambda: _delete_files(files))
-    return plan
 
 
 def _erase(declaration: PersonalData, rows: QuerySet) -> None:

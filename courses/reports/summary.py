@@ -16,8 +16,9 @@ from django.db.models import (
     Max,
     Q,
     Sum,
+    Value,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,11 +178,14 @@ def reach_by_municipality(enrolments: QuerySet[Enrolment]) -> list[ReachRow]:
     distinct teachers reached, those who completed a course, and the hours
     delivered; teachers who gave none, or were erased, under "Not given". One
     query."""
-    rows = []
-    unknown = None
+    rows, unknown = [], []
     for values in (
         enrolments.order_by()
-        .values("user__learner_profile__municipality")
+        # No profile and an empty choice are both "not given": one group.
+        .annotate(
+            municipality=Coalesce("user__learner_profile__municipality", Value(""))
+        )
+        .values("municipality")
         .annotate(
             teachers=Count("user", distinct=True),
             completed=Count(
@@ -190,25 +194,15 @@ def reach_by_municipality(enrolments: QuerySet[Enrolment]) -> list[ReachRow]:
             hours=Sum("hours_earned"),
         )
     ):
-        code = values["user__learner_profile__municipality"]
+        name = MUNICIPALITY_NAMES.get(values["municipality"])
         row = ReachRow(
-            MUNICIPALITY_NAMES.get(code, ""),
+            name or str(_("Not given")),
             values["teachers"],
             values["completed"],
             values["hours"] or Decimal(0),
         )
-        if row.label:
-            rows.append(row)
-        elif unknown is None:
-            unknown = row
-            unknown.label = str(_("Not given"))
-        else:
-            # No profile and an empty choice are both "not given".
-            unknown.teachers += row.teachers
-            unknown.completed += row.completed
-            unknown.hours_delivered += row.hours_delivered
-    rows.sort(key=lambda row: row.label)
-    return rows + ([unknown] if unknown else [])
+        (rows if name else unknown).append(row)
+    return sorted(rows, key=lambda row: row.label) + unknown
 
 
 def monthly_activity(

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from courses.people.accounts import people_with_email
+from courses.people.accounts import the_person_with_email
 from courses.privacy.erasure import erase_person, erasure_plan, last_erasure
 from courses.privacy.models import PrivacyLog
 
@@ -31,18 +31,10 @@ class Command(BaseCommand):
         reason = options["reason"].strip()
         if not reason:
             raise CommandError(_("Give the request this erasure answers (--reason)."))
-        people = people_with_email(options["email"])
-        if not people:
-            raise CommandError(
-                _("There is no account with the e-mail address %(email)s.")
-                % {"email": options["email"]}
-            )
-        if len(people) > 1:
-            raise CommandError(
-                _("More than one account has the e-mail address %(email)s.")
-                % {"email": options["email"]}
-            )
-        person = people[0]
+        try:
+            person = the_person_with_email(options["email"])
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         # An erased account has no address left, so a second run finds nobody;
         # this covers an account erased while its address was kept elsewhere.
         erased = last_erasure(person)

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from courses.people.accounts import people_with_email
+from courses.people.accounts import the_person_with_email
 from courses.privacy.export import export_filename, export_person
 from courses.privacy.models import PrivacyLog
 
@@ -29,19 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        people = people_with_email(options["email"])
-        if not people:
-            raise CommandError(
-                _("There is no account with the e-mail address %(email)s.")
-                % {"email": options["email"]}
-            )
-        if len(people) > 1:
-            # Exporting one of them would give a person someone else's data.
-            raise CommandError(
-                _("More than one account has the e-mail address %(email)s.")
-                % {"email": options["email"]}
-            )
-        person = people[0]
+        try:
+            person = the_person_with_email(options["email"])
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         output = Path(options["output"] or export_filename(person))
         try:
             with output.open("wb") as out:
