@@ -40,3 +40,12 @@ def test_production_without_secret_key_refuses_to_start():
     assert result.stderr.strip() == (
         "Configuration error: SECRET_KEY must be set when DJANGO_ENV=production."
     )
+
+
+def test_a_proxy_count_that_is_not_a_number_stops_with_one_clear_line():
+    """PROXY_COUNT must be a whole number; anything else stops start-up."""
+    result = run_check(PROXY_COUNT="two")
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "Configuration error: PROXY_COUNT must be a whole number, not 'two'."
+    )
