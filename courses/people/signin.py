@@ -58,10 +58,11 @@ class SignInAttempts(AxesDatabaseHandler):
     while no account takes more than 10 guesses, from however many addresses.
 
     A right password clears what the account got wrong *from this address* (the
-    owner's own typos) and nothing else. axes' own reset also clears everything
-    the address got wrong, so a guesser who knows any one password could sign in
-    with it between guesses and never be stopped; nor does it clear the guesses
-    made at the account from elsewhere.
+    owner's own typos) and nothing else. axes' own reset clears everything the
+    address got wrong, for every account, so a guesser who knows any one password
+    could sign in with it between guesses and never be stopped; and it clears the
+    account's failures from everywhere, so the owner's sign-in would hand a
+    guesser elsewhere ten more.
     """
 
     def get_failures(self, request, credentials: dict | None = None) -> int:
