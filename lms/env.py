@@ -85,3 +85,27 @@ def pem(name: str, directory: Path, filename: str) -> str | None:
         return value.replace("\\n", "\n") + "\n"
     path = directory / filename
     return path.read_text() if path.is_file() else None
+
+
+def object_storage() -> dict | None:
+    """The default storage in an S3-compatible bucket when
+    ``AWS_STORAGE_BUCKET_NAME`` is set (pip install "wagtail-stem-lms[s3]"), for
+    several web and worker hosts; else None. boto3 reads the credentials from the
+    ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` variables itself."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            # No ACL per object: the bucket's policy decides (private by default);
+            # files reach people through the site's views, which check who asks.
+            "default_acl": None,
+            "querystring_auth": True,
+            # As on a local disk, a file saved under a taken name gets a new name
+            # rather than replacing the other.
+            "file_overwrite": False,
+        },
+    }

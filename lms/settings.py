@@ -13,7 +13,15 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from courses import WAGTAIL_LOCALE_PATH
-from lms.env import database_config, env_bool, env_list, fail, pem, secret_key
+from lms.env import (
+    database_config,
+    env_bool,
+    env_list,
+    fail,
+    object_storage,
+    pem,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -267,19 +275,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Any S3-compatible object store for certificates and uploads (pip install
-# "wagtail-stem-lms[s3]"); its credentials come from the AWS_* variables.
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+# Any S3-compatible object store for certificates and uploads, from the AWS_*
+# variables (tests/lms/test_s3_storage.py runs it against moto's S3 server).
+if bucket_storage := object_storage():
+    STORAGES["default"] = bucket_storage
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
