@@ -12,6 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.db.models import F
 from django.test import Client
@@ -334,3 +335,70 @@ def test_an_unknown_municipality_is_refused(client):
     response = sign_up(client, lang="en", municipality="atlantis")
     assert "Select a valid choice." in response.content.decode()
     assert not get_user_model().objects.exists()
+
+
+def test_sign_up_with_a_known_or_a_new_address_looks_and_costs_the_same(client):
+    """Signing up with an address that has an account and with a new one each
+    hash a password once (most of a sign-up's time) and send one e-mail, and the
+    visitor gets the same answer and the same page: neither the page nor its
+    time tells who has an account."""
+    make_user(email="jolanta.uzulina@skola.lv")
+    seen = {}
+    for kind, email in (("known", SIGNUP["email"]), ("new", "anna.liepa@skola.lv")):
+        mail.outbox.clear()
+        browser = Client()
+        with mock.patch.object(
+            MD5PasswordHasher,
+            "encode",
+            autospec=True,
+            side_effect=MD5PasswordHasher.encode,
+        ) as encode:
+            response = sign_up(browser, lang="en", email=email)
+        page = browser.get(response["Location"])
+        html = page.content.decode().replace(email, "ADDRESS")
+        seen[kind] = (
+            encode.call_count,
+            [message.to for message in mail.outbox],
+            response.status_code,
+            response["Location"],
+            page.status_code,
+            # Each browser has its own CSRF token.
+            re.sub(r'csrfmiddlewaretoken" value="\w+"', "", html),
+        )
+    assert seen["known"][0] == seen["new"][0] == 1
+    assert seen["known"][1] == [[SIGNUP["email"]]]
+    assert seen["new"][1] == [["anna.liepa@skola.lv"]]
+    assert (
+        seen["known"][2:5]
+        == seen["new"][2:5]
+        == (302, "/en/accounts/confirm-email/", 200)
+    )
+    assert seen["known"][5] == seen["new"][5]
+    assert "Confirmation email sent to ADDRESS." in seen["new"][5]
+    assert get_user_model().objects.filter(email="anna.liepa@skola.lv").exists()
+
+
+def test_password_reset_for_a_known_or_an_unknown_address_looks_the_same(client):
+    """Asking for a new password for an address with an account and for one
+    without each send one e-mail (a link, or "there is no account") and hash
+    nothing, and the visitor is told the same."""
+    make_user(email="anna@skola.lv")
+    seen = {}
+    for email in ("anna@skola.lv", "nobody@skola.lv"):
+        mail.outbox.clear()
+        with mock.patch.object(MD5PasswordHasher, "encode", autospec=True) as encode:
+            response = Client().post(
+                "/en/accounts/password/reset/", {"email": email}, follow=True
+            )
+        html = response.content.decode().replace(email, "ADDRESS")
+        seen[email] = (
+            encode.call_count,
+            [message.to for message in mail.outbox],
+            response.redirect_chain,
+            re.sub(r'csrfmiddlewaretoken" value="\w+"', "", html),
+        )
+    known, unknown = seen["anna@skola.lv"], seen["nobody@skola.lv"]
+    assert known[0] == unknown[0] == 0
+    assert (known[1], unknown[1]) == ([["anna@skola.lv"]], [["nobody@skola.lv"]])
+    assert known[2] == unknown[2] == [("/en/accounts/password/reset/done/", 302)]
+    assert known[3] == unknown[3]
