@@ -12,6 +12,7 @@ action may read every row; the rows are streamed). Declared in
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -68,8 +69,7 @@ class Marks:
         """Whether ``value`` (decoded JSON: dicts, lists, strings, numbers)
         names the person anywhere."""
         if isinstance(value, str):
-            folded = value.casefold()
-            return bool(self.email and self.email in folded) or (
+            return bool(self.email and self._email_in(value.casefold())) or (
                 _folded(value) in self.names
             )
         if isinstance(value, dict):
@@ -80,6 +80,11 @@ class Marks:
         if isinstance(value, list):
             return any(self.found_in(item) for item in value)
         return False
+
+    def _email_in(self, folded: str) -> bool:
+        # The whole address only: anna@example.lv must not find joanna@example.lv.
+        pattern = rf"(?<![\w.+-]){re.escape(self.email)}(?![\w.-])"
+        return re.search(pattern, folded) is not None
 
     def _is_their_id(self, key: str, value: object) -> bool:
         if key in USER_ID_KEYS:

@@ -449,3 +449,19 @@ def test_the_confirmation_lists_sessions_answers_and_history(client, traced_worl
         )
         assert row, description
         assert (int(row[1]), row[2]) == (count, effect)
+
+
+def test_an_address_is_found_whole_never_inside_another():
+    """Erasing anna@example.lv leaves what names joanna@example.lv alone."""
+    from courses.privacy.traces import Marks
+
+    marks = Marks(
+        email="anna@example.lv",
+        names=frozenset(),
+        user_id="7",
+        enrolment_ids=frozenset(),
+    )
+    assert marks.found_in({"to": "Anna@Example.lv"})
+    assert marks.found_in(["sent to anna@example.lv, then"])
+    assert not marks.found_in({"to": "joanna@example.lv"})
+    assert not marks.found_in("anna@example.lv.lt")
