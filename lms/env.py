@@ -7,6 +7,7 @@ traceback, so every failure here ends in :func:`fail`.
 import os
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -75,6 +76,46 @@ def secret_key(production: bool) -> str:
         fail("SECRET_KEY must be set when DJANGO_ENV=production.")
     # Only for a development machine; production refuses to start without one.
     return "django-insecure-development-only-key-do-not-use-in-production"
+
+
+def _address_parts(url: str) -> tuple[str, int | None] | None:
+    """The host and port of ``url``, or None when it is not an http(s) address."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return parts.hostname, port
+
+
+def site_address(production: bool) -> str:
+    """The site's public address, without a trailing slash: ``BASE_URL``, else the
+    one ``make demo`` serves on (``DEMO_ADDRESS``, host:port, default
+    127.0.0.1:8000).
+
+    Certificates print it and freeze it when issued, so a production site must
+    name it rather than fall back on the demo's.
+    """
+    value = os.environ.get("BASE_URL", "").strip()
+    if value:
+        if _address_parts(value) is None:
+            fail(
+                "BASE_URL must be the site's address starting with http:// or "
+                f"https://, e.g. https://kursi.du.lv, not {value!r}."
+            )
+        return value.rstrip("/")
+    if production:
+        fail(
+            "BASE_URL must be set when DJANGO_ENV=production: e-mails and "
+            "certificates carry it."
+        )
+    address = os.environ.get("DEMO_ADDRESS", "").strip() or "127.0.0.1:8000"
+    parts = _address_parts(f"http://{address}")
+    if parts is None or parts[1] is None or "/" in address:
+        fail(f"DEMO_ADDRESS must be host:port, e.g. 127.0.0.1:8100, not {address!r}.")
+    return f"http://{address}"
 
 
 def pem(name: str, directory: Path, filename: str) -> str | None:

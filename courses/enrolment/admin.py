@@ -234,7 +234,6 @@ class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):
                 course,
                 actor=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],
-                request=self.request,
             )
         except CsvEnrolmentError as error:
             form.add_error("file", str(error))

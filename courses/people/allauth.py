@@ -7,6 +7,7 @@ the names a certificate prints, an adapter that closes sign-up when
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
@@ -22,6 +23,7 @@ from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
 from courses.people.models import LearnerProfile
 from courses.people.municipalities import MUNICIPALITIES
+from courses.site import base_url
 
 # Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
 # digits and other signs would end up printed on a certificate.
@@ -100,6 +102,27 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None:
             make_password(request.POST.get("password1", ""))
         return super().respond_email_verification_sent(request, user)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every link in allauth's e-mails (``activate_url``, ``password_reset_url``,
+        ``signup_url``) at the site's one address, as the plugin's own e-mails.
+
+        allauth builds them from the host the request came by; this is the one
+        hook all its e-mails pass through.
+        """
+        context = {
+            name: _at_site_address(value)
+            if name.endswith("_url") and isinstance(value, str) and value
+            else value
+            for name, value in context.items()
+        }
+        super().send_mail(template_prefix, email, context)
+
+
+def _at_site_address(url: str) -> str:
+    """``url``'s path, query and fragment under :func:`courses.site.base_url`."""
+    parts = urlsplit(url)
+    return base_url() + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 @receiver(password_reset)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.test import Client
 
 from courses.models import Enrolment
+from courses.site import base_url
 from tests.factories import make_cohort, make_course_tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +37,16 @@ def sign_up(client: Client, lang: str = "lv", **data) -> object:
     return client.post(f"/{lang}/accounts/signup/", {**SIGNUP, **data})
 
 
-def confirmation_link(message) -> str:
-    match = re.search(
-        r"http://testserver(/\S+/accounts/confirm-email/\S+/)", message.body
-    )
+def link_path(message, pattern: str) -> str:
+    """The path of the e-mail's link matching ``pattern``, which must be at the
+    site's address."""
+    match = re.search(re.escape(base_url()) + f"({pattern})", message.body)
     assert match, message.body
     return match.group(1)
+
+
+def confirmation_link(message) -> str:
+    return link_path(message, r"/\S+/accounts/confirm-email/\S+/")
 
 
 def test_sign_up_keeps_latvian_names_and_asks_to_confirm_the_address(client):
@@ -232,10 +237,8 @@ def test_a_new_password_lifts_the_pause(client):
     wrong_passwords(client, "/en/accounts/login/", "login", "anna@skola.lv", 10)
     assert AccessAttempt.objects.exists()
     client.post("/en/accounts/password/reset/", {"email": "anna@skola.lv"})
-    link = re.search(
-        r"http://testserver(/\S+/password/reset/key/\S+/)", mail.outbox[-1].body
-    )
-    form = client.get(link.group(1), follow=True)
+    link = link_path(mail.outbox[-1], r"/\S+/password/reset/key/\S+/")
+    form = client.get(link, follow=True)
     client.post(
         form.redirect_chain[-1][0],
         {"password1": "Jauna-parole-2027", "password2": "Jauna-parole-2027"},
@@ -245,6 +248,29 @@ def test_a_new_password_lifts_the_pause(client):
         {"login": "anna@skola.lv", "password": "Jauna-parole-2027"},
     )
     assert response.status_code == 302
+
+
+def test_account_email_links_are_at_the_configured_address(client, settings):
+    """With the site at http://127.0.0.1:8100, every link in the account e-mails
+    (confirm the address, already registered, choose a new password, no such
+    account) is there, though the requests came by another host."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    make_user(email="anna@skola.lv", password=PASSWORD)
+    sign_up(client, "en")
+    sign_up(Client(), "en", email="anna@skola.lv")
+    for email in ("anna@skola.lv", "nevienu@skola.lv"):
+        Client().post("/en/accounts/password/reset/", {"email": email})
+    links = {
+        message.subject: re.findall(r"https?://\S+", message.body)
+        for message in mail.outbox
+    }
+    assert len(links) == 4
+    assert all(found for found in links.values()), links
+    assert all(
+        link.startswith("http://127.0.0.1:8100/en/accounts/")
+        for found in links.values()
+        for link in found
+    ), links
 
 
 def test_sign_in_is_by_email_in_any_letter_case(client):
@@ -274,8 +300,8 @@ def test_password_reset_mail_links_to_a_working_form(client):
     client.post("/en/accounts/password/reset/", {"email": "anna@skola.lv"})
     [message] = mail.outbox
     assert message.subject == "Choose a new password"
-    link = re.search(r"http://testserver(/\S+/password/reset/key/\S+/)", message.body)
-    form = client.get(link.group(1), follow=True)
+    link = link_path(message, r"/\S+/password/reset/key/\S+/")
+    form = client.get(link, follow=True)
     response = client.post(
         form.redirect_chain[-1][0],
         {"password1": "Jauna-parole-2027", "password2": "Jauna-parole-2027"},
