@@ -266,6 +266,3 @@ class LearnersViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_name = "learners"
     menu_order = 205
-
-
-# Live sessions and their attendance registers ---------------------------------

@@ -106,9 +106,6 @@ class CsvReport:
         return [(outcome, self.count(outcome)) for outcome in Outcome]
 
 
-# Reading the file -------------------------------------------------------------
-
-
 # Checking and enrolling --------------------------------------------------------
 
 
@@ -325,6 +322,3 @@ def _create_user(row: CsvRow) -> AbstractBaseUser:
         first_name=row.first_name,
         last_name=row.last_name,
     )
-
-
-# E-mails -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from certificates import snapshot
 from certificates.models import Certificate
-from certificates.rendering import reportlab_pdf
+from certificates.rendering import reportlab_setup
 from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.models import AssignmentSubmission, PrivacyLog
@@ -115,7 +115,7 @@ def another_host(settings, tmp_path: Path, name: str) -> None:
     settings.MEDIA_ROOT = tmp_path / name
     settings.MEDIA_ROOT.mkdir()
     snapshot._frozen_images.clear()
-    reportlab_pdf._downloaded.cache_clear()
+    reportlab_setup._downloaded.cache_clear()
 
 
 def browser(user) -> Client:
