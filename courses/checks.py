@@ -42,6 +42,26 @@ REQUIRED_MIDDLEWARE = [
 ]
 CONTENT_CACHE_MIDDLEWARE = "courses.catalogue.content_cache.ContentCacheMiddleware"
 
+CLIENT_ADDRESS = "courses.client_address.client_address"
+#: What each limit's setting must name, and what goes wrong otherwise.
+SIGN_IN_LIMITS = {
+    "AXES_HANDLER": (
+        "courses.people.signin.SignInAttempts",
+        "A right password clears the wrong passwords of every account at its "
+        "address, so a guesser who knows one password is never stopped.",
+    ),
+    "AXES_CLIENT_IP_CALLABLE": (
+        CLIENT_ADDRESS,
+        "Wrong passwords are counted by another client address than the other "
+        "limits use; behind a proxy every visitor may count as the proxy.",
+    ),
+    "RATELIMIT_IP_META_KEY": (
+        CLIENT_ADDRESS,
+        "Guesses and look-ups are counted by another client address than the "
+        "sign-in limits use; behind a proxy every visitor may count as the proxy.",
+    ),
+}
+
 
 @register()
 def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
@@ -99,6 +119,22 @@ def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
             )
         )
     return messages
+
+
+@register()
+def check_limits(app_configs=None, **kwargs) -> list:
+    """Every limit counts the same client address, and a right password clears
+    only its own account's count."""
+    return [
+        Warning(
+            problem,
+            hint=f'Set {name} = "{expected}" (see docs/install.md).',
+            id="courses.W016",
+        )
+        for name, (expected, problem) in SIGN_IN_LIMITS.items()
+        if getattr(settings, name, None) != expected
+        and (name.startswith("RATELIMIT_") or apps.is_installed("axes"))
+    ]
 
 
 @register()

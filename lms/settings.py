@@ -205,25 +205,37 @@ LOGOUT_REDIRECT_URL = "/"
 # the address from the e-mail before they can sign in, and sign in by e-mail.
 # Failed sign-ins, sign-ups and password resets are rate-limited (allauth's
 # defaults, kept in the cache: Redis when several processes serve the site).
-# Wrong passwords on either sign-in form (the site's and the admin's): after 10
-# for one account, or 10 from one address, both wait 10 minutes (django-axes, its
-# counts in the database so that every process and host shares them). Choosing
-# a new password from an e-mailed link lifts an account's lock at once.
+# Wrong passwords on either sign-in form (the site's and the admin's) share one
+# count: after 10 for one account, from any addresses, that account waits 10
+# minutes; after 100 from one client address (for any accounts: a school's
+# teachers share one), that address waits. A right password clears only what
+# that account got wrong from that address. django-axes keeps the counts in the
+# database, so every process and host shares them. Choosing a new password from
+# an e-mailed link lifts an account's lock at once.
+AXES_HANDLER = "courses.people.signin.SignInAttempts"
 AXES_FAILURE_LIMIT = 10
+LMS_ADDRESS_FAILURE_LIMIT = 100
 AXES_COOLOFF_TIME = timedelta(minutes=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "courses.people.signin.account_name"
 AXES_LOCKOUT_CALLABLE = "courses.people.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if PRODUCTION:
-    # Behind the proxy (docs/deployment.md) a client's address is the one the
-    # proxy adds to X-Forwarded-For; without a proxy it could be forged.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-# Guessing limits (check-in codes, enrolment keys, verification) count per
-# address the same way.
-RATELIMIT_IP_META_KEY = "courses.people.signin.client_address"
+# The client's address, for the sign-in limits and the guessing limits (check-in
+# codes, enrolment keys, verification) alike: behind PROXY_COUNT proxies that
+# append to X-Forwarded-For (docs/deployment.md), read from that header when the
+# request comes from one of FORWARDED_ALLOW_IPS, the proxies gunicorn trusts for
+# X-Forwarded-Proto (gunicorn.conf.py, same default). Without a proxy the header
+# is ignored: it could be forged.
+try:
+    LMS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
+except ValueError:
+    fail(f"PROXY_COUNT must be a whole number, not {os.environ['PROXY_COUNT']!r}.")
+if LMS_PROXY_COUNT < 0:
+    fail(f"PROXY_COUNT must be 0 or more, not {LMS_PROXY_COUNT}.")
+LMS_TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+AXES_CLIENT_IP_CALLABLE = "courses.client_address.client_address"
+RATELIMIT_IP_META_KEY = "courses.client_address.client_address"
 
 ACCOUNT_ADAPTER = "courses.people.allauth.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "courses.people.allauth.SignupForm"

@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
+from courses.client_address import client_address
 from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
 from courses.people.models import LearnerProfile
@@ -83,6 +84,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Closed when ``LMS_SELF_REGISTRATION`` is false (accounts come from CSV
         imports or single sign-on)."""
         return lms_setting("LMS_SELF_REGISTRATION")
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's limits on sign-ups and password resets count:
+        the one every other limit counts, behind proxies too."""
+        return client_address(request) or super().get_client_ip(request)
 
     def respond_email_verification_sent(
         self, request: HttpRequest, user: AbstractBaseUser | None

@@ -65,6 +65,15 @@ def test_production_without_secret_key_refuses_to_start():
     )
 
 
+def test_a_proxy_count_that_is_not_a_number_stops_with_one_clear_line():
+    """PROXY_COUNT must be a whole number; anything else stops start-up."""
+    result = run_check(PROXY_COUNT="two")
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "Configuration error: PROXY_COUNT must be a whole number, not 'two'."
+    )
+
+
 def test_the_demo_address_is_the_sites_address():
     """``DEMO_ADDRESS`` (where ``make demo`` serves) is the address links use and an
     allowed host; without it, 127.0.0.1:8000."""

@@ -105,6 +105,22 @@ def test_misspelt_or_wrong_settings_are_check_errors(settings):
     assert "LMS_SELF_REGISTRATION must be True or False, not 'no'." in errors
 
 
+def test_proxy_settings_the_plugin_cannot_use_are_check_errors(settings):
+    """A negative proxy count or a proxy that is not an address or network is
+    named by the check instead of failing on every sign-in."""
+    settings.LMS_PROXY_COUNT = -1
+    settings.LMS_TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example.edu"]
+    # A setting overridden in a test is listed twice by dir(settings).
+    errors = {m.msg for m in conf.check_settings() if m.id == "courses.E002"}
+    assert errors == {
+        "LMS_PROXY_COUNT must be the number of proxies in front of the site that "
+        "append to X-Forwarded-For (0: none, the header is ignored), not -1.",
+        "LMS_TRUSTED_PROXIES must be the addresses or networks of the nearest "
+        'proxy, e.g. ["10.0.0.0/8"], ["*"] or None for any, not '
+        "['10.0.0.0/8', 'proxy.example.edu'].",
+    }
+
+
 def test_settings_are_read_when_used(settings):
     """``override_settings`` changes a plugin setting at once; unset, the
     default applies."""
@@ -118,6 +134,7 @@ def test_the_demo_settings_pass_every_check():
     assert conf.check_settings() == []
     assert checks.check_apps_and_middleware() == []
     assert checks.check_urls() == []
+    assert checks.check_limits() == []
 
 
 def test_a_forgotten_middleware_or_app_is_named(settings, monkeypatch):
@@ -154,6 +171,25 @@ def test_a_site_without_signin_protection_is_warned(monkeypatch):
     assert warnings == {
         "courses.W014": "Sign-in is not protected against password guessing: "
         "django-axes is not installed."
+    }
+
+
+def test_limits_counting_other_addresses_are_warned(settings):
+    """A site that keeps axes' own handler or another client address is told
+    what goes wrong and what to set; the demo's settings pass."""
+    assert checks.check_limits() == []
+    del settings.AXES_HANDLER
+    settings.RATELIMIT_IP_META_KEY = "courses.people.signin.client_address"
+    warnings = {message.hint: message.msg for message in checks.check_limits()}
+    assert warnings == {
+        'Set AXES_HANDLER = "courses.people.signin.SignInAttempts" (see '
+        "docs/install.md).": "A right password clears the wrong passwords of "
+        "every account at its address, so a guesser who knows one password is "
+        "never stopped.",
+        'Set RATELIMIT_IP_META_KEY = "courses.client_address.client_address" (see '
+        "docs/install.md).": "Guesses and look-ups are counted by another client "
+        "address than the sign-in limits use; behind a proxy every visitor may "
+        "count as the proxy.",
     }
 
 
