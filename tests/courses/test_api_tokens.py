@@ -396,6 +396,27 @@ def test_progress_report_csv(course, editor):
     assert rows[1][2] == "STEM kurss" and rows[1][4] == "Active"
 
 
+@pytest.mark.parametrize("path", ["enrolments", "progress-report"])
+@pytest.mark.parametrize(
+    "query", [{"enrolled_from": "0001-01-01"}, {"enrolled_to": "9999-12-31"}]
+)
+def test_dates_outside_the_accepted_range_are_bad_input(course, editor, path, query):
+    """An enrolment date filter outside 2000 to ten years ahead is a 400 that
+    names the range, for the list and the CSV alike (never a CSV of headings)."""
+    enrol(make_user(first_name="Anna", last_name="Bērziņa"), course)
+    client, _token = token_client(editor, scope="read")
+    response = client.get(f"/api/v1/staff/courses/{course.pk}/{path}", query)
+    assert response.status_code == 400
+    assert not response.streaming
+    [name] = query
+    [error] = response.json()["errors"]
+    assert error.startswith(f"query.{name}: Enter a date from 2000-01-01 to ")
+    response = client.get(
+        f"/api/v1/staff/courses/{course.pk}/{path}", {"enrolled_from": "2000-01-01"}
+    )
+    assert response.status_code == 200
+
+
 def test_a_session_also_works_with_csrf(course, editor):
     """The admin's browser session reaches the same operations (with CSRF)."""
     client = api_client(editor)
