@@ -300,6 +300,47 @@ def test_exports_follow_the_filters(school, client):
     assert [row[0] for row in rows[1:]] == ["Līga Kalniņa"]
 
 
+#: Characters a spreadsheet cannot hold, as a name may have stored them before
+#: names refused them; PostgreSQL refuses a NUL in text, so it is tried elsewhere.
+UNWRITABLE = [
+    pytest.param(
+        "\x00",
+        id="NUL",
+        marks=pytest.mark.skipif(
+            connection.vendor == "postgresql", reason="PostgreSQL stores no NUL"
+        ),
+    ),
+    pytest.param("\x1b", id="ESC"),
+]
+
+
+@pytest.mark.parametrize("char", UNWRITABLE)
+def test_a_stored_control_character_does_not_break_either_export(school, client, char):
+    """Names stored before control characters were refused still export: the
+    characters a spreadsheet cannot hold become U+FFFD in the XLSX and the CSV,
+    and the formula guard still applies after the replacement."""
+    user = school["peteris"].user
+    user.first_name, user.last_name = f"Pē{char}teris", "Oz\x01ols"
+    user.save()
+    liga = school["liga"].user
+    liga.first_name = f"={char}SUM(A1)"
+    liga.save()
+    client.force_login(course_editor(school["course"]))
+    xlsx = client.get(f"{REPORT_URL}export/xlsx/")
+    csv_response = client.get(f"{REPORT_URL}export/csv/")
+    assert xlsx.status_code == csv_response.status_code == 200
+    xlsx_rows = read_xlsx(b"".join(xlsx.streaming_content))
+    csv_rows = read_csv(b"".join(csv_response.streaming_content))
+    expected = [
+        "Anna Bērziņa",
+        "'=\ufffdSUM(A1) Kalniņa",
+        "Pē\ufffdteris Oz\ufffdols",
+        "Inga Zariņa",
+    ]
+    assert [row[0] for row in xlsx_rows[1:]] == expected
+    assert [row[0] for row in csv_rows[1:]] == expected
+
+
 OUT_OF_RANGE = [
     {"enrolled_from": "0001-01-01"},
     {"enrolled_to": "9999-12-31"},
