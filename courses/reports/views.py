@@ -166,8 +166,7 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
-        filters = self.filters
-        enrolments = filters.qs
+        enrolments = self.filters.qs
         months = summary.monthly_activity(enrolments)
         chart = None
         if months:
@@ -188,7 +187,7 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
                 ],
             )
         return super().get_context_data(
-            filters=filters,
+            filters=self.filters,
             summary=summary.programme_summary(enrolments),
             municipalities=summary.reach_by_municipality(enrolments),
             figures=summary_figures(),
