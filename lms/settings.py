@@ -8,20 +8,39 @@ turns on the deployment checks and refuses to start without a real secret.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from courses import WAGTAIL_LOCALE_PATH
-from lms.env import database_config, env_bool, env_list, fail, pem, secret_key
+from lms.env import (
+    database_config,
+    env_bool,
+    env_list,
+    fail,
+    object_storage,
+    pem,
+    secret_key,
+    site_address,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = secret_key(PRODUCTION)
+# The one address every absolute URL starts with (e-mails, certificates and their
+# QR codes, Open Badges, calendar feeds, xAPI), and Wagtail's admin e-mails too.
+WAGTAILADMIN_BASE_URL = site_address(PRODUCTION)
+# In development the demo's own host is allowed too: DEMO_ADDRESS may name the
+# machine's address on the local network.
+DEVELOPMENT_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+    "ALLOWED_HOSTS",
+    []
+    if PRODUCTION
+    else [*DEVELOPMENT_HOSTS, urlsplit(WAGTAILADMIN_BASE_URL).hostname],
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -267,19 +286,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Any S3-compatible object store for certificates and uploads (pip install
-# "wagtail-stem-lms[s3]"); its credentials come from the AWS_* variables.
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+# Any S3-compatible object store for certificates and uploads, from the AWS_*
+# variables (tests/lms/test_s3_storage.py runs it against moto's S3 server).
+if bucket_storage := object_storage():
+    STORAGES["default"] = bucket_storage
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -290,7 +300,6 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "STEM teacher courses")
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

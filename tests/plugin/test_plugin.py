@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from django.test import override_settings
+from wagtail.models import Site
 
 import courses
 from courses import checks, conf
@@ -165,6 +167,64 @@ def test_a_latvian_site_without_the_admin_catalogue_is_warned(settings):
     assert "courses.WAGTAIL_LOCALE_PATH" in warning.hint
     settings.LANGUAGES = [("en", "English")]
     assert checks.check_latvian_admin() == []
+
+
+@pytest.mark.parametrize(
+    "address", ["kursi.du.lv", "127.0.0.1:8100", "ftp://kursi.du.lv", "http://x:port"]
+)
+def test_a_base_url_that_is_no_address_is_an_error(settings, address):
+    """A WAGTAILADMIN_BASE_URL without http(s):// and a host, which certificates
+    would print, is an error quoting it; a proper address passes."""
+    settings.WAGTAILADMIN_BASE_URL = address
+    [error] = checks.check_base_url()
+    assert error.id == "courses.E016"
+    assert error.msg == f"WAGTAILADMIN_BASE_URL is not a web address: {address!r}."
+    settings.WAGTAILADMIN_BASE_URL = "https://kursi.du.lv"
+    assert checks.check_base_url() == []
+
+
+@pytest.mark.django_db
+def test_a_wagtail_site_at_another_address_is_warned(settings):
+    """The default Wagtail site at another host or port than WAGTAILADMIN_BASE_URL
+    is a warning (from ``check --database``) naming both and what to set; a site
+    in step, or a check run without the database, says nothing."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("localhost", 80)
+    [warning] = [
+        message
+        for message in run_checks(databases=["default"])
+        if message.id == "courses.W017"
+    ]
+    assert warning.msg == (
+        "The default Wagtail site is at http://localhost, but WAGTAILADMIN_BASE_URL "
+        "is http://127.0.0.1:8100."
+    )
+    assert "the hostname '127.0.0.1' and port 8100" in warning.hint
+    assert checks.check_site_address(databases=None) == []
+    site.hostname, site.port = "127.0.0.1", 8000
+    site.save()
+    assert [w.id for w in checks.check_site_address(databases=["default"])] == [
+        "courses.W017"
+    ]
+    site.port = 8100
+    site.save()
+    assert checks.check_site_address(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_an_https_address_matches_a_site_on_port_443(settings):
+    """A Wagtail site says https by port 443: it is in step with an https address
+    without a port, and one on port 80 is not."""
+    settings.WAGTAILADMIN_BASE_URL = "https://Kursi.du.lv/"
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "kursi.du.lv", 443
+    site.save()
+    assert checks.check_site_address(databases=["default"]) == []
+    site.port = 80
+    site.save()
+    [warning] = checks.check_site_address(databases=["default"])
+    assert "port 443" in warning.hint
 
 
 @override_settings(ROOT_URLCONF="tests.plugin.urls_without_courses")
