@@ -6,12 +6,18 @@ from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from certificates.codes import SERIAL, is_code, normalise_code
 from certificates.models import Certificate
-from certificates.openbadges.credential import MEDIA_TYPE, NoSigningKey, sign_credential
+from certificates.openbadges.credential import (
+    MEDIA_TYPE,
+    NoSigningKey,
+    Replaced,
+    replaced_message,
+    sign_credential,
+)
 from certificates.pd_record.exports import status_text
 from certificates.pd_record.record import pd_record
 from certificates.verification import (
@@ -72,6 +78,15 @@ class VerificationOut(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class ReplacedOut(Schema):
+    """A re-issue replaced the certificate asked for; this is the one in force."""
+
+    detail: str
+    serial: str
+    open_badge_url: str
+    verification_url: str
 
 
 class PdEntryOut(Schema):
@@ -161,7 +176,7 @@ def my_professional_development(request: HttpRequest) -> PdRecordOut:
 
 @router.get(
     "/certificates/{serial}/credential",
-    response={404: Message},
+    response={404: Message, 410: ReplacedOut},
     operation_id="certificates_api_open_badge",
     openapi_extra={
         "responses": {
@@ -189,6 +204,17 @@ def open_badge(request: HttpRequest, serial: str):
         token = sign_credential(certificate)
     except NoSigningKey:
         raise HttpError(404, _("This site issues no Open Badges.")) from None
+    except Replaced as replaced:
+        current = replaced.current
+        return Status(
+            410,
+            ReplacedOut(
+                detail=replaced_message(certificate, current),
+                serial=current.serial,
+                open_badge_url=base_url() + current.get_open_badge_url(),
+                verification_url=verification_url(current.verification_code),
+            ),
+        )
     return HttpResponse(token, content_type=MEDIA_TYPE)
 
 

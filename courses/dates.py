@@ -6,14 +6,26 @@ but wrong after a verb ("tika atsaukta", "izsniegta", "beidzas"), where Latvian
 takes the locative ("2026. gada 3. decembrī"). Sentences that embed a date use
 :func:`date_in_words`; templates use the ``date_in_words`` filter of
 ``lms_dates``.
+
+It is also the one place that says which dates a filter accepts
+(:func:`validate_date_in_range`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+#: The earliest date a filter accepts: nothing on the site happened before it.
+#: A bound is needed at all because midnight of 0001-01-01 in Riga falls before
+#: the first moment Python can hold in UTC, and the query fails.
+EARLIEST_DATE = date(2000, 1, 1)
+#: How many years past today a filter may reach (a cohort planned ahead).
+YEARS_AHEAD = 10
 
 LV_MONTHS = (
     "janvārī",
@@ -82,3 +94,29 @@ def moment_in_words(value: datetime) -> str:
     if (get_language() or "").startswith("lv"):
         return f"{date_in_words(local)} plkst. {time}"
     return f"{date_in_words(local)}, {time}"
+
+
+def accepted_dates() -> tuple[date, date]:
+    """The first and last date a date filter accepts: from
+    :data:`EARLIEST_DATE` to :data:`YEARS_AHEAD` years after today."""
+    today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February, and the later year has none
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return EARLIEST_DATE, latest
+
+
+def validate_date_in_range(value: date) -> None:
+    """Refuse a date outside :func:`accepted_dates` with a message that names the
+    range (a Django validator; the API turns it into its own error)."""
+    earliest, latest = accepted_dates()
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            _("Enter a date from %(earliest)s to %(latest)s."),
+            code="date_out_of_range",
+            params={
+                "earliest": earliest.isoformat(),
+                "latest": latest.isoformat(),
+            },
+        )

@@ -62,6 +62,17 @@ class NoSigningKey(Exception):
     """The site has no signing key, so it can issue no credentials."""
 
 
+class Replaced(Exception):
+    """A re-issue replaced the certificate: its credential would state what the
+    re-issue corrected, so it is no longer handed out (its revocation bit is
+    set, see :mod:`certificates.openbadges.status_list`)."""
+
+    def __init__(self, current: Certificate) -> None:
+        super().__init__(current.serial)
+        #: The certificate in force now, after every re-issue.
+        self.current = current
+
+
 def issuer_url() -> str:
     return base_url() + reverse("certificates:open_badges_issuer")
 
@@ -279,9 +290,20 @@ def _timestamp(value: str) -> int:
 
 
 def sign_credential(certificate: Certificate, key: IssuerKey | None = None) -> str:
-    """The certificate's Open Badge, signed: what the learner downloads."""
+    """The certificate's Open Badge, signed: what the learner downloads. Raises
+    :class:`Replaced` for a certificate a re-issue replaced."""
+    if certificate.status == Certificate.Status.SUPERSEDED:
+        raise Replaced(certificate.current_version())
     credential = build_credential(certificate)
     return sign({**credential, **jwt_claims(credential)}, key)
+
+
+def replaced_message(certificate: Certificate, current: Certificate) -> str:
+    """What the download of a replaced certificate's credential says."""
+    return _(
+        "Certificate %(old)s was replaced by certificate %(new)s; the Open Badge "
+        "of %(old)s is revoked."
+    ) % {"old": certificate.serial, "new": current.serial}
 
 
 def filename(certificate: Certificate) -> str:

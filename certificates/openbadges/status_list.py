@@ -1,6 +1,13 @@
 """The revocation list every credential points at: a W3C Bitstring Status List
 (v1.0) credential whose bit *i* is set when the certificate with primary key *i*
-is revoked.
+is revoked or was replaced by a re-issue.
+
+A replaced certificate's credential goes on stating what the re-issue corrected
+(a name, the hours), and a verifier understands only the list's two standard
+purposes: "suspension" is for a pause that ends, "revocation" for a credential
+that is no longer to be relied on, which a replaced one is, for good. What
+replaced it is told where a person reads it: the old certificate's verification
+page and its credential's download (410 with the new number).
 
 It is built on each request, so revoking flips the bit at once. Encoding is
 quick (about 1 ms for 10,000 revoked in 131,072 bits), but finding the revoked
@@ -54,11 +61,16 @@ def list_length(highest_index: int) -> int:
     return (highest_index // MIN_BITS + 1) * MIN_BITS
 
 
+#: The statuses whose revocation bit is set.
+REVOKED_STATUSES = (Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED)
+
+
 def revoked_ids() -> list[int]:
+    """The ids of the certificates whose bit is set (:data:`REVOKED_STATUSES`)."""
     revoked = cache.get(CACHE_KEY)
     if revoked is None:
         revoked = list(
-            Certificate.objects.filter(status=Certificate.Status.REVOKED).values_list(
+            Certificate.objects.filter(status__in=REVOKED_STATUSES).values_list(
                 "pk", flat=True
             )
         )
@@ -72,7 +84,8 @@ def forget_revoked() -> None:
 
 
 def revocation_list_credential() -> dict[str, Any]:
-    """The unsigned ``BitstringStatusListCredential`` of revoked certificates."""
+    """The unsigned ``BitstringStatusListCredential`` of revoked and replaced
+    certificates."""
     revoked = revoked_ids()
     highest = Certificate.objects.aggregate(highest=Max("pk"))["highest"] or 0
     url = status_list_url()

@@ -4,6 +4,7 @@ and one certificate's credential for its owner."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
@@ -12,12 +13,16 @@ from certificates.models import Certificate, SigningKey
 from certificates.openbadges.credential import (
     MEDIA_TYPE,
     NoSigningKey,
+    Replaced,
     filename,
     issuer_profile,
+    replaced_message,
     sign_credential,
 )
 from certificates.openbadges.status_list import status_list_jwt
 from certificates.signing.keys import public_jwk
+from courses.people.languages import in_chosen_language
+from courses.site import base_url
 
 
 def issuer(request: HttpRequest) -> HttpResponse:
@@ -47,6 +52,7 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@in_chosen_language
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = Certificate.objects.select_related("user").filter(pk=pk).first()
     # The PDF's rule, and 404 for everyone else alike.
@@ -56,8 +62,28 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         token = sign_credential(certificate)
     except NoSigningKey:
         raise Http404 from None
+    except Replaced as replaced:
+        return _replaced(request, certificate, replaced.current)
     response = HttpResponse(token, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename(certificate)
+    )
+    return response
+
+
+def _replaced(
+    request: HttpRequest, certificate: Certificate, current: Certificate
+) -> HttpResponse:
+    """410 Gone: a page naming the certificate in force, with its credential and
+    verification page, and the same as a ``successor-version`` link (RFC 5829)
+    for a program."""
+    response = TemplateResponse(
+        request,
+        "certificates/open_badge_replaced.html",
+        {"message": replaced_message(certificate, current), "current": current},
+        status=410,
+    )
+    response["Link"] = (
+        f'<{base_url()}{current.get_open_badge_url()}>; rel="successor-version"'
     )
     return response

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from courses.converters import MAX_ID
+from courses.dates import validate_date_in_range
 from courses.models import Enrolment
 
 #: A database id in a path: a larger number cannot name anything, and is refused
 #: as bad input rather than failing in the database.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _accepted_date(value: date) -> date:
+    try:
+        validate_date_in_range(value)
+    except ValidationError as error:
+        raise PydanticCustomError("date_out_of_range", error.messages[0]) from None
+    return value
+
+
+#: A date in a filter: one outside :func:`courses.dates.accepted_dates` is bad
+#: input with the range in its message, not a query that fails.
+FilterDate = Annotated[date, AfterValidator(_accepted_date)]
 
 
 class EnrolmentOut(Schema):

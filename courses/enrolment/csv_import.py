@@ -26,6 +26,7 @@ from courses.enrolment.csv_reading import CsvLine, read_csv
 from courses.enrolment.emails import send_enrolment_emails
 from courses.enrolment.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
+from courses.people.names import validate_name_characters
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -231,6 +232,9 @@ def check_rows(lines: list[CsvLine], course: CoursePage) -> list[CsvRow]:
         except ValidationError:
             row.refuse(_("Not a valid e-mail address"))
             continue
+        if reason := _name_refusal(line):
+            row.refuse(reason)
+            continue
         if email in first_line_of:
             row.refuse(_("Duplicate of line %(line)s") % {"line": first_line_of[email]})
             continue
@@ -278,6 +282,20 @@ def _find_cohort(cohorts: list[Cohort], name: str, course: CoursePage) -> Cohort
     ]
     matches.sort(key=lambda c: (c.course_id != course.pk, c.name != name))
     return matches[0] if matches else None
+
+
+def _name_refusal(line: CsvLine) -> str:
+    """Why the row's names cannot be taken, or "" if they can. Checked on every
+    row, used or not: a control character means the row was not read as meant."""
+    for label, value in [
+        (_("First name"), line.first_name),
+        (_("Last name"), line.last_name),
+    ]:
+        try:
+            validate_name_characters(value)
+        except ValidationError as error:
+            return f"{label}: {error.messages[0]}"
+    return ""
 
 
 def _cannot_create(line: CsvLine, email: str, taken_usernames: set[str]) -> str:

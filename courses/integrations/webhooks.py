@@ -1,10 +1,13 @@
 """Webhook addresses staff may register, and sending one delivery.
 
 An address is refused when it is not HTTPS, names this site itself, or resolves to
-a private, loopback, link-local or reserved address: a webhook must not become a
+an address that is not globally reachable: private, loopback, link-local, any range
+of IANA's special-purpose registries, or an IPv6 address that carries such an IPv4
+address inside it (IPv4-mapped, 6to4, Teredo, NAT64): a webhook must not become a
 way to make the server call into its own network. The address is resolved again
 before each delivery, since a name may resolve elsewhere later (DNS rebinding).
-A name re-resolved between that check and httpx's connection is the risk left.
+Left open: a name re-resolved between that check and httpx's connection, and a
+network's own NAT64 prefix, which no address shows (only the well-known one does).
 """
 
 from __future__ import annotations
@@ -26,6 +29,48 @@ from courses.conf import lms_setting
 from courses.integrations.models import WebhookDelivery
 from courses.integrations.signing import SIGNATURE_HEADER, signature
 from courses.site import base_url
+
+#: The ranges of IANA's special-purpose registries (IPv4 and IPv6) that are not
+#: globally reachable. ``is_global`` knows most of them, but not in every Python
+#: the plugin runs on: 3.11 before 3.11.10 takes 192.0.0.0/24 for global, and
+#: none before 3.13 knows 3fff::/20 or 5f00::/16. Multicast is refused apart.
+NOT_GLOBAL = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",  # with its two anycast services, no receiver's
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "::/128",
+        "::1/128",
+        "::ffff:0:0/96",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001::/23",  # Teredo and others; its global bits are anycast too
+        "2001:db8::/32",
+        "3fff::/20",
+        "5f00::/16",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+#: IPv6 ranges whose last 32 bits are the IPv4 address a packet ends up at: the
+#: well-known NAT64 prefix (RFC 6052) and the old IPv4-compatible form (RFC 4291).
+IPV4_IN_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("::/96"),
+)
 
 
 def _allow_http() -> bool:
@@ -84,7 +129,7 @@ def check_public_host(host: str) -> None:
         return
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if not ip.is_global or ip.is_multicast:
+        if not is_public_address(ip):
             raise ValidationError(
                 _(
                     "The address %(host)s is inside a private network (%(ip)s); "
@@ -92,6 +137,30 @@ def check_public_host(host: str) -> None:
                 )
                 % {"host": host, "ip": ip}
             )
+
+
+def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a delivery may go to ``ip``: globally reachable, not multicast, in
+    no range of :data:`NOT_GLOBAL`, and so is every IPv4 address it carries."""
+    if ip.is_multicast or not ip.is_global:
+        return False
+    if any(ip in network for network in NOT_GLOBAL):
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        return all(is_public_address(inner) for inner in embedded_ipv4(ip))
+    return True
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries, which a gateway or the system
+    itself would connect to: IPv4-mapped, 6to4, both of Teredo's, NAT64 and
+    IPv4-compatible."""
+    found = [address for address in (ip.ipv4_mapped, ip.sixtofour) if address]
+    if ip.teredo:
+        found += ip.teredo
+    if any(ip in network for network in IPV4_IN_LAST_32_BITS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 @dataclass(frozen=True)

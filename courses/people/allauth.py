@@ -6,7 +6,6 @@ the names a certificate prints, an adapter that closes sign-up when
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -24,21 +23,8 @@ from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
 from courses.people.models import LearnerProfile
 from courses.people.municipalities import MUNICIPALITIES
+from courses.people.names import clean_name
 from courses.site import base_url
-
-# Parts of a double name; each part must be letters of any alphabet (Ā, Ū, ņ, ķ …):
-# digits and other signs would end up printed on a certificate.
-NAME_PARTS = re.compile(r"[ '’-]")
-
-
-def clean_name(value: str) -> str:
-    """A person's name as typed, with runs of spaces closed up."""
-    value = " ".join(value.split())
-    if not all(part.isalpha() for part in NAME_PARTS.split(value)):
-        raise forms.ValidationError(
-            _("Use letters only, with a space or hyphen between parts of a name.")
-        )
-    return value
 
 
 class SignupForm(forms.Form):

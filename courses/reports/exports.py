@@ -1,7 +1,8 @@
 """The progress report as CSV and XLSX, streamed row by row.
 
 Both formats neutralise cells a spreadsheet would read as a formula (a learner may
-well be called "=HYPERLINK(…)"), and both read the rows in chunks through
+well be called "=HYPERLINK(…)") or could not hold (a NUL stored in a name before
+names refused it), and both read the rows in chunks through
 :func:`courses.reports.rows.report_rows`, so memory does not grow with them.
 """
 
@@ -17,10 +18,14 @@ from typing import Any
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from courses.reports.rows import ReportRow, report_headings
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Put where a character a spreadsheet cannot hold was, so that staff see the
+#: stored text is damaged (and can correct it) rather than a silently shorter name.
+REPLACEMENT = "\ufffd"
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Bytes per piece when streaming the finished workbook.
@@ -28,8 +33,14 @@ FILE_CHUNK = 64 * 1024
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would evaluate, prefixed with a quote so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text safe in a spreadsheet cell: the control characters XLSX cannot hold
+    (openpyxl's own list; one would fail the whole workbook) replaced by
+    :data:`REPLACEMENT`, and text a spreadsheet would evaluate prefixed with a
+    quote so it stays text."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

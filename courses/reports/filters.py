@@ -10,9 +10,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import DateRangeField
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.admin_base import CourseChoiceField, IdChoiceFilter
+from courses.dates import validate_date_in_range
 from courses.models import CoursePage, Enrolment
 from courses.permissions import cohort_choices, course_choices
 
@@ -28,6 +30,19 @@ class CourseFilter(IdChoiceFilter):
         return qs.filter(course_key=value.translation_key) if value else qs
 
 
+class AcceptedDateRangeField(DateRangeField):
+    """A date range whose ends are refused outside the dates filters accept."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields:
+            field.validators.append(validate_date_in_range)
+
+
+class AcceptedDateRangeFilter(django_filters.DateFromToRangeFilter):
+    field_class = AcceptedDateRangeField
+
+
 class ProgressFilterSet(WagtailFilterSet):
     """Course, cohort, status, dates and a name or e-mail search."""
 
@@ -36,12 +51,12 @@ class ProgressFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )
-    enrolled = django_filters.DateFromToRangeFilter(
+    enrolled = AcceptedDateRangeFilter(
         field_name="enrolled_at",
         label=_("Enrolled between"),
         widget=DateRangePickerWidget,
     )
-    completed = django_filters.DateFromToRangeFilter(
+    completed = AcceptedDateRangeFilter(
         field_name="completed_at",
         label=_("Completed between"),
         widget=DateRangePickerWidget,
@@ -72,3 +87,16 @@ class ProgressFilterSet(WagtailFilterSet):
                 ),
             )
         )
+
+
+def filter_errors(filters: django_filters.FilterSet) -> list[str]:
+    """Why the filters were refused, one line per problem ("Enrolled between:
+    Enter a date from …"); empty when they are valid."""
+    if filters.is_valid():
+        return []
+    form = filters.form
+    return [
+        f"{form.fields[name].label}: {message}" if name in form.fields else message
+        for name, messages in form.errors.items()
+        for message in messages
+    ]

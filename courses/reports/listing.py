@@ -17,7 +17,7 @@ from courses.converters import as_id
 from courses.models import CoursePage
 from courses.permissions import editable_courses
 from courses.reports import rows
-from courses.reports.filters import ProgressFilterSet
+from courses.reports.filters import ProgressFilterSet, filter_errors
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -101,6 +101,26 @@ class ReportListingView(ReportAccessMixin, BaseListingView):
     def get_base_queryset(self) -> QuerySet:
         return rows.visible_enrolments(self.request.user)
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Wagtail lists every row when the filters are refused; a report would
+        # then pass off the whole set as the filtered one.
+        if self.filters is not None and not self.filters.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        # The page is a bad request; the results fragment stays a 200 because
+        # Wagtail's filter script drops a fragment that is not, and the person
+        # would see the old rows instead of the message.
+        if self.filter_errors and not self.results_only:
+            response.status_code = 400
+        return response
+
+    @cached_property
+    def filter_errors(self) -> list[str]:
+        return filter_errors(self.filters) if self.filters is not None else []
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(
             queryset, page_size
@@ -113,4 +133,5 @@ class ReportListingView(ReportAccessMixin, BaseListingView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["report_links"] = self.report_links()
+        context["filter_errors"] = self.filter_errors
         return context

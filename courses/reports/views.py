@@ -26,7 +26,7 @@ from courses.reports import charts, rows, summary
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
 from courses.reports.exports import export_response
-from courses.reports.filters import ProgressFilterSet
+from courses.reports.filters import ProgressFilterSet, filter_errors
 from courses.reports.listing import (
     REPORTS,
     ReportAccessMixin,
@@ -122,8 +122,10 @@ class ProgressExportView(ReportAccessMixin, View):
             queryset=rows.visible_enrolments(request.user),
             request=request,
         )
-        if not filters.is_valid():
-            return HttpResponseBadRequest(filters.errors.as_text())
+        if errors := filter_errors(filters):
+            return HttpResponseBadRequest(
+                "\n".join(errors), content_type="text/plain; charset=utf-8"
+            )
         sort = request.GET.get("ordering", "").lstrip("-")
         ordering = rows.DEFAULT_ORDERING
         if sort in ProgressReportView.sort_keys.values():
@@ -145,13 +147,26 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self) -> list[dict]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def get_context_data(self, **kwargs) -> dict:
-        filters = ProgressFilterSet(
+    @cached_property
+    def filters(self) -> ProgressFilterSet:
+        return ProgressFilterSet(
             self.request.GET,
             queryset=rows.visible_enrolments(self.request.user),
             request=self.request,
         )
-        enrolments = filters.qs if filters.is_valid() else filters.queryset
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if filter_errors(self.filters):
+            # The form with its message, and no figures that would pass off the
+            # whole programme as the filtered part.
+            context = super().get_context_data(
+                filters=self.filters, report_links=self.report_links(), **kwargs
+            )
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        enrolments = self.filters.qs
         months = summary.monthly_activity(enrolments)
         chart = None
         if months:
@@ -172,7 +187,7 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
                 ],
             )
         return super().get_context_data(
-            filters=filters,
+            filters=self.filters,
             summary=summary.programme_summary(enrolments),
             municipalities=summary.reach_by_municipality(enrolments),
             figures=summary_figures(),

@@ -6,7 +6,7 @@ did not exist."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from functools import reduce
 from operator import or_
 from typing import Literal
@@ -20,7 +20,7 @@ from ninja import Field, Query, Schema, Status
 from ninja.errors import HttpError
 
 from courses.api.cursor import DEFAULT_LIMIT, MAX_LIMIT, page_after
-from courses.api.schemas import Id, Message
+from courses.api.schemas import FilterDate, Id, Message
 from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.catalogue.models import course_hours_subquery
 from courses.enrolment.csv_import import enrol_lines
@@ -89,8 +89,8 @@ class EnrolmentPage(Schema):
 class EnrolmentFilters(Schema):
     cohort: Id | None = None
     status: EnrolmentStatus | None = None
-    enrolled_from: date | None = None
-    enrolled_to: date | None = None
+    enrolled_from: FilterDate | None = None
+    enrolled_to: FilterDate | None = None
 
     def apply(self, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         if self.cohort is not None:

@@ -339,6 +339,49 @@ def test_enrol_by_email_creates_or_finds_the_account(
     assert response.json() == {"detail": "This course has no such cohort."}
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "Ie\x00va"),
+        ("first_name", "Ieva\tAnna"),
+        ("last_name", "Liepa\nBērziņa"),
+        ("last_name", "\u202eapeiL"),
+    ],
+)
+def test_enrol_by_email_refuses_control_characters_in_names(
+    course, editor, field, value
+):
+    """A name with a control character or a direction mark is a 400 that says
+    which name and why; no account or enrolment is made."""
+    client, _token = token_client(editor)
+    users_before = get_user_model().objects.count()
+    body = {"email": "ieva@example.edu", "first_name": "Ieva", "last_name": "Liepa"}
+    response = post(
+        client, f"/api/v1/staff/courses/{course.pk}/enrolments", {**body, field: value}
+    )
+    assert response.status_code == 400
+    label = "First name" if field == "first_name" else "Last name"
+    assert response.json() == {
+        "detail": f"{label}: Names cannot contain control characters or invisible "
+        "formatting marks (such as a tab, a line break or a text direction mark)."
+    }
+    assert get_user_model().objects.count() == users_before
+    assert not Enrolment.objects.filter(course_key=course.translation_key).exists()
+
+
+def test_progress_report_csv_replaces_a_stored_control_character(course, editor):
+    """A control character stored in a name before names refused it comes out as
+    U+FFFD in the API's CSV, and the file is whole."""
+    enrol(make_user(first_name="An\x1bna", last_name="Bērziņa"), course)
+    client, _token = token_client(editor, scope="read")
+    response = client.get(f"/api/v1/staff/courses/{course.pk}/progress-report")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [row[0] for row in rows[1:]] == ["An\ufffdna Bērziņa"]
+    assert "\x1b" not in text
+
+
 def test_withdraw_keeps_progress(course, editor):
     """Staff withdraw a learner: the status changes, the history says who."""
     enrolment = enrol(make_user(), course)
@@ -394,6 +437,27 @@ def test_progress_report_csv(course, editor):
     assert rows[0][:5] == ["Learner", "E-mail", "Course", "Cohort", "Status"]
     assert [row[0] for row in rows[1:]] == ["Anna Bērziņa"]
     assert rows[1][2] == "STEM kurss" and rows[1][4] == "Active"
+
+
+@pytest.mark.parametrize("path", ["enrolments", "progress-report"])
+@pytest.mark.parametrize(
+    "query", [{"enrolled_from": "0001-01-01"}, {"enrolled_to": "9999-12-31"}]
+)
+def test_dates_outside_the_accepted_range_are_bad_input(course, editor, path, query):
+    """An enrolment date filter outside 2000 to ten years ahead is a 400 that
+    names the range, for the list and the CSV alike (never a CSV of headings)."""
+    enrol(make_user(first_name="Anna", last_name="Bērziņa"), course)
+    client, _token = token_client(editor, scope="read")
+    response = client.get(f"/api/v1/staff/courses/{course.pk}/{path}", query)
+    assert response.status_code == 400
+    assert not response.streaming
+    [name] = query
+    [error] = response.json()["errors"]
+    assert error.startswith(f"query.{name}: Enter a date from 2000-01-01 to ")
+    response = client.get(
+        f"/api/v1/staff/courses/{course.pk}/{path}", {"enrolled_from": "2000-01-01"}
+    )
+    assert response.status_code == 200
 
 
 def test_a_session_also_works_with_csrf(course, editor):

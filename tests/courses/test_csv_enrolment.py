@@ -183,6 +183,50 @@ def test_existing_accounts_are_found_by_email_and_enrolled_once(
     assert "/accounts/login/" in message.body
 
 
+CONTROL_REFUSAL = (
+    "Names cannot contain control characters or invisible formatting marks "
+    "(such as a tab, a line break or a text direction mark)."
+)
+
+
+def test_rows_whose_names_hold_control_characters_are_refused(
+    course, author, django_capture_on_commit_callbacks
+):
+    """A NUL, a tab or line break inside a quoted name, or a direction mark refuses
+    that row with a message naming the column; nothing of it is created or
+    enrolled, even for a known account, and the good rows still go in."""
+    known = make_user(email="daina@skola.lv", first_name="Daina")
+    data = csv_bytes(
+        "email;first name;last name",
+        "jolanta@skola.lv;Jolanta;Ūzuliņa",
+        "nul@skola.lv;An\x00na;Ābele",
+        'tab@skola.lv;"Jo\tlanta";Ozola',
+        'line@skola.lv;Ilze;"Ozola\nBērziņa"',
+        "bidi@skola.lv;Līga;\u202eaņiļaK",
+        "daina@skola.lv;Da\x07ina;Liepa",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = enrol_from_csv(data, course, author)
+
+    first, last = f"First name: {CONTROL_REFUSAL}", f"Last name: {CONTROL_REFUSAL}"
+    assert outcomes(report) == [
+        (2, "jolanta@skola.lv", Outcome.CREATED, ""),
+        (3, "nul@skola.lv", Outcome.REFUSED, first),
+        (4, "tab@skola.lv", Outcome.REFUSED, first),
+        (5, "line@skola.lv", Outcome.REFUSED, last),
+        (7, "bidi@skola.lv", Outcome.REFUSED, last),
+        (8, "daina@skola.lv", Outcome.REFUSED, first),
+    ]
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "jolanta@skola.lv",
+        "daina@skola.lv",
+        author.email,
+    }
+    assert [e.user.email for e in Enrolment.objects.all()] == ["jolanta@skola.lv"]
+    assert not Enrolment.objects.filter(user=known).exists()
+    assert [m.to for m in mail.outbox] == [["jolanta@skola.lv"]]
+
+
 def test_withdrawn_learner_is_reenrolled_with_history_kept(course, author):
     """A withdrawn learner in the file is re-enrolled into the named cohort, and
     the enrolment keeps its earlier events."""

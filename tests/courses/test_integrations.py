@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
 import socket
@@ -32,7 +33,7 @@ from courses.integrations.models import (
     WebhookEndpoint,
     XapiStatement,
 )
-from courses.integrations.webhooks import check_webhook_url
+from courses.integrations.webhooks import check_webhook_url, is_public_address
 from courses.integrations.xapi import statement_id
 from courses.live_sessions.attendance import mark_attendance
 from courses.progress.recording import record_lesson_completed
@@ -61,12 +62,13 @@ def public_dns(monkeypatch):
     address, anything else to a public one; literal addresses to themselves."""
 
     def getaddrinfo(host, port, *args, **kwargs):
-        if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host or ""):
-            address = host
-        elif host.endswith(".internal"):
+        if host.endswith(".internal"):
             address = "10.1.2.3"
         else:
-            address = PUBLIC_IP
+            try:
+                address = str(ipaddress.ip_address(host))
+            except ValueError:
+                address = PUBLIC_IP
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         return [(family, socket.SOCK_STREAM, 6, "", (address, port or 0))]
 
@@ -404,6 +406,86 @@ def test_unsafe_addresses_are_refused(url, message):
 
 def test_a_public_https_address_is_accepted():
     check_webhook_url("https://hr.example.lv/lms")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a00:5",  # NAT64 of 10.0.0.5
+        "64:ff9b:1::5db8:d822",  # local-use NAT64
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:c0a8:101::",  # 6to4 of 192.168.1.1
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:5db8:d822",  # IPv4-mapped, even of a public address
+        "::127.0.0.1",  # IPv4-compatible
+        "::a9fe:a9fe",  # IPv4-compatible 169.254.169.254
+        "0.1.2.3",
+        "100.64.0.1",
+        "192.0.0.8",
+        "192.0.2.1",
+        "198.18.0.1",
+        "198.51.100.7",
+        "203.0.113.9",
+        "240.0.0.1",
+        "255.255.255.255",
+        "224.0.0.1",
+        "fc00::1",
+        "fd12:3456::1",
+        "fe80::1",
+        "2001:db8::1",
+        "2001:2::1",
+        "100::1",
+        "3fff::1",
+        "5f00::1",
+        "ff02::1",
+    ],
+)
+def test_special_purpose_and_embedded_private_addresses_are_refused(host):
+    """Every IANA special-purpose range, and every IPv6 form that carries a
+    private or loopback IPv4 address, is refused as private when saved."""
+    url = f"https://[{host}]/hook" if ":" in host else f"https://{host}/hook"
+    with pytest.raises(ValidationError) as refused:
+        check_webhook_url(url)
+    assert "private network" in refused.value.messages[0]
+    assert not is_public_address(ipaddress.ip_address(host))
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "93.184.216.34",
+        "2606:2800:220:1::",
+        "2002:5db8:d822::",  # 6to4 of 93.184.216.34
+        "64:ff9b::5db8:d822",  # NAT64 of 93.184.216.34
+    ],
+)
+def test_public_addresses_and_their_ipv6_forms_are_accepted(host):
+    """A public address, and an IPv6 form of one, can be saved."""
+    url = f"https://[{host}]/hook" if ":" in host else f"https://{host}/hook"
+    check_webhook_url(url)
+    assert is_public_address(ipaddress.ip_address(host))
+
+
+def test_a_name_resolving_to_a_nat64_loopback_is_not_called(monkeypatch):
+    """A host whose name resolves at send time to NAT64's form of 127.0.0.1 is not
+    called; the delivery waits for a retry with the reason."""
+    make_endpoint(url="https://hooks.example.lv/x")
+    emit(Event.COURSE_COMPLETED, {"user": 1}, key="course.completed:1")
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *args, **kwargs: [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("64:ff9b::7f00:1", 0, 0, 0))
+        ],
+    )
+    receiver = FakeReceiver()
+    drain(receiver)
+    assert receiver.requests == []
+    row = WebhookDelivery.objects.get()
+    assert row.status == OutboxStatus.PENDING
+    assert "(64:ff9b::7f00:1)" in row.last_error
 
 
 def test_the_configured_address_is_this_site_itself(settings):

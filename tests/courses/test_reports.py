@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from certificates.issuing import issue_certificate
@@ -297,6 +298,117 @@ def test_exports_follow_the_filters(school, client):
     response = client.get(f"{REPORT_URL}export/csv/?status=active&search=Kalni")
     rows = read_csv(b"".join(response.streaming_content))
     assert [row[0] for row in rows[1:]] == ["Līga Kalniņa"]
+
+
+#: Characters a spreadsheet cannot hold, as a name may have stored them before
+#: names refused them; PostgreSQL refuses a NUL in text, so it is tried elsewhere.
+UNWRITABLE = [
+    pytest.param(
+        "\x00",
+        id="NUL",
+        marks=pytest.mark.skipif(
+            connection.vendor == "postgresql", reason="PostgreSQL stores no NUL"
+        ),
+    ),
+    pytest.param("\x1b", id="ESC"),
+]
+
+
+@pytest.mark.parametrize("char", UNWRITABLE)
+def test_a_stored_control_character_does_not_break_either_export(school, client, char):
+    """Names stored before control characters were refused still export: the
+    characters a spreadsheet cannot hold become U+FFFD in the XLSX and the CSV,
+    and the formula guard still applies after the replacement."""
+    user = school["peteris"].user
+    user.first_name, user.last_name = f"Pē{char}teris", "Oz\x01ols"
+    user.save()
+    liga = school["liga"].user
+    liga.first_name = f"={char}SUM(A1)"
+    liga.save()
+    client.force_login(course_editor(school["course"]))
+    xlsx = client.get(f"{REPORT_URL}export/xlsx/")
+    csv_response = client.get(f"{REPORT_URL}export/csv/")
+    assert xlsx.status_code == csv_response.status_code == 200
+    xlsx_rows = read_xlsx(b"".join(xlsx.streaming_content))
+    csv_rows = read_csv(b"".join(csv_response.streaming_content))
+    expected = [
+        "Anna Bērziņa",
+        "'=\ufffdSUM(A1) Kalniņa",
+        "Pē\ufffdteris Oz\ufffdols",
+        "Inga Zariņa",
+    ]
+    assert [row[0] for row in xlsx_rows[1:]] == expected
+    assert [row[0] for row in csv_rows[1:]] == expected
+
+
+OUT_OF_RANGE = [
+    {"enrolled_from": "0001-01-01"},
+    {"enrolled_to": "9999-12-31"},
+    {"completed_from": "1999-12-31"},
+]
+
+
+@pytest.mark.parametrize("path", ["", "matrix/", "competences/", "summary/"])
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_report_pages_refuse_dates_outside_the_accepted_range(
+    school, client, path, query
+):
+    """A date filter outside 2000 to ten years ahead is a 400 page that shows the
+    filter's message and no learners, not a 500 or the unfiltered report."""
+    client.force_login(course_editor(school["course"]))
+    response = client.get(f"{REPORT_URL}{path}", query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a date from 2000-01-01 to " in html
+    assert "Bērziņa" not in html and "Ozols" not in html
+
+
+def test_report_results_fragment_shows_the_date_message(school, client):
+    """The results fragment Wagtail's filter script swaps in carries the message
+    in place of the rows (a 200, which that script accepts)."""
+    client.force_login(course_editor(school["course"]))
+    response = client.get(f"{REPORT_URL}results/", {"enrolled_from": "0001-01-01"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="filter-errors"' in html
+    assert "Enrolled between: Enter a date from 2000-01-01 to " in html
+    assert "Bērziņa" not in html
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_exports_refuse_dates_outside_the_accepted_range(school, client, fmt, query):
+    """A refused date filter is a plain-text 400 naming the filter, never a 200
+    download with only the headings."""
+    client.force_login(course_editor(school["course"]))
+    response = client.get(f"{REPORT_URL}export/{fmt}/", query)
+    assert response.status_code == 400
+    assert not response.streaming
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    label = "Completed between" if "completed_from" in query else "Enrolled between"
+    assert response.content.decode().startswith(
+        f"{label}: Enter a date from 2000-01-01 to "
+    )
+
+
+def test_a_latvian_admin_reads_the_date_message_in_latvian(school, client):
+    """Staff whose admin is in Latvian read why the filter was refused in Latvian."""
+    client.force_login(make_course_editor(school["course"]))
+    response = client.get(f"{REPORT_URL}export/csv/", {"enrolled_from": "0001-01-01"})
+    assert response.status_code == 400
+    assert "Ievadiet datumu no 2000-01-01 līdz " in response.content.decode()
+
+
+def test_date_filters_accept_the_edges_of_the_range(school, client, monkeypatch):
+    """The first accepted day and the day ten years ahead still filter."""
+    client.force_login(course_editor(school["course"]))
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 12, 7))
+    query = {"enrolled_from": "2000-01-01", "enrolled_to": "2036-12-07"}
+    response = client.get(f"{REPORT_URL}export/csv/", query)
+    assert response.status_code == 200
+    rows = read_csv(b"".join(response.streaming_content))
+    assert len(rows) == 5
+    assert client.get(f"{REPORT_URL}summary/", query).status_code == 200
 
 
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://x.lv","y")', "+1", "-2", "@cmd"])

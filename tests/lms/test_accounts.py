@@ -155,6 +155,33 @@ def test_names_that_cannot_be_printed_are_refused(client, field, value):
     assert "Use letters only" in html or "This field is required." in html, html
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "Jo\tlanta"),
+        ("first_name", "Jolanta\r\nAnna"),
+        ("last_name", "\u202eaņiļuzŪ"),
+        ("last_name", "Ūzu\u200bliņa"),
+    ],
+)
+def test_names_with_control_characters_are_refused(client, field, value):
+    """A tab or line break inside a name, or an invisible direction or width mark,
+    is refused with its own message (not silently made a space); nobody is
+    created."""
+    response = sign_up(client, lang="en", **{field: value})
+    assert response.status_code == 200
+    assert get_user_model().objects.count() == 0
+    assert "Names cannot contain control characters" in response.content.decode()
+
+
+def test_decomposed_letters_are_accepted_as_composed(client):
+    """A name typed as a + combining macron (as macOS may send it) is stored as
+    the one letter ā."""
+    sign_up(client, first_name="Ja\u0304nis", last_name="Kalnin\u0327s\u030c")
+    user = get_user_model().objects.get()
+    assert (user.first_name, user.last_name) == ("Jānis", "Kalniņš")
+
+
 def test_double_names_are_accepted(client):
     """Anna-Marija O’Brien Bērziņa-Kalniņa is a name a certificate may print."""
     sign_up(client, first_name="Anna-Marija", last_name="O’Brien  Bērziņa-Kalniņa")

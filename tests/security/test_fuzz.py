@@ -38,8 +38,10 @@ QUERY_PARAMETERS = [
     "page",
     "q",
     "code",
-    "enrolled_after",
-    "enrolled_before",
+    "enrolled_from",
+    "enrolled_to",
+    "completed_from",
+    "completed_to",
     "fmt",
     "next",
 ]
