@@ -64,6 +64,11 @@ SETTINGS: dict[str, Setting] = {
             isinstance(value, int) and not isinstance(value, bool) and value > 0
         ),
     ),
+    "LMS_UPLOAD_MAX_BYTES": Setting(
+        10 * 1024 * 1024,
+        "a whole number of bytes above zero",
+        _positive_int,
+    ),
     "LMS_CERTIFICATE_RENDERER": Setting(
         "reportlab",
         "the identifier of a registered certificate renderer",
