@@ -1,8 +1,12 @@
 # Two commands for a fresh machine with Python 3.11+ and make:
 #   make demo   install, migrate, load the demo programme, serve on 127.0.0.1:8000
-#               with the task worker
+#               with the task worker (another address: DEMO_ADDRESS=127.0.0.1:8100)
 #   make test   install and run the whole suite
 PYTHON ?= python3
+# Where `make demo` serves, and so the address in its e-mails, certificates and
+# calendar feeds (lms/settings.py reads it when BASE_URL is not set).
+DEMO_ADDRESS ?= 127.0.0.1:8000
+export DEMO_ADDRESS
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -14,7 +18,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[site,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py create_signing_key
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 with a task worker (Ctrl+C stops both)"
+	@echo "Serving on http://$(DEMO_ADDRESS) with a task worker (Ctrl+C stops both)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.demo start
 
 test: $(STAMP)

@@ -110,11 +110,8 @@ def renderers():
     from reportlab.pdfgen.canvas import Canvas
 
     from certificates.rendering import get_renderer
-    from certificates.rendering.reportlab_pdf import (
-        BLACK,
-        ReportLabRenderer,
-        binary_streams,
-    )
+    from certificates.rendering.reportlab_pdf import BLACK, ReportLabRenderer
+    from certificates.rendering.reportlab_setup import binary_streams
 
     ours = get_renderer("reportlab")
 

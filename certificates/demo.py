@@ -16,7 +16,7 @@ from certificates.models import (
     CertificateTemplate,
     CourseCertificateSettings,
 )
-from certificates.rendering.reportlab_pdf import FONT_DIR
+from certificates.rendering.reportlab_setup import FONT_DIR
 from courses.models import CoursePage
 
 DEFAULT_TEMPLATE = "Daugavpils Universitāte — divvalodu / bilingual"

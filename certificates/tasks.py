@@ -103,7 +103,7 @@ def resume_bulk_issues(
     stale_after: timedelta, job: BulkIssueJob | None = None
 ) -> list[BulkIssueChunk]:
     """Enqueue again the chunks whose work was lost (see
-    :func:`~certificates.issuing.stale_chunks`); returns them.
+    :func:`~certificates.bulk.stale_chunks`); returns them.
 
     A chunk that turns out to be still alive merely runs twice, which issues
     nothing twice and counts once.

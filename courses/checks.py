@@ -4,12 +4,17 @@ The ``LMS_`` settings themselves are checked in :mod:`courses.conf`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 from django.urls import NoReverseMatch, reverse
+from wagtail.models import Site
 
 from courses import conf  # noqa: F401  (registers the settings check)
+from courses.site import host_and_port
 
 #: Apps the plugin's models, admin screens and templates use.
 REQUIRED_APPS = [
@@ -37,6 +42,26 @@ REQUIRED_MIDDLEWARE = [
 ]
 CONTENT_CACHE_MIDDLEWARE = "courses.catalogue.content_cache.ContentCacheMiddleware"
 UPLOAD_LIMIT_HANDLER = "courses.uploads.UploadLimitHandler"
+
+CLIENT_ADDRESS = "courses.client_address.client_address"
+#: What each limit's setting must name, and what goes wrong otherwise.
+SIGN_IN_LIMITS = {
+    "AXES_HANDLER": (
+        "courses.people.signin.SignInAttempts",
+        "A right password clears the wrong passwords of every account at its "
+        "address, so a guesser who knows one password is never stopped.",
+    ),
+    "AXES_CLIENT_IP_CALLABLE": (
+        CLIENT_ADDRESS,
+        "Wrong passwords are counted by another client address than the other "
+        "limits use; behind a proxy every visitor may count as the proxy.",
+    ),
+    "RATELIMIT_IP_META_KEY": (
+        CLIENT_ADDRESS,
+        "Guesses and look-ups are counted by another client address than the "
+        "sign-in limits use; behind a proxy every visitor may count as the proxy.",
+    ),
+}
 
 
 @register()
@@ -98,6 +123,22 @@ def check_apps_and_middleware(app_configs=None, **kwargs) -> list:
 
 
 @register()
+def check_limits(app_configs=None, **kwargs) -> list:
+    """Every limit counts the same client address, and a right password clears
+    only its own account's count."""
+    return [
+        Warning(
+            problem,
+            hint=f'Set {name} = "{expected}" (see docs/install.md).',
+            id="courses.W016",
+        )
+        for name, (expected, problem) in SIGN_IN_LIMITS.items()
+        if getattr(settings, name, None) != expected
+        and (name.startswith("RATELIMIT_") or apps.is_installed("axes"))
+    ]
+
+
+@register()
 def check_latvian_admin(app_configs=None, **kwargs) -> list:
     """A Latvian site without the plugin's catalogue shows two thirds of Wagtail's
     admin in English."""
@@ -137,6 +178,65 @@ def check_upload_handler(app_configs=None, **kwargs) -> list:
             )
         ]
     return []
+
+
+def _is_address(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+@register()
+def check_base_url(app_configs=None, **kwargs) -> list:
+    """Every absolute URL starts with ``WAGTAILADMIN_BASE_URL``; one that is not an
+    address would be printed on certificates and frozen there."""
+    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if configured and not _is_address(configured):
+        return [
+            Error(
+                f"WAGTAILADMIN_BASE_URL is not a web address: {configured!r}.",
+                hint="Set it to the address learners use, with http:// or "
+                "https://, e.g. https://kursi.du.lv (see docs/install.md).",
+                id="courses.E016",
+            )
+        ]
+    return []
+
+
+@register(Tags.database)
+def check_site_address(app_configs=None, databases=None, **kwargs) -> list:
+    """The default Wagtail site at another host or port than
+    ``WAGTAILADMIN_BASE_URL``: Wagtail's own page addresses would then differ
+    from those in e-mails and on certificates.
+
+    It reads the database, so like Django's database checks it runs with
+    ``migrate`` and ``check --database default``. A site record has no scheme
+    (port 443 stands for https), so host and port are compared.
+    """
+    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if not databases or not _is_address(configured):
+        return []
+    try:
+        site = Site.objects.filter(is_default_site=True).first()
+    except DatabaseError:
+        # Not migrated yet: ``migrate`` runs its checks before creating the table.
+        return []
+    hostname, port = host_and_port(configured)
+    if site is None or (site.hostname.lower(), site.port) == (hostname, port):
+        return []
+    return [
+        Warning(
+            f"The default Wagtail site is at {site.root_url}, but "
+            f"WAGTAILADMIN_BASE_URL is {configured}.",
+            hint=f"In Settings → Sites give the default site the hostname "
+            f"{hostname!r} and port {port}, or correct WAGTAILADMIN_BASE_URL "
+            "(see docs/install.md). The demo: manage.py seed_demo does it.",
+            id="courses.W017",
+        )
+    ]
 
 
 def _reverses(name: str, *args) -> bool:

@@ -8,6 +8,7 @@ docs/install.md lists them for site builders.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,21 @@ def _is_extension_list(value: Any) -> bool:
 
 def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_proxy_list(value: Any) -> bool:
+    """None, or addresses and networks ("10.0.0.0/8"), or "*" for any."""
+    if value is None:
+        return True
+    if not isinstance(value, list | tuple):
+        return False
+    try:
+        for entry in value:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 SETTINGS: dict[str, Setting] = {
@@ -148,6 +164,25 @@ SETTINGS: dict[str, Setting] = {
         "",
         "the LRS's Basic auth password (text)",
         lambda value: isinstance(value, str),
+    ),
+    "LMS_PROXY_COUNT": Setting(
+        0,
+        "the number of proxies in front of the site that append to "
+        "X-Forwarded-For (0: none, the header is ignored)",
+        lambda value: (
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        ),
+    ),
+    "LMS_TRUSTED_PROXIES": Setting(
+        None,
+        'the addresses or networks of the nearest proxy, e.g. ["10.0.0.0/8"], '
+        '["*"] or None for any',
+        _is_proxy_list,
+    ),
+    "LMS_ADDRESS_FAILURE_LIMIT": Setting(
+        100,
+        "a whole number of wrong passwords above zero",
+        _positive_int,
     ),
     "LMS_SITE_NAME": Setting(
         None,

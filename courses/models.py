@@ -10,14 +10,14 @@ from courses.assignments.models import (
     Assignment,
     AssignmentSubmission,
 )
+from courses.catalogue.content_version import ContentVersion
 from courses.catalogue.models import (
-    ContentVersion,
     CourseIndexPage,
     CoursePage,
     LessonPage,
-    ModuleCompetence,
     ModulePage,
 )
+from courses.catalogue.module_competences import ModuleCompetence
 from courses.competences.models import (
     Competence,
     CompetenceArea,

@@ -8,7 +8,8 @@ by the course's ``translation_key``.
 
 Everything else asks here: :func:`may_edit_course` for one course,
 :func:`editable_courses` and :func:`editable_cohorts` for lists, and
-:class:`CourseRecordPermissionPolicy` for the admin's screens.
+:class:`CourseRecordPermissionPolicy` for the admin's screens. A host site narrows
+the answer through the :data:`FILTER_COURSES_HOOK` hook.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
+from wagtail import hooks
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -32,12 +34,26 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+#: The Wagtail hook through which a host site narrows the courses a member of staff
+#: (superusers included) sees the records of: ``fn(user, courses) -> courses``,
+#: given and returning a queryset of :class:`~courses.models.CoursePage`, as
+#: Wagtail's ``filter_form_submissions_for_user`` does for form submissions. Every
+#: screen, report, export, API operation and notice follows it, because all of them
+#: ask :func:`editable_courses`. Records follow a course across its language
+#: versions, so a course is hidden only when all of its versions are left out.
+FILTER_COURSES_HOOK = "lms_filter_courses_for_user"
+
+
 def editable_courses(user: AbstractBaseUser) -> QuerySet[CoursePage]:
-    """Courses (in any language version) ``user`` may edit in the admin."""
+    """Courses (in any language version) ``user`` may edit in the admin, narrowed
+    by the functions registered under :data:`FILTER_COURSES_HOOK`."""
     # Wagtail's page policy, for pages of every type: Wagtail 7.4 finds none when
     # asked for one page type.
     pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return CoursePage.objects.filter(pk__in=pages.values("pk"))
+    courses = CoursePage.objects.filter(pk__in=pages.values("pk"))
+    for fn in hooks.get_hooks(FILTER_COURSES_HOOK):
+        courses = fn(user, courses)
+    return courses
 
 
 def editable_course_keys(user: AbstractBaseUser) -> QuerySet:
@@ -51,7 +67,8 @@ def may_edit_course(user: AbstractBaseUser, course: CoursePage | uuid.UUID) -> b
     learners' records."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
+    # A superuser may edit every course, unless a host's hook says otherwise.
+    if user.is_superuser and not hooks.get_hooks(FILTER_COURSES_HOOK):
         return True
     key = course if isinstance(course, uuid.UUID) else course.translation_key
     return editable_courses(user).filter(translation_key=key).exists()
@@ -60,10 +77,16 @@ def may_edit_course(user: AbstractBaseUser, course: CoursePage | uuid.UUID) -> b
 def course_staff(course: CoursePage) -> QuerySet:
     """The active people who may edit ``course`` (administrators included): whom
     the course's notices go to."""
-    return (
+    people = (
         PagePermissionPolicy()
         .users_with_permission_for_instance("change", course)
         .filter(is_active=True)
+    )
+    if not hooks.get_hooks(FILTER_COURSES_HOOK):
+        return people
+    # A host's hook answers for one person at a time, so each is asked.
+    return people.filter(
+        pk__in=[person.pk for person in people if may_edit_course(person, course)]
     )
 
 

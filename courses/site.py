@@ -1,7 +1,11 @@
 """The site's public address, for links that leave the site: e-mails, printed
-certificates, calendar feeds and API answers."""
+certificates and their QR codes, Open Badges, calendar feeds, xAPI statements and
+API answers. Every absolute URL the plugin makes starts with :func:`base_url`."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -11,21 +15,39 @@ from wagtail.models import Site
 
 from courses.conf import lms_setting
 
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
-def base_url(request: HttpRequest | None = None) -> str:
-    """The public address without a trailing slash.
 
-    ``WAGTAILADMIN_BASE_URL`` (the address staff and learners use) when it is set;
-    else the address of the request being answered; else the default Wagtail
-    site's (which background tasks, having no request, fall back on).
+def base_url() -> str:
+    """The public address without a trailing slash, e.g. ``https://kursi.du.lv``.
+
+    ``WAGTAILADMIN_BASE_URL``, Wagtail's own setting for the address its e-mails
+    link to; without it, the default Wagtail site's. Never the request's host: a
+    certificate freezes its address when issued, so it must not depend on how the
+    person who triggered it reached the site.
     """
     configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
     if configured:
         return configured.rstrip("/")
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
     site = Site.objects.filter(is_default_site=True).first()
     return site.root_url.rstrip("/") if site else "http://localhost"
+
+
+def host_and_port(url: str) -> tuple[str, int]:
+    """The host and port of ``url`` as a Wagtail site records them: the port
+    written out, 443 for https and 80 for http when the address names none."""
+    parts = urlsplit(url)
+    default_port = 443 if parts.scheme == "https" else 80
+    return (parts.hostname or "").lower(), parts.port or default_port
+
+
+def page_url(page: Page, request: HttpRequest | None = None) -> str:
+    """The page's public address under :func:`base_url`, or ``""`` when it has
+    none (outside every site). Wagtail's ``get_full_url`` would take the host
+    from the site record instead."""
+    parts = page.get_url_parts(request)
+    return base_url() + parts[2] if parts else ""
 
 
 def site_name(request: HttpRequest | None = None) -> str:

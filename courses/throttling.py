@@ -3,7 +3,8 @@ allows at most 10 wrong tries per learner (or address) per session or course in
 10 minutes, whether tried on the page or through the API.
 
 django-ratelimit counts in the cache, which every process and host shares when
-the site runs on Redis. Only wrong tries count: a learner who types the right
+the site runs on Redis; an address is the client's as
+:func:`courses.client_address.client_address` reads it (``RATELIMIT_IP_META_KEY``). Only wrong tries count: a learner who types the right
 code is never held back by the limit.
 """
 

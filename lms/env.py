@@ -7,6 +7,7 @@ traceback, so every failure here ends in :func:`fail`.
 import os
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -77,6 +78,46 @@ def secret_key(production: bool) -> str:
     return "django-insecure-development-only-key-do-not-use-in-production"
 
 
+def _address_parts(url: str) -> tuple[str, int | None] | None:
+    """The host and port of ``url``, or None when it is not an http(s) address."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return parts.hostname, port
+
+
+def site_address(production: bool) -> str:
+    """The site's public address, without a trailing slash: ``BASE_URL``, else the
+    one ``make demo`` serves on (``DEMO_ADDRESS``, host:port, default
+    127.0.0.1:8000).
+
+    Certificates print it and freeze it when issued, so a production site must
+    name it rather than fall back on the demo's.
+    """
+    value = os.environ.get("BASE_URL", "").strip()
+    if value:
+        if _address_parts(value) is None:
+            fail(
+                "BASE_URL must be the site's address starting with http:// or "
+                f"https://, e.g. https://kursi.du.lv, not {value!r}."
+            )
+        return value.rstrip("/")
+    if production:
+        fail(
+            "BASE_URL must be set when DJANGO_ENV=production: e-mails and "
+            "certificates carry it."
+        )
+    address = os.environ.get("DEMO_ADDRESS", "").strip() or "127.0.0.1:8000"
+    parts = _address_parts(f"http://{address}")
+    if parts is None or parts[1] is None or "/" in address:
+        fail(f"DEMO_ADDRESS must be host:port, e.g. 127.0.0.1:8100, not {address!r}.")
+    return f"http://{address}"
+
+
 def pem(name: str, directory: Path, filename: str) -> str | None:
     """PEM text from the variable ``name``, or from ``directory/filename`` (where
     ``manage.py create_signing_key`` writes it), or None."""
@@ -85,3 +126,27 @@ def pem(name: str, directory: Path, filename: str) -> str | None:
         return value.replace("\\n", "\n") + "\n"
     path = directory / filename
     return path.read_text() if path.is_file() else None
+
+
+def object_storage() -> dict | None:
+    """The default storage in an S3-compatible bucket when
+    ``AWS_STORAGE_BUCKET_NAME`` is set (pip install "wagtail-stem-lms[s3]"), for
+    several web and worker hosts; else None. boto3 reads the credentials from the
+    ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` variables itself."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            # No ACL per object: the bucket's policy decides (private by default);
+            # files reach people through the site's views, which check who asks.
+            "default_acl": None,
+            "querystring_auth": True,
+            # As on a local disk, a file saved under a taken name gets a new name
+            # rather than replacing the other.
+            "file_overwrite": False,
+        },
+    }

@@ -8,20 +8,39 @@ turns on the deployment checks and refuses to start without a real secret.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from courses import WAGTAIL_LOCALE_PATH
-from lms.env import database_config, env_bool, env_list, fail, pem, secret_key
+from lms.env import (
+    database_config,
+    env_bool,
+    env_list,
+    fail,
+    object_storage,
+    pem,
+    secret_key,
+    site_address,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = secret_key(PRODUCTION)
+# The one address every absolute URL starts with (e-mails, certificates and their
+# QR codes, Open Badges, calendar feeds, xAPI), and Wagtail's admin e-mails too.
+WAGTAILADMIN_BASE_URL = site_address(PRODUCTION)
+# In development the demo's own host is allowed too: DEMO_ADDRESS may name the
+# machine's address on the local network.
+DEVELOPMENT_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+    "ALLOWED_HOSTS",
+    []
+    if PRODUCTION
+    else [*DEVELOPMENT_HOSTS, urlsplit(WAGTAILADMIN_BASE_URL).hostname],
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -186,25 +205,37 @@ LOGOUT_REDIRECT_URL = "/"
 # the address from the e-mail before they can sign in, and sign in by e-mail.
 # Failed sign-ins, sign-ups and password resets are rate-limited (allauth's
 # defaults, kept in the cache: Redis when several processes serve the site).
-# Wrong passwords on either sign-in form (the site's and the admin's): after 10
-# for one account, or 10 from one address, both wait 10 minutes (django-axes, its
-# counts in the database so that every process and host shares them). Choosing
-# a new password from an e-mailed link lifts an account's lock at once.
+# Wrong passwords on either sign-in form (the site's and the admin's) share one
+# count: after 10 for one account, from any addresses, that account waits 10
+# minutes; after 100 from one client address (for any accounts: a school's
+# teachers share one), that address waits. A right password clears only what
+# that account got wrong from that address. django-axes keeps the counts in the
+# database, so every process and host shares them. Choosing a new password from
+# an e-mailed link lifts an account's lock at once.
+AXES_HANDLER = "courses.people.signin.SignInAttempts"
 AXES_FAILURE_LIMIT = 10
+LMS_ADDRESS_FAILURE_LIMIT = 100
 AXES_COOLOFF_TIME = timedelta(minutes=10)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "courses.people.signin.account_name"
 AXES_LOCKOUT_CALLABLE = "courses.people.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if PRODUCTION:
-    # Behind the proxy (docs/deployment.md) a client's address is the one the
-    # proxy adds to X-Forwarded-For; without a proxy it could be forged.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-# Guessing limits (check-in codes, enrolment keys, verification) count per
-# address the same way.
-RATELIMIT_IP_META_KEY = "courses.people.signin.client_address"
+# The client's address, for the sign-in limits and the guessing limits (check-in
+# codes, enrolment keys, verification) alike: behind PROXY_COUNT proxies that
+# append to X-Forwarded-For (docs/deployment.md), read from that header when the
+# request comes from one of FORWARDED_ALLOW_IPS, the proxies gunicorn trusts for
+# X-Forwarded-Proto (gunicorn.conf.py, same default). Without a proxy the header
+# is ignored: it could be forged.
+try:
+    LMS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
+except ValueError:
+    fail(f"PROXY_COUNT must be a whole number, not {os.environ['PROXY_COUNT']!r}.")
+if LMS_PROXY_COUNT < 0:
+    fail(f"PROXY_COUNT must be 0 or more, not {LMS_PROXY_COUNT}.")
+LMS_TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+AXES_CLIENT_IP_CALLABLE = "courses.client_address.client_address"
+RATELIMIT_IP_META_KEY = "courses.client_address.client_address"
 
 ACCOUNT_ADAPTER = "courses.people.allauth.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "courses.people.allauth.SignupForm"
@@ -267,19 +298,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Any S3-compatible object store for certificates and uploads (pip install
-# "wagtail-stem-lms[s3]"); its credentials come from the AWS_* variables.
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+# Any S3-compatible object store for certificates and uploads, from the AWS_*
+# variables (tests/lms/test_s3_storage.py runs it against moto's S3 server).
+if bucket_storage := object_storage():
+    STORAGES["default"] = bucket_storage
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -290,7 +312,6 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "STEM teacher courses")
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

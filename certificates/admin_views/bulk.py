@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.http import (
     Http404,
@@ -24,9 +22,6 @@ from certificates.models import (
 )
 from certificates.tasks import bulk_issue
 from courses.permissions import editable_courses
-
-if TYPE_CHECKING:
-    pass
 
 
 class BulkIssueView(StaffFormView):

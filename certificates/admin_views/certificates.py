@@ -1,7 +1,7 @@
 """Admin screens for certificates, declared as viewsets (wired in wagtail_hooks).
 
 Staff see and act on the certificates of the courses they may edit, the same rule
-as for enrolments (see :func:`courses.enrolment.admin.editable_courses`).
+as for enrolments (see :func:`courses.permissions.editable_courses`).
 """
 
 from __future__ import annotations
@@ -35,9 +35,6 @@ from courses.permissions import (
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-
-
-# Templates -------------------------------------------------------------------
 
 
 # Issued certificates ---------------------------------------------------------
@@ -180,6 +177,3 @@ class CertificateViewSet(ModelViewSet):
     def get_permissions_to_register(self) -> QuerySet:
         # Access follows page permissions (CertificatePermissionPolicy).
         return Permission.objects.none()
-
-
-# Forms and actions -------------------------------------------------------------

@@ -13,12 +13,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certificates.pd_record.record import PdRecord
-from certificates.rendering.reportlab_pdf import FONT_DIR, ReportLabRenderer
+from certificates.rendering.reportlab_pdf import ReportLabRenderer
+from certificates.rendering.reportlab_setup import register_font
 from certificates.snapshot import hours_text
 from courses.dates import date_in_words
 from courses.reports.exports import neutralise
@@ -88,10 +87,7 @@ def _fonts() -> tuple[str, str]:
     # The certificates' own fonts, which cover the Latvian letters.
     body, heading = ReportLabRenderer.body_font, ReportLabRenderer.heading_font
     for name in (body, heading):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(
-                TTFont(name, str(FONT_DIR / ReportLabRenderer.fonts[name]))
-            )
+        register_font(name, ReportLabRenderer.fonts[name])
     return body, heading
 
 

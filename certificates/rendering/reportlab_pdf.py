@@ -9,96 +9,30 @@ needs no escaping. The QR code is one filled path built from segno's matrix.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.core.files.storage import default_storage
-from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.printed import LABELS, languages_of
 from certificates.rendering import register
 from certificates.rendering.base import BaseRenderer
+from certificates.rendering.reportlab_setup import (
+    binary_streams,
+    image_file,
+    register_font,
+    split_lines,
+)
 from courses.dates import print_date
 
 if TYPE_CHECKING:
     from certificates.models import Certificate
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 GREY = HexColor("#555555")
 BLACK = HexColor("#111111")
-
-
-_streams_lock = threading.Lock()
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """Build a PDF without ReportLab's ASCII85 wrapping of every stream.
-
-    ``rl_config.useA85`` (on by default) makes streams 7-bit safe for old mail
-    systems: a quarter larger and, without ReportLab's C accelerator, the slowest
-    step of a page. It is a process-wide setting, so it is switched off only while
-    a page is built, under a lock so concurrent renders cannot restore it under
-    one another.
-    """
-    with _streams_lock:
-        saved = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            yield
-        finally:
-            rl_config.useA85 = saved
-
-
-@cache
-def _register_font(name: str, filename: str) -> str:
-    # Parsing a TrueType file takes milliseconds; once per process is enough.
-    pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
-    return name
-
-
-def image_file(name: str) -> str:
-    """A local file of a frozen image, for ``drawImage``.
-
-    Given a JPEG file, ReportLab copies its bytes into the PDF as they are; given an
-    image in memory, it decodes and hashes the pixels on every page.
-    """
-    try:
-        return default_storage.path(name)
-    except NotImplementedError:  # remote storage: one download per process
-        return _downloaded(name)
-
-
-@cache
-def _downloaded(name: str) -> str:
-    # Frozen images are named by their content, so a copy never goes stale.
-    with default_storage.open(name, "rb") as stored:
-        data = stored.read()
-    handle, path = tempfile.mkstemp(prefix="certificate-", suffix=".jpg")
-    with os.fdopen(handle, "wb") as local:
-        local.write(data)
-    return path
-
-
-@lru_cache(maxsize=2048)
-def split_lines(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    # Certificates of one course share most of their lines; measuring them once
-    # per process saves most of the layout time of a bulk issue.
-    return tuple(simpleSplit(text, font, size, width))
 
 
 @register
@@ -121,7 +55,7 @@ class ReportLabRenderer(BaseRenderer):
 
     def __init__(self) -> None:
         for name, filename in self.fonts.items():
-            _register_font(name, filename)
+            register_font(name, filename)
 
     def render(self, certificate: Certificate) -> bytes:
         with binary_streams():

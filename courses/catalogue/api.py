@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from courses.catalogue.models import course_hours_subquery
 from courses.models import CoursePage
+from courses.site import page_url
 
 router = Router(tags=["courses"])
 
@@ -40,7 +41,7 @@ def list_courses(request: HttpRequest) -> list[CourseOut]:
         CourseOut(
             id=course.pk,
             title=course.title,
-            url=course.get_full_url(request) or "",
+            url=page_url(course, request),
             language=course.locale.language_code,
             hours=course.total_hours,
             programme_type=course.programme_type,

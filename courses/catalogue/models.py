@@ -9,23 +9,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Sum
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.search import index
 
 from courses.admin_forms import CompletePageForm
 from courses.catalogue import content_cache
 from courses.catalogue.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
-from courses.competences.models import (
-    Competence,
-    FrameworkLevel,
-    check_level_matches,
-)
+from courses.catalogue.module_competences import ModuleCompetence
+from courses.catalogue.routing import CachedViewRestrictionsMixin, CatalogueRouteMixin
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -44,22 +39,7 @@ def add_page_context(page: Page, request, context: dict) -> dict:
     return context
 
 
-class CachedViewRestrictionsMixin:
-    """Wagtail checks a page's view restrictions on every request, with two
-    queries; course pages rarely have any, and the content cache remembers that."""
-
-    def get_view_restrictions(self):
-        if content_cache.is_active() and not content_cache.cached(
-            ("restricted", self.pk), self._has_view_restrictions
-        ):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
-    def _has_view_restrictions(self) -> bool:
-        return super().get_view_restrictions().exists()
-
-
-class CourseIndexPage(CachedViewRestrictionsMixin, Page):
+class CourseIndexPage(CatalogueRouteMixin, Page):
     """The catalogue: lists the published courses below it."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -67,6 +47,11 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["courses.CoursePage"]
     template = "courses/course_index_page.html"
+    route_page_types = (
+        "courses.CoursePage",
+        "courses.ModulePage",
+        "courses.LessonPage",
+    )
 
     class Meta:
         verbose_name = _("course catalogue")
@@ -85,61 +70,6 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = self.get_courses()
         return context
-
-    @property
-    def localized(self):
-        """This catalogue in the active language, as its specific page.
-
-        The catalogue is usually the site's root page, which Wagtail localises on
-        every request (a query for the locale, and two more in other languages).
-        """
-        return content_cache.cached(
-            ("localized", self.pk, get_language()),
-            lambda: Page.localized.fget(self).specific,
-        )
-
-    def route(self, request, path_components):
-        """Resolve course, module and lesson URLs from the content cache, or with one
-        query per level.
-
-        Wagtail's default walks the tree with two queries per level (the child, then
-        its specific type); the page types below a catalogue are fixed, so each
-        level is fetched by its URL path as its own type. The course and module
-        found on the way are handed to the lesson, which needs them to check access.
-        """
-        if not path_components or len(path_components) > 3:
-            return super().route(request, path_components)
-        found = content_cache.cached(
-            ("route", self.pk, *path_components),
-            lambda: self._course_pages(path_components),
-        )
-        if found is None:
-            return super().route(request, path_components)
-        return found[-1].route(request, [])
-
-    def _course_pages(self, path_components: list[str]) -> list[Page] | None:
-        """The course, module and lesson along the path, or ``None``."""
-        found: list[Page] = []
-        for depth, model in enumerate((CoursePage, ModulePage, LessonPage)):
-            if depth == len(path_components):
-                break
-            url_path = self.url_path + "/".join(path_components[: depth + 1]) + "/"
-            pages = model.objects.filter(
-                url_path=url_path,
-                path__startswith=self.path,
-                depth=self.depth + depth + 1,
-            )
-            if model is LessonPage:
-                # The body is rendered from its own cache (see lesson_page.html).
-                pages = pages.defer("body")
-            page = pages.first()
-            if page is None:
-                return None
-            if found:
-                page._cached_parent_obj = found[-1]
-                page.course_page = found[0]
-            found.append(page)
-        return found
 
 
 def course_hours_subquery() -> models.Subquery:
@@ -395,43 +325,6 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         return add_page_context(self, request, context)
 
 
-class ModuleCompetence(Orderable):
-    """A competence a module develops, with the level it aims for."""
-
-    module = ParentalKey(
-        ModulePage, on_delete=models.CASCADE, related_name="module_competences"
-    )
-    competence = models.ForeignKey(
-        Competence,
-        verbose_name=_("competence"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    target_level = models.ForeignKey(
-        FrameworkLevel,
-        verbose_name=_("target level"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Only for frameworks with levels, e.g. DigCompEdu B1."),
-    )
-
-    panels = [FieldPanel("competence"), FieldPanel("target_level")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("module competence")
-        verbose_name_plural = _("module competences")
-
-    def clean(self) -> None:
-        check_level_matches("competence", "target_level", self)
-
-    def __str__(self) -> str:
-        if self.target_level_id:
-            return f"{self.competence} ({self.target_level.code})"
-        return str(self.competence)
-
-
 class LessonPage(CachedViewRestrictionsMixin, Page):
     class CompletionRule(models.TextChoices):
         MARK = "mark", _("The learner marks it as done")
@@ -493,19 +386,3 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["module"] = self.get_parent()
         return add_page_context(self, request, context)
-
-
-class ContentVersion(models.Model):
-    """One row whose token changes whenever published content changes (see
-    :mod:`courses.catalogue.cache`).
-
-    A random token rather than a counter: a rolled-back change could otherwise hand
-    its number to the next change, and entries cached under it would come back.
-    """
-
-    token = models.CharField(max_length=32)
-
-    wagtail_reference_index_ignore = True
-
-    def __str__(self) -> str:
-        return self.token

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -13,9 +11,6 @@ from courses.models import (
     CompetenceArea,
     Framework,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 class FrameworkViewSet(ContentSnippetViewSet):

@@ -1,6 +1,7 @@
 """The demo programme: Daugavpils University's course for STEM teachers, in Latvian
 with an English translation, plus demo accounts. Safe to run again: whatever exists
-(matched by slug, code or username) is left as it is."""
+(matched by slug, code or username) is left as it is, except the default site,
+which follows the configured address."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from courses.models import (
 )
 from courses.people.accounts import confirm_email
 from courses.roles import COURSE_AUTHORS, ensure_course_authors_group
+from courses.site import base_url, host_and_port
 
 PROGRAMME = Path(__file__).resolve().parent / "programme.json"
 LANGUAGES = ("lv", "en")
@@ -112,23 +114,34 @@ def ensure_catalogues(locales: dict[str, Locale]) -> dict[str, CourseIndexPage]:
             ),
         )
     catalogues["en"] = en
+    ensure_site(lv)
+    return catalogues
+
+
+def ensure_site(root: CourseIndexPage) -> Site:
+    """The default site: ``root`` at the configured address (``base_url``), so
+    the pages Wagtail links to are where e-mails and certificates send people."""
+    hostname, port = host_and_port(base_url())
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=lv,
+        return Site.objects.create(
+            hostname=hostname,
+            port=port,
+            root_page=root,
             is_default_site=True,
             site_name="Daugavpils Universitāte",
         )
-    elif site.root_page_id != lv.pk:
-        old_root = site.root_page
-        site.root_page = lv
-        site.save()
-        # Wagtail's placeholder welcome page has no place in a course site.
-        if old_root.specific_class is Page and not old_root.get_children().exists():
-            old_root.delete()
-    return catalogues
+    old_root = site.root_page
+    site.hostname, site.port, site.root_page = hostname, port, root
+    site.save()
+    # Wagtail's placeholder welcome page has no place in a course site.
+    if (
+        old_root.pk != root.pk
+        and old_root.specific_class is Page
+        and not old_root.get_children().exists()
+    ):
+        old_root.delete()
+    return site
 
 
 def _competence_links(codes: list) -> list[ModuleCompetence]:

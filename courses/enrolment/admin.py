@@ -234,7 +234,6 @@ class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):
                 course,
                 actor=self.request.user,
                 dry_run=form.cleaned_data["dry_run"],
-                request=self.request,
             )
         except CsvEnrolmentError as error:
             form.add_error("file", str(error))
@@ -267,6 +266,3 @@ class LearnersViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_name = "learners"
     menu_order = 205
-
-
-# Live sessions and their attendance registers ---------------------------------

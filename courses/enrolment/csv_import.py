@@ -26,11 +26,9 @@ from courses.enrolment.csv_reading import CsvLine, read_csv
 from courses.enrolment.emails import send_enrolment_emails
 from courses.enrolment.enrolling import EnrolmentError, enrol
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.site import base_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-    from django.http import HttpRequest
 
 
 class Outcome(models.TextChoices):
@@ -108,9 +106,6 @@ class CsvReport:
         return [(outcome, self.count(outcome)) for outcome in Outcome]
 
 
-# Reading the file -------------------------------------------------------------
-
-
 # Checking and enrolling --------------------------------------------------------
 
 
@@ -120,7 +115,6 @@ def enrol_from_csv(
     actor: AbstractBaseUser | None,
     *,
     dry_run: bool = False,
-    request: HttpRequest | None = None,
 ) -> CsvReport:
     """Enrol the learners listed in a CSV file into ``course``.
 
@@ -128,10 +122,9 @@ def enrol_from_csv(
     transaction, creating accounts for unknown e-mail addresses. Learners are
     e-mailed after the transaction commits: new accounts (and accounts that never
     set a password) get a link to choose their password. With ``dry_run`` nothing
-    is written or sent; the report says what would happen. ``request``, when
-    given, supplies the site address if ``WAGTAILADMIN_BASE_URL`` is not set.
+    is written or sent; the report says what would happen.
     """
-    return enrol_lines(read_csv(file), course, actor, dry_run=dry_run, request=request)
+    return enrol_lines(read_csv(file), course, actor, dry_run=dry_run)
 
 
 def enrol_lines(
@@ -140,7 +133,6 @@ def enrol_lines(
     actor: AbstractBaseUser | None,
     *,
     dry_run: bool = False,
-    request: HttpRequest | None = None,
 ) -> CsvReport:
     """Enrol the learners of ``lines`` (rows of a file, or one person the API
     names) into ``course``, as :func:`enrol_from_csv` does."""
@@ -172,7 +164,6 @@ def enrol_lines(
                     send_enrolment_emails,
                     course,
                     [(row.user, row.cohort) for row in enrolled],
-                    base_url=base_url(request),
                 ),
                 robust=True,
             )
@@ -331,6 +322,3 @@ def _create_user(row: CsvRow) -> AbstractBaseUser:
         first_name=row.first_name,
         last_name=row.last_name,
     )
-
-
-# E-mails -------------------------------------------------------------------

@@ -9,14 +9,10 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-
-if TYPE_CHECKING:
-    pass
-
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from courses.models import Cohort, CoursePage
 from courses.people.accounts import login_path, password_reset_path, set_password_path
 from courses.people.languages import preferred_language
-from courses.site import site_name
+from courses.site import base_url, page_url, site_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 def send_enrolment_emails(
     course: CoursePage,
     learners: list[tuple[AbstractBaseUser, Cohort | None]],
-    base_url: str,
 ) -> int:
     """E-mail each learner that they are enrolled; returns how many were sent.
 
@@ -38,7 +37,7 @@ def send_enrolment_emails(
     for user, cohort in learners:
         language = preferred_language(user, default=course.locale.language_code)
         with translation.override(language):
-            message = enrolment_email(course, user, cohort, base_url)
+            message = enrolment_email(course, user, cohort)
         message.connection = connection
         try:
             sent += message.send()
@@ -51,21 +50,20 @@ def enrolment_email(
     course: CoursePage,
     user: AbstractBaseUser,
     cohort: Cohort | None,
-    base_url: str,
 ) -> mail.EmailMessage:
     """The enrolment notice for one learner, in the active language."""
+    address = base_url()
     set_password_url = ""
     if not user.has_usable_password():
-        set_password_url = base_url + set_password_path(user)
-    url_parts = course.get_url_parts() if course.live else None
+        set_password_url = address + set_password_path(user)
     context = {
         "user": user,
         "course": course,
         "cohort": cohort,
-        "course_url": base_url + url_parts[2] if url_parts else "",
+        "course_url": page_url(course) if course.live else "",
         "set_password_url": set_password_url,
-        "password_reset_url": base_url + password_reset_path(),
-        "login_url": base_url + login_path(),
+        "password_reset_url": address + password_reset_path(),
+        "login_url": address + login_path(),
         "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
         "site_name": site_name(),
     }

@@ -23,7 +23,7 @@ from wagtail.models import Page
 
 from courses.conf import lms_setting
 from courses.integrations.models import Event, IntegrationEvent, XapiStatement
-from courses.site import base_url
+from courses.site import base_url, page_url
 
 XAPI_VERSION = "1.0.3"
 #: The namespace of statement ids (uuid5 of the event key).
@@ -85,7 +85,7 @@ def _page_activity(page_id: int | None, kind: str) -> dict[str, Any]:
         }
     return {
         "objectType": "Activity",
-        "id": page.get_full_url() or f"{base_url()}{page.url_path}",
+        "id": page_url(page) or f"{base_url()}{page.url_path}",
         "definition": {
             "type": ACTIVITY + kind,
             "name": {page.locale.language_code: page.title},

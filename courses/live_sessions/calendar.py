@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC
+from urllib.parse import urlsplit
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from icalendar import Calendar, Event
 
 from courses.catalogue import content_cache
 from courses.models import CalendarToken, CoursePage, Enrolment, LiveSession
+from courses.site import base_url, page_url
 
 PRODID = "-//Daugavpils University//STEM teacher courses//EN"
 
@@ -36,9 +38,7 @@ def courses_with_sessions() -> frozenset[uuid.UUID]:
 def learner_feed_url(request: HttpRequest) -> str:
     """The signed-in learner's feed URL, made on first use."""
     token = CalendarToken.for_user(request.user)
-    return request.build_absolute_uri(
-        reverse("courses:learner_calendar", args=[token.key])
-    )
+    return base_url() + reverse("courses:learner_calendar", args=[token.key])
 
 
 def learner_sessions(user) -> list[tuple[LiveSession, CoursePage]]:
@@ -78,7 +78,7 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    host = request.get_host().split(":")[0]
+    host = urlsplit(base_url()).hostname
     stamp = timezone.now().astimezone(UTC)
     for session, course in sessions:
         event = Event()
@@ -101,7 +101,7 @@ def build_calendar(
         if location:
             event.add("location", location)
         event.add("description", "\n".join(description))
-        course_url = course.get_full_url(request)
+        course_url = page_url(course, request)
         if course_url:
             event.add("url", course_url)
         calendar.add_component(event)

@@ -16,6 +16,15 @@ from courses.privacy.registry import (
     register_exclusion,
     register_personal_data,
 )
+from courses.privacy.traces import (
+    answers_naming,
+    end_sessions,
+    history_of,
+    relabel_history,
+    session_store,
+    sessions_are_in_database,
+    sessions_of,
+)
 
 # The account's own fields, as far as the site's user model has them (a site
 # may swap in its own user model).
@@ -285,3 +294,64 @@ def declare() -> None:
         "Accountability: the log of exports outlives the account it names, and "
         "holds user ids only.",
     )
+    declare_traces()
+
+
+def declare_traces() -> None:
+    """What names the person without a key to them (see
+    :mod:`courses.privacy.traces`)."""
+    register_personal_data(
+        PersonalData(
+            model="courses.IdempotentRequest",
+            name="api_answers_naming_you",
+            # Other staff's records: nothing of them is exported.
+            description=_(
+                "Answers of the staff API that name you, kept for 24 hours in case "
+                "a member of staff sends the same request again."
+            ),
+            user_path="",
+            fields=(),
+            erasure=Erasure(Strategy.DELETE),
+            find=answers_naming,
+        )
+    )
+    register_personal_data(
+        PersonalData(
+            model="wagtailcore.ModelLogEntry",
+            name="admin_history",
+            # Not who did it: that is the staff member's.
+            description=_(
+                "The admin's history of changes to your account and records: what "
+                "was done and when."
+            ),
+            user_path="",
+            fields=("timestamp", "action", "label"),
+            # The entries stay as the record of what staff did; their labels
+            # named the account.
+            erasure=Erasure(Strategy.ANONYMISE, ("data",), before=relabel_history),
+            find=history_of,
+        )
+    )
+    for log_model in ("wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry"):
+        register_exclusion(
+            log_model,
+            "user",
+            "Who acted in the admin: the account stays, renamed erased-<id>, and "
+            "Wagtail shows the name the account has now.",
+        )
+    if apps.is_installed("django.contrib.sessions") and sessions_are_in_database():
+        register_personal_data(
+            PersonalData(
+                model=session_store().get_model_class()._meta.label,
+                name="sessions",
+                # A session's key signs its holder in: never exported.
+                description=_(
+                    "Your sign-ins to this site, and the address the sign-up and "
+                    "e-mail confirmation pages remembered."
+                ),
+                user_path="",
+                fields=(),
+                erasure=Erasure(Strategy.DELETE, before=end_sessions),
+                find=sessions_of,
+            )
+        )

@@ -18,7 +18,12 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from courses.privacy.models import PrivacyLog
-from courses.privacy.registry import PersonalData, Strategy, actor_references
+from courses.privacy.registry import (
+    PersonalData,
+    Strategy,
+    actor_references,
+    records_of,
+)
 from courses.privacy.registry import personal_data as declared_personal_data
 
 
@@ -31,14 +36,6 @@ class PlannedErasure:
     strategy: Strategy
     count: int
     files: int
-
-
-def records_of(declaration: PersonalData, user: AbstractBaseUser) -> QuerySet:
-    """The person's rows of one declared kind."""
-    model = declaration.model_class()
-    if not declaration.user_path:
-        return model._default_manager.filter(pk=user.pk)
-    return model._default_manager.filter(**{declaration.user_path: user})
 
 
 def erasure_plan(user: AbstractBaseUser) -> list[PlannedErasure]:
@@ -91,9 +88,16 @@ def erase_person(
     pointing at a missing file.
     """
     with transaction.atomic():
+        # Every kind's rows are picked out before any changes: rows found by what
+        # they say (an e-mail address in a session) could not be found once the
+        # account is anonymised. Those go last, after the records they describe.
+        declarations = sorted(
+            declared_personal_data(),
+            key=lambda declaration: declaration.find is not None,
+        )
+        planned = [(d, records_of(d, user)) for d in declarations]
         files: list[tuple[models.FileField, str]] = []
-        for declaration in declared_personal_data():
-            rows = records_of(declaration, user)
+        for declaration, rows in planned:
             files += _files_to_delete(declaration, rows)
             _erase(declaration, rows)
         for reference in actor_references():

@@ -21,7 +21,12 @@ from django.utils.translation import gettext
 from courses.dates import date_in_words
 from courses.people.languages import preferred_language
 from courses.privacy.models import PrivacyLog
-from courses.privacy.registry import PersonalData, actor_references, personal_data
+from courses.privacy.registry import (
+    PersonalData,
+    actor_references,
+    personal_data,
+    records_of,
+)
 
 FILES_FOLDER = "files"
 
@@ -45,7 +50,7 @@ def export_person(
     Files are copied from storage into the archive in chunks, never read whole.
     """
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        declarations = personal_data()
+        declarations = [d for d in personal_data() if d.fields]
         for declaration in declarations:
             records = _records(declaration, user)
             for record in records:
@@ -83,14 +88,8 @@ def zip_response(
 
 
 def _records(declaration: PersonalData, user: AbstractBaseUser) -> list[dict]:
-    model = declaration.model_class()
-    lookup = declaration.user_path or "pk"
-    value = user if declaration.user_path else user.pk
-    return list(
-        model._default_manager.filter(**{lookup: value})
-        .order_by("pk")
-        .values(*declaration.fields)
-    )
+    rows = records_of(declaration, user).order_by("pk")
+    return list(rows.values(*declaration.fields))
 
 
 def _add_files(

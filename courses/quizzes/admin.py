@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin_base import ContentSnippetViewSet
 from courses.models import (
     Quiz,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 class QuizViewSet(ContentSnippetViewSet):

@@ -51,12 +51,6 @@ from courses.translations import translation_to_show
 GRACE = timedelta(seconds=30)
 
 
-# Grading ------------------------------------------------------------------------
-
-
-# What a learner may see -------------------------------------------------------
-
-
 # Attempts ------------------------------------------------------------------------
 
 
@@ -293,7 +287,7 @@ def _record_quiz_outcome(enrolment: Enrolment, quiz: Quiz, passed: bool) -> None
         refresh_summary(enrolment, activity=True)
 
 
-# Assignments ----------------------------------------------------------------------
+# What a learner may see -------------------------------------------------------
 
 
 @dataclass

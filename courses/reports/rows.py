@@ -275,9 +275,3 @@ def learner_label(first: str, last: str, email: str, active: bool) -> str:
     if name or email or active:
         return name or email
     return str(_("Erased on request"))
-
-
-# Cohorts and the programme -----------------------------------------------------
-
-
-# Competences -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The report screens of the Wagtail admin, declared as one viewset.
 
 Staff see the enrolments of the courses they may edit (the rule of
-:func:`courses.enrolment.admin.editable_courses`); a course in the query string that
+:func:`courses.permissions.editable_courses`); a course in the query string that
 they may not edit is refused outright rather than quietly ignored.
 """
 

@@ -251,7 +251,7 @@ def enrol_person(request: HttpRequest, course_id: Id, payload: EnrolIn):
         last_name=payload.last_name.strip(),
         cohort=cohort_name,
     )
-    [row] = enrol_lines([line], course, request.user, request=request).rows
+    [row] = enrol_lines([line], course, request.user).rows
     if row.refused:
         raise HttpError(400, row.reason)
     enrolment = Enrolment.objects.select_related("user", "cohort").get(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+import segno
 from django.core import mail
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
 
 from certificates.bulk import run_bulk_issue, start_bulk_issue
 from certificates.delivery import ensure_pdf
@@ -31,6 +34,29 @@ pytestmark = pytest.mark.django_db
 
 Manual = Certificate.How.MANUAL
 Automatic = Certificate.How.AUTOMATIC
+SITE_8100 = "http://127.0.0.1:8100"
+
+
+def qr_modules(pdf: bytes) -> set[tuple[int, int]]:
+    """The dark modules (row, column) of the QR code drawn on the PDF's page: its
+    rectangles one module high, in module units."""
+    stream = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode()
+    return {
+        (int(row), column)
+        for start, row, width in re.findall(r"^(\d+) (\d+) (\d+) 1 re$", stream, re.M)
+        for column in range(int(start), int(start) + int(width))
+    }
+
+
+def qr_of(url: str) -> set[tuple[int, int]]:
+    """The dark modules of ``url``'s QR code, made independently with segno."""
+    matrix = segno.make(url, error="m", micro=False, mask=get_renderer().qr_mask).matrix
+    return {
+        (row, column)
+        for row, modules in enumerate(matrix)
+        for column, dark in enumerate(modules)
+        if dark
+    }
 
 
 def test_pdf_states_name_course_hours_and_serial(template):
@@ -208,6 +234,28 @@ def test_completion_issues_automatically_and_emails(
     assert len(mail.outbox) == 1
     assert certificate.serial in mail.outbox[0].subject
     assert "/certificates/mine/" in mail.outbox[0].body
+
+
+def test_every_address_of_a_certificate_is_the_configured_one(
+    template, settings, django_capture_on_commit_callbacks
+):
+    """With the site at http://127.0.0.1:8100, the e-mail's links, the address
+    printed on the PDF and its QR code's content all use that address."""
+    settings.WAGTAILADMIN_BASE_URL = SITE_8100
+    course, lessons = make_course_tree(modules=1, lessons=1)
+    enrolment = enrol(make_user(), course)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_lesson_completed(enrolment, lessons[0])
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    verify = f"{SITE_8100}/verify/{certificate.verification_code}/"
+    [message] = mail.outbox
+    links = re.findall(r"https?://\S+", message.body)
+    assert links == [f"{SITE_8100}/certificates/mine/", verify]
+    pdf = certificate.pdf.read()
+    assert "127.0.0.1:8100/verify/" in pdf_text(pdf)
+    assert qr_modules(pdf) == qr_of(verify)
+    assert qr_modules(pdf) != qr_of(verify.replace("8100", "8000"))
 
 
 def test_task_run_again_after_a_crash_finishes_the_job(template):

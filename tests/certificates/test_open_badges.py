@@ -26,6 +26,7 @@ from tests.factories import make_course_editor, make_user
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SITE_8100 = "http://127.0.0.1:8100"
 COMPETENCES = [
     {
         "framework": "DigCompEdu",
@@ -131,6 +132,35 @@ def test_the_credential_is_a_valid_open_badge(client, certificate):
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
+
+
+def test_every_address_in_the_credential_is_the_configured_one(
+    client, certificate, settings
+):
+    """With the site at http://127.0.0.1:8100, the credential's id, issuer, key
+    (JWKS) and status list, the status list's own ids and the issuer profile all
+    use that address."""
+    settings.WAGTAILADMIN_BASE_URL = SITE_8100
+    verified = verify(client, download(client, certificate))
+    claims = verified.claims
+    assert claims["id"] == f"{SITE_8100}/verify/{certificate.verification_code}/"
+    assert claims["issuer"]["id"] == f"{SITE_8100}/credentials/issuer.json"
+    assert verified.header["kid"].startswith(f"{SITE_8100}/credentials/jwks.json#")
+    status = claims["credentialStatus"]
+    assert status["statusListCredential"] == (
+        f"{SITE_8100}/credentials/status/revocation"
+    )
+    assert status["id"] == f"{SITE_8100}/credentials/status/revocation#{certificate.pk}"
+    status_list = verify(
+        client, client.get("/credentials/status/revocation").content.decode()
+    ).claims
+    assert status_list["id"] == f"{SITE_8100}/credentials/status/revocation"
+    assert status_list["issuer"] == f"{SITE_8100}/credentials/issuer.json"
+    profile = client.get("/credentials/issuer.json").json()
+    assert (profile["id"], profile["url"]) == (
+        f"{SITE_8100}/credentials/issuer.json",
+        f"{SITE_8100}/",
+    )
 
 
 def test_the_schema_check_can_fail(client, certificate):

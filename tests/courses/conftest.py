@@ -3,7 +3,10 @@
 import pytest
 from django.utils import translation
 
-from tests.courses.privacy_world import person_world  # noqa: F401  (a fixture)
+from tests.courses.privacy_world import (  # noqa: F401  (fixtures)
+    person_world,
+    traced_world,
+)
 from tests.factories import make_course_tree
 
 

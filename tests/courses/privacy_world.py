@@ -1,14 +1,18 @@
 """A course in which one learner has done everything (quiz, assignment with a
 file, attendance, certificate with its PDF) next to another learner: the
-world of the privacy tests."""
+world of the privacy tests; and what she leaves outside her records when she
+signs in and staff act on her account."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.delivery import ensure_pdf
@@ -26,6 +30,7 @@ from courses.models import (
     Enrolment,
     Framework,
     FrameworkLevel,
+    IdempotentRequest,
     LearnerProfile,
     LessonPage,
 )
@@ -39,10 +44,12 @@ from tests.courses.assessment_factories import (
     make_quiz,
 )
 from tests.factories import (
+    in_english_admin,
     make_course_editor,
     make_course_tree,
     make_live_session,
     make_user,
+    token_client,
 )
 
 
@@ -126,3 +133,102 @@ def person_world() -> Course:
     enrolment.refresh_from_db()
     certificate.refresh_from_db()
     return Course(learner, other, author, enrolment, other_enrolment, certificate)
+
+
+@dataclass
+class Traces:
+    """What the world's people left outside their own records."""
+
+    world: Course
+    administrator: object
+    registrar: object
+    #: The registrar's enrolment of Pēteris through the staff API (kept for replay).
+    peterises_answer: IdempotentRequest
+    #: Anna's: signed in with her password, signed in on her phone, and the
+    #: sign-up page's.
+    annas_sessions: list[str]
+    #: Signed in as Pēteris and as the administrator.
+    others_sessions: list[str]
+
+
+@pytest.fixture
+def traced_world(person_world: Course) -> Traces:
+    """Anna signs in on her computer and on her phone, and later, forgetting
+    she has an account, signs up again from another browser (allauth remembers
+    her address in that session, which is not signed in as her); an
+    administrator corrects her name in Wagtail's user admin; a registrar
+    enrols her and Pēteris in a second course through the staff API with
+    Idempotency-Keys, and withdraws her again."""
+    world = person_world
+    anna = Client(HTTP_ACCEPT_LANGUAGE="en")
+    signed_in = anna.post(
+        "/en/accounts/login/", {"login": "anna@e.lv", "password": "pw-for-tests"}
+    )
+    assert signed_in.status_code == 302, signed_in.content
+    signing_up = Client()
+    signed_up = signing_up.post(
+        "/en/accounts/signup/",
+        {
+            "first_name": "Anna",
+            "last_name": "Bērziņa",
+            "email": "anna@e.lv",
+            "password1": "Daugavpils-skola-2026",
+            "password2": "Daugavpils-skola-2026",
+        },
+    )
+    assert signed_up["Location"] == "/en/accounts/confirm-email/"
+    phone = Client()
+    phone.force_login(world.learner)
+
+    administrator = in_english_admin(
+        make_user(username="root", is_staff=True, is_superuser=True)
+    )
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(administrator)
+    edited = admin.post(
+        reverse("wagtailusers_users:edit", args=[world.learner.pk]),
+        {
+            "username": "anna",
+            "email": "anna@e.lv",
+            "first_name": "Anna",
+            "last_name": "Bērziņa",
+            "is_active": "on",
+            "password1": "",
+            "password2": "",
+        },
+    )
+    assert edited.status_code == 302, edited.content
+    peteris = Client()
+    peteris.force_login(world.other)
+
+    robotics, _lessons = make_course_tree(modules=1, lessons=1, title="Robotics")
+    registrar = make_course_editor(robotics, username="registrar")
+    api, _token = token_client(registrar)
+    url = f"/api/v1/staff/courses/{robotics.pk}/enrolments"
+    answers = []
+    for key, email in (("row-1", "anna@e.lv"), ("row-2", world.other.email)):
+        response = api.post(
+            url,
+            json.dumps({"email": email}),
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+        assert response.status_code == 201, response.content
+        answers.append(response.json())
+    withdrawn = api.post(
+        f"/api/v1/staff/enrolments/{answers[0]['enrolment']['id']}/withdraw",
+        json.dumps({"note": "Moved to another school"}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "withdraw-1"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    return Traces(
+        world=world,
+        administrator=administrator,
+        registrar=registrar,
+        peterises_answer=IdempotentRequest.objects.get(key="row-2"),
+        annas_sessions=[
+            client.session.session_key for client in (anna, phone, signing_up)
+        ],
+        others_sessions=[peteris.session.session_key, admin.session.session_key],
+    )

@@ -24,6 +24,17 @@ def test_course_list_is_public(client, course_and_lessons):
     assert item["hours"] == 24.0
 
 
+def test_course_addresses_are_at_the_configured_address(
+    client, course_and_lessons, settings
+):
+    """With the site at http://127.0.0.1:8100, a listed course's address is there,
+    not at the host the request came by."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    course, _ = course_and_lessons
+    [item] = client.get("/api/v1/courses").json()
+    assert item["url"] == "http://127.0.0.1:8100" + course.url
+
+
 def test_enrol_complete_and_list(course_and_lessons):
     """A learner enrols, completes a lesson and sees their progress."""
     course, lessons = course_and_lessons

@@ -277,6 +277,37 @@ def test_dry_run_reports_what_would_happen_and_changes_nothing(
     assert mail.outbox == []
 
 
+def test_enrolment_email_links_are_at_the_configured_address(
+    course, author, settings, django_capture_on_commit_callbacks
+):
+    """With the site at http://127.0.0.1:8100, every link in the enrolment e-mails
+    (choose a password, a new link, sign in, the course) is there."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    make_user(email="esosa@skola.lv", password="Daugavpils-2026!")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol_from_csv(
+            csv_bytes(
+                "email;first name;last name",
+                "jauna@skola.lv;Ieva;Liepa",
+                "esosa@skola.lv;Anna;Ozola",
+            ),
+            course,
+            author,
+        )
+    links = {
+        message.to[0]: re.findall(r"https?://\S+", message.body)
+        for message in mail.outbox
+    }
+    course_url = "http://127.0.0.1:8100" + course.url
+    assert links["jauna@skola.lv"][-1] == links["esosa@skola.lv"][-1] == course_url
+    assert (len(links["jauna@skola.lv"]), len(links["esosa@skola.lv"])) == (3, 2)
+    assert all(
+        link.startswith("http://127.0.0.1:8100/")
+        for found in links.values()
+        for link in found
+    )
+
+
 def test_set_password_link_in_the_email_opens_the_set_password_form(
     client, course, author, django_capture_on_commit_callbacks
 ):

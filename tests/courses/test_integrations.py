@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from courses.integrations.xapi import statement_id
 from courses.live_sessions.attendance import mark_attendance
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt, submit_attempt
+from courses.site import base_url
 from tests.courses.assessment_factories import CORRECT, OPT_WRONG, SINGLE, make_quiz
 from tests.courses.integration_fakes import FakeLRS, FakeReceiver
 from tests.factories import (
@@ -50,6 +52,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PUBLIC_IP = "93.184.215.14"
+SITE_8100 = "http://127.0.0.1:8100"
 
 
 @pytest.fixture(autouse=True)
@@ -403,6 +406,16 @@ def test_a_public_https_address_is_accepted():
     check_webhook_url("https://hr.example.lv/lms")
 
 
+def test_the_configured_address_is_this_site_itself(settings):
+    """A webhook to the site's configured address is refused as the site itself;
+    the same address is accepted while the site is configured elsewhere."""
+    check_webhook_url("https://kursi.example.lv/hook")
+    settings.WAGTAILADMIN_BASE_URL = "https://kursi.example.lv"
+    with pytest.raises(ValidationError) as refused:
+        check_webhook_url("https://kursi.example.lv/hook")
+    assert "this site itself" in " ".join(refused.value.messages)
+
+
 def test_local_receivers_are_allowed_by_settings(settings):
     """A site with a receiver on its own network says so in its settings."""
     settings.LMS_WEBHOOKS_ALLOW_HTTP = True
@@ -411,6 +424,34 @@ def test_local_receivers_are_allowed_by_settings(settings):
 
 
 # xAPI ---------------------------------------------------------------------------------
+
+
+def test_statement_ids_are_at_the_configured_address(lrs, settings):
+    """With the site at http://127.0.0.1:8100, every activity id (pages, sessions)
+    and the learner's home page start with that address, not the Wagtail site
+    record's (localhost)."""
+    settings.WAGTAILADMIN_BASE_URL = SITE_8100
+    course = make_course()
+    module = make_module(course)
+    lesson = make_lesson(module)
+    enrolment = enrol(make_user(), course)
+    record_lesson_completed(enrolment, lesson)
+    mark_attendance(make_live_session(module), enrolment, "present")
+    drain(lrs)
+    statements = list(lrs.statements.values())
+    activities = [statement["object"]["id"] for statement in statements] + [
+        parent["id"]
+        for statement in statements
+        for parent in statement["context"]
+        .get("contextActivities", {})
+        .get("parent", [])
+    ]
+    assert SITE_8100 + lesson.url in activities
+    assert SITE_8100 + course.url in activities
+    assert [id for id in activities if not id.startswith(SITE_8100 + "/")] == []
+    assert {statement["actor"]["account"]["homePage"] for statement in statements} == {
+        SITE_8100
+    }
 
 
 def test_statements_describe_the_learning_with_stable_ids(lrs):
@@ -444,11 +485,11 @@ def test_statements_describe_the_learning_with_stable_ids(lrs):
     assert failed["verb"]["id"] == "http://adlnet.gov/expapi/verbs/failed"
     assert passed["result"]["score"] == {"raw": 5, "min": 0, "max": 5, "scaled": 1.0}
     [lesson_done] = sent("lesson.completed")
-    assert lesson_done["object"]["id"] == lesson.get_full_url()
+    assert lesson_done["object"]["id"] == base_url() + lesson.url
     parent = lesson_done["context"]["contextActivities"]["parent"][0]
-    assert parent["id"] == course.get_full_url()
+    assert parent["id"] == base_url() + course.url
     [registered] = sent("enrolment.created")
-    assert registered["object"]["id"] == course.get_full_url()
+    assert registered["object"]["id"] == base_url() + course.url
     [course_done] = sent("course.completed")
     assert course_done["result"] == {"completion": True}
     [attended] = sent("session.attended")

@@ -57,11 +57,44 @@ def records(files: dict[str, bytes], name: str) -> list[dict]:
 # The registry
 
 
+#: Tables that name a person without a key to them, walked with the apps.
+TRACES = ("sessions.Session", "wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry")
+
+
 def test_every_model_that_points_at_a_person_is_declared():
     """Each foreign key of courses and certificates to a user, or to a declared
     record, is the way to its person, an actor reference or a reasoned exclusion;
-    the user model is declared too."""
-    assert registry.undeclared_references(["courses", "certificates"]) == []
+    the user model is declared too; so are sessions and Wagtail's admin history,
+    and the staff API's stored answers that name a person."""
+    assert registry.undeclared_references(["courses", "certificates"], TRACES) == []
+    found_by_content = {
+        (d.model, d.erasure.strategy) for d in registry.personal_data() if d.find
+    }
+    assert found_by_content == {
+        ("sessions.Session", "delete"),
+        ("courses.IdempotentRequest", "delete"),
+        ("wagtailcore.ModelLogEntry", "anonymise"),
+    }
+
+
+def test_a_trace_left_out_of_the_registry_is_found(monkeypatch):
+    """Without their declarations, sessions are reported as a table the registry
+    says nothing of, and the admin history's pointer at who acted as undeclared."""
+    kept = {
+        name: declaration
+        for name, declaration in registry._personal_data.items()
+        if name != "sessions"
+    }
+    monkeypatch.setattr(registry, "_personal_data", kept)
+    monkeypatch.setattr(
+        registry,
+        "_exclusions",
+        {e for e in registry._exclusions if e.model != "wagtailcore.ModelLogEntry"},
+    )
+    assert registry.undeclared_references(["courses"], TRACES) == [
+        "sessions.Session",
+        "wagtailcore.ModelLogEntry.user",
+    ]
 
 
 def test_a_model_left_out_of_the_registry_is_found(monkeypatch):
@@ -152,6 +185,31 @@ def test_export_holds_nothing_of_another_learner(course):
         for row in records(files, name)
     }
     assert enrolment_ids == {course.enrolment.pk}
+
+
+def test_export_holds_the_admin_history_of_the_person_and_nothing_of_staff(
+    traced_world,
+):
+    """Anna's ZIP has the administrator's edit of her account (what and when, not
+    who), and nothing of her sessions or of the registrar's stored answers; the
+    registrar's ZIP has their keys and not a word of Anna or Pēteris."""
+    files = exported(traced_world.world.learner)
+    [edit] = records(files, "admin_history")
+    assert (edit["action"], edit["label"]) == ("wagtail.edit", "anna")
+    assert set(edit) == {"timestamp", "action", "label"}
+    assert not {"sessions.json", "api_answers_naming_you.json"} & set(files)
+    everything = b"".join(files.values())
+    for staff in (b"root", b"registrar", b"row-1"):
+        assert staff not in everything
+    files = exported(traced_world.registrar)
+    keys = {row["key"] for row in records(files, "api_idempotency_keys")}
+    assert keys == {"row-1", "row-2", "withdraw-1"}
+    assert records(files, "admin_history") == []
+    everything = b"".join(
+        content for name, content in files.items() if name != "README.txt"
+    ).decode()
+    for trace in ("anna", "bērziņa", "pēteris", "ozols"):
+        assert trace not in everything.casefold()
 
 
 def test_export_readme_is_in_the_learners_language(course):

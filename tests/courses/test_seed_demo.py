@@ -3,8 +3,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from courses import checks
+from courses.demo.seed import ensure_site
 from courses.models import (
     Cohort,
     Competence,
@@ -14,7 +16,7 @@ from courses.models import (
     ModuleCompetence,
     ModulePage,
 )
-from tests.factories import make_user
+from tests.factories import make_catalogue, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,25 @@ def test_seed_demo_builds_the_programme(capsys):
     assert lv.provider_name == "Daugavpils Universitāte"
     assert "NFI/IC/VIAA/2020/4" in lv.funding_line
     assert lv.self_enrolment
+
+
+def test_the_demo_site_follows_the_configured_address(settings):
+    """Seeding puts the default Wagtail site at the configured host and port (443
+    for https) with the catalogue as its root, so the address check is silent."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    catalogue = make_catalogue()
+    assert checks.check_site_address(databases=["default"])
+    ensure_site(catalogue)
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page_id) == (
+        "127.0.0.1",
+        8100,
+        catalogue.pk,
+    )
+    assert checks.check_site_address(databases=["default"]) == []
+    settings.WAGTAILADMIN_BASE_URL = "https://kursi.du.lv"
+    ensure_site(catalogue)
+    assert Site.objects.get().root_url == "https://kursi.du.lv"
 
 
 def test_seed_demo_twice_gives_the_same_counts():

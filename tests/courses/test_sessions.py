@@ -297,6 +297,22 @@ def test_learner_feed_has_own_sessions_with_links(client, course, module):
     assert str(events[0]["UID"]).startswith(f"live-session-{mine.pk}@")
 
 
+def test_calendar_addresses_are_the_configured_ones(client, course, module, settings):
+    """With the site at http://127.0.0.1:8100, the dashboard's feed address and
+    each feed's event links and ids use it, not the host the request came by."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    enrolment = enrol(make_user(), course)
+    session = make_live_session(module)
+    client.force_login(enrolment.user)
+    html = client.get("/lv/my/").content.decode()
+    key = CalendarToken.objects.get(user=enrolment.user).key
+    assert f"http://127.0.0.1:8100/lv/calendar/{key}.ics" in html
+    for feed in (f"/lv/calendar/{key}.ics", f"/en/courses/{course.pk}/sessions.ics"):
+        [event] = _parse(client.get(feed)).walk("VEVENT")
+        assert str(event["URL"]) == "http://127.0.0.1:8100" + course.url
+        assert str(event["UID"]) == f"live-session-{session.pk}@127.0.0.1"
+
+
 def test_learner_feed_with_a_wrong_token_is_404(client, learner_enrolment):
     """An unknown or reset feed key finds nothing."""
     token = CalendarToken.for_user(learner_enrolment.user)

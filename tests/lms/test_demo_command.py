@@ -30,6 +30,29 @@ def demo_procfile() -> Path:
     return ROOT / words[words.index("-f") + 1]
 
 
+def make_demo_plan(**env: str) -> str:
+    """What ``make demo`` would run, with ``env`` in place of this shell's
+    DEMO_ADDRESS."""
+    environment = {k: v for k, v in os.environ.items() if k != "DEMO_ADDRESS"}
+    return subprocess.run(
+        ["make", "-n", "demo"],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_make_demo_says_where_it_serves():
+    """``make demo`` prints the address it serves on: DEMO_ADDRESS's, else
+    127.0.0.1:8000."""
+    assert "Serving on http://127.0.0.1:8100 " in make_demo_plan(
+        DEMO_ADDRESS="127.0.0.1:8100"
+    )
+    assert "Serving on http://127.0.0.1:8000 " in make_demo_plan()
+
+
 def test_make_demo_starts_a_task_worker_beside_the_web_server():
     """The demo's Procfile has a web server and a database task worker."""
     processes = parse_procfile(demo_procfile().read_text()).processes

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from django.test import override_settings
+from wagtail.models import Site
 
 import courses
 from courses import checks, conf
@@ -103,6 +105,22 @@ def test_misspelt_or_wrong_settings_are_check_errors(settings):
     assert "LMS_SELF_REGISTRATION must be True or False, not 'no'." in errors
 
 
+def test_proxy_settings_the_plugin_cannot_use_are_check_errors(settings):
+    """A negative proxy count or a proxy that is not an address or network is
+    named by the check instead of failing on every sign-in."""
+    settings.LMS_PROXY_COUNT = -1
+    settings.LMS_TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example.edu"]
+    # A setting overridden in a test is listed twice by dir(settings).
+    errors = {m.msg for m in conf.check_settings() if m.id == "courses.E002"}
+    assert errors == {
+        "LMS_PROXY_COUNT must be the number of proxies in front of the site that "
+        "append to X-Forwarded-For (0: none, the header is ignored), not -1.",
+        "LMS_TRUSTED_PROXIES must be the addresses or networks of the nearest "
+        'proxy, e.g. ["10.0.0.0/8"], ["*"] or None for any, not '
+        "['10.0.0.0/8', 'proxy.example.edu'].",
+    }
+
+
 def test_settings_are_read_when_used(settings):
     """``override_settings`` changes a plugin setting at once; unset, the
     default applies."""
@@ -116,6 +134,7 @@ def test_the_demo_settings_pass_every_check():
     assert conf.check_settings() == []
     assert checks.check_apps_and_middleware() == []
     assert checks.check_urls() == []
+    assert checks.check_limits() == []
 
 
 def test_a_forgotten_middleware_or_app_is_named(settings, monkeypatch):
@@ -155,6 +174,25 @@ def test_a_site_without_signin_protection_is_warned(monkeypatch):
     }
 
 
+def test_limits_counting_other_addresses_are_warned(settings):
+    """A site that keeps axes' own handler or another client address is told
+    what goes wrong and what to set; the demo's settings pass."""
+    assert checks.check_limits() == []
+    del settings.AXES_HANDLER
+    settings.RATELIMIT_IP_META_KEY = "courses.people.signin.client_address"
+    warnings = {message.hint: message.msg for message in checks.check_limits()}
+    assert warnings == {
+        'Set AXES_HANDLER = "courses.people.signin.SignInAttempts" (see '
+        "docs/install.md).": "A right password clears the wrong passwords of "
+        "every account at its address, so a guesser who knows one password is "
+        "never stopped.",
+        'Set RATELIMIT_IP_META_KEY = "courses.client_address.client_address" (see '
+        "docs/install.md).": "Guesses and look-ups are counted by another client "
+        "address than the sign-in limits use; behind a proxy every visitor may "
+        "count as the proxy.",
+    }
+
+
 def test_a_latvian_site_without_the_admin_catalogue_is_warned(settings):
     """Latvian among the languages and the plugin's Wagtail catalogue not in
     LOCALE_PATHS: a warning names the setting to add."""
@@ -165,6 +203,64 @@ def test_a_latvian_site_without_the_admin_catalogue_is_warned(settings):
     assert "courses.WAGTAIL_LOCALE_PATH" in warning.hint
     settings.LANGUAGES = [("en", "English")]
     assert checks.check_latvian_admin() == []
+
+
+@pytest.mark.parametrize(
+    "address", ["kursi.du.lv", "127.0.0.1:8100", "ftp://kursi.du.lv", "http://x:port"]
+)
+def test_a_base_url_that_is_no_address_is_an_error(settings, address):
+    """A WAGTAILADMIN_BASE_URL without http(s):// and a host, which certificates
+    would print, is an error quoting it; a proper address passes."""
+    settings.WAGTAILADMIN_BASE_URL = address
+    [error] = checks.check_base_url()
+    assert error.id == "courses.E016"
+    assert error.msg == f"WAGTAILADMIN_BASE_URL is not a web address: {address!r}."
+    settings.WAGTAILADMIN_BASE_URL = "https://kursi.du.lv"
+    assert checks.check_base_url() == []
+
+
+@pytest.mark.django_db
+def test_a_wagtail_site_at_another_address_is_warned(settings):
+    """The default Wagtail site at another host or port than WAGTAILADMIN_BASE_URL
+    is a warning (from ``check --database``) naming both and what to set; a site
+    in step, or a check run without the database, says nothing."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100"
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("localhost", 80)
+    [warning] = [
+        message
+        for message in run_checks(databases=["default"])
+        if message.id == "courses.W017"
+    ]
+    assert warning.msg == (
+        "The default Wagtail site is at http://localhost, but WAGTAILADMIN_BASE_URL "
+        "is http://127.0.0.1:8100."
+    )
+    assert "the hostname '127.0.0.1' and port 8100" in warning.hint
+    assert checks.check_site_address(databases=None) == []
+    site.hostname, site.port = "127.0.0.1", 8000
+    site.save()
+    assert [w.id for w in checks.check_site_address(databases=["default"])] == [
+        "courses.W017"
+    ]
+    site.port = 8100
+    site.save()
+    assert checks.check_site_address(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_an_https_address_matches_a_site_on_port_443(settings):
+    """A Wagtail site says https by port 443: it is in step with an https address
+    without a port, and one on port 80 is not."""
+    settings.WAGTAILADMIN_BASE_URL = "https://Kursi.du.lv/"
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "kursi.du.lv", 443
+    site.save()
+    assert checks.check_site_address(databases=["default"]) == []
+    site.port = 80
+    site.save()
+    [warning] = checks.check_site_address(databases=["default"])
+    assert "port 443" in warning.hint
 
 
 @override_settings(ROOT_URLCONF="tests.plugin.urls_without_courses")
