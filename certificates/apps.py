@@ -15,14 +15,19 @@ class CertificatesConfig(AppConfig):
             signal_handlers,
         )
         from certificates.api import router
+        from certificates.file_verification import MAX_BYTES
+        from certificates.pd_record.forms import MAX_PDF_BYTES
         from certificates.reports import register
         from certificates.staff_api import router as staff_router
         from courses.api import register_router
         from courses.navigation import register_nav_item
+        from courses.uploads import register_upload_limit
 
         register()
         register_nav_item(_("My certificates"), "certificates:mine")
         register_nav_item(_("My professional development"), "certificates:pd_record")
+        register_upload_limit("certificates:verify_file", lambda: MAX_BYTES)
+        register_upload_limit("certificates:pd_record", lambda: MAX_PDF_BYTES)
         register_router(router)
         register_router(staff_router)
         privacy.declare()

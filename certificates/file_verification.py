@@ -34,7 +34,9 @@ class FileCheck:
 
 
 def check_file(data: bytes) -> FileCheck:
-    """What ``data`` is. Raises ``ValueError`` when it is not a readable PDF."""
+    """What ``data`` is. Raises ``ValueError`` when it is not a PDF at all, and
+    ``UnreadablePdf`` (:mod:`certificates.untrusted_pdf`, a ``ValueError``) when
+    it cannot be read within the time and memory a file may take."""
     if not data.startswith(b"%PDF-"):
         raise ValueError("not a PDF")
     published = list(SigningKey.objects.values_list("certificate_pem", flat=True))

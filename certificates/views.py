@@ -16,6 +16,7 @@ from certificates.delivery import ensure_pdf, may_download
 from certificates.file_verification import MAX_BYTES, check_file
 from certificates.models import Certificate
 from certificates.rendering import get_renderer
+from certificates.untrusted_pdf import UnreadablePdf
 from certificates.verification import public_facts, public_revocation
 from courses.people.languages import in_chosen_language
 from courses.throttling import too_many_lookups
@@ -93,6 +94,13 @@ class VerifyFileForm(forms.Form):
         data = upload.read()
         try:
             self.check = check_file(data)
+        except UnreadablePdf:
+            raise forms.ValidationError(
+                gettext_lazy(
+                    "This is not a PDF file we can read. Choose the certificate's "
+                    "PDF file as you received it."
+                )
+            ) from None
         except ValueError:
             raise forms.ValidationError(
                 gettext_lazy(

@@ -20,8 +20,10 @@ class CoursesConfig(AppConfig):
         from courses.people import languages  # noqa: F401  (receivers)
         from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)
+        from courses.uploads import register_upload_limits
         from courses.wagtail_i18n import translate_wagtail_labels
 
+        register_upload_limits()
         content.connect()
         declarations.declare()
         translate_wagtail_labels()

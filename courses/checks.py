@@ -41,6 +41,7 @@ REQUIRED_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 CONTENT_CACHE_MIDDLEWARE = "courses.catalogue.content_cache.ContentCacheMiddleware"
+UPLOAD_LIMIT_HANDLER = "courses.uploads.UploadLimitHandler"
 
 CLIENT_ADDRESS = "courses.client_address.client_address"
 #: What each limit's setting must name, and what goes wrong otherwise.
@@ -157,6 +158,23 @@ def check_latvian_admin(app_configs=None, **kwargs) -> list:
                 hint="Add courses.WAGTAIL_LOCALE_PATH to LOCALE_PATHS (see "
                 "docs/install.md).",
                 id="courses.W015",
+            )
+        ]
+    return []
+
+
+@register()
+def check_upload_handler(app_configs=None, **kwargs) -> list:
+    """Without the plugin's upload handler first, a file is stored whole, however
+    large, before any form checks its size."""
+    if list(settings.FILE_UPLOAD_HANDLERS)[:1] != [UPLOAD_LIMIT_HANDLER]:
+        return [
+            Warning(
+                "Uploaded files are stored whole before their size is checked: "
+                "the plugin's upload handler is not first in FILE_UPLOAD_HANDLERS.",
+                hint=f'Put "{UPLOAD_LIMIT_HANDLER}" first in FILE_UPLOAD_HANDLERS '
+                "(see docs/install.md).",
+                id="courses.W018",
             )
         ]
     return []

@@ -80,6 +80,23 @@ SETTINGS: dict[str, Setting] = {
             isinstance(value, int) and not isinstance(value, bool) and value > 0
         ),
     ),
+    "LMS_UPLOAD_MAX_BYTES": Setting(
+        10 * 1024 * 1024,
+        "a whole number of bytes above zero",
+        _positive_int,
+    ),
+    "LMS_PDF_CHECK_SECONDS": Setting(
+        2,
+        "a number of seconds above zero",
+        lambda value: (
+            isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        ),
+    ),
+    "LMS_PDF_CHECK_MEMORY_BYTES": Setting(
+        200 * 1024 * 1024,
+        "a whole number of bytes, at least 100 MB (the reader itself needs about 70)",
+        lambda value: _positive_int(value) and value >= 100 * 1024 * 1024,
+    ),
     "LMS_CERTIFICATE_RENDERER": Setting(
         "reportlab",
         "the identifier of a registered certificate renderer",

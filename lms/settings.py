@@ -317,6 +317,15 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Each upload point's own limit holds while the body is read (courses.uploads):
+# nothing past it is kept in memory or written to disk.
+FILE_UPLOAD_HANDLERS = [
+    "courses.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Wagtail leaves documents unlimited; course material rarely needs more.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 
 if PRODUCTION:
     # Static files straight from gunicorn, after `collectstatic`; runserver serves

@@ -42,6 +42,7 @@ def record(request: HttpRequest) -> HttpResponse:
             "form": form,
             "max_pdf_bytes": MAX_PDF_BYTES,
         },
+        status=400 if form.errors else 200,
     )
 
 

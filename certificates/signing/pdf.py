@@ -14,14 +14,12 @@ from typing import Any, TypeVar
 
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from certificates.signing.keys import IssuerKey, kid_of
+from certificates.untrusted_pdf import Limits, read_in_child
+from courses.conf import lms_setting
 
 FIELD_NAME = "IssuerSignature"
 T = TypeVar("T")
@@ -96,47 +94,31 @@ class SignatureCheck:
 
 def check_pdf_signature(data: bytes, published_pems: list[str]) -> SignatureCheck:
     """Validate the first signature of ``data`` against the issuer's published
-    certificates (``published_pems``), offline. Raises ``ValueError`` for a file
-    that cannot be read as a PDF."""
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(str(error)) from error
-    if not signatures:
-        return SignatureCheck(signed=False)
-    signature = signatures[0]
-    # Each published certificate parsed once: the trust roots, and by its DER
-    # the pem whose kid names the signer.
-    published = [
-        (cert, pem)
-        for pem in published_pems
-        for cert in load_certs_from_pemder_data(pem.encode())
-    ]
-    roots = [cert for cert, _pem in published]
-    pem_of = {cert.dump(): pem for cert, pem in published}
-    try:
-        status = _run(
-            async_validate_pdf_signature(
-                signature,
-                ValidationContext(trust_roots=roots, allow_fetching=False),
-                skip_diff=True,
-            )
-        )
-        valid = bool(status.intact and status.valid and status.trusted)
-    except (PdfError, ValueError):
-        valid = False
-    _start, _first_length, second_start, second_length = (
-        int(value) for value in signature.byte_range
+    certificates (``published_pems``), offline, in a child process with the time
+    and memory ``LMS_PDF_CHECK_SECONDS`` and ``LMS_PDF_CHECK_MEMORY_BYTES`` allow
+    (:mod:`certificates.untrusted_pdf`). Raises ``ValueError``
+    (:class:`~certificates.untrusted_pdf.UnreadablePdf`) for a file that cannot be
+    read as a PDF within them."""
+    read = read_in_child(
+        data,
+        published_pems,
+        Limits(
+            seconds=lms_setting("LMS_PDF_CHECK_SECONDS"),
+            memory_bytes=lms_setting("LMS_PDF_CHECK_MEMORY_BYTES"),
+        ),
     )
-    signed_end = second_start + second_length
-    signed_bytes = data[:signed_end]
-    signer_pem = pem_of.get(signature.signer_cert.dump()) if valid else None
-    kid = kid_of(signer_pem) if signer_pem else ""
+    if not read["signed"]:
+        return SignatureCheck(signed=False)
+    signer, signed_end = read["signer"], read["signed_end"]
     return SignatureCheck(
         signed=True,
-        valid=valid,
-        changed_after_signing=bool(data[signed_end:].strip()),
-        kid=kid,
-        signed_sha256=hashlib.sha256(signed_bytes).hexdigest(),
+        valid=read["valid"],
+        changed_after_signing=signed_end is not None
+        and bool(data[signed_end:].strip()),
+        kid=kid_of(published_pems[signer]) if signer is not None else "",
+        signed_sha256=(
+            hashlib.sha256(data[:signed_end]).hexdigest()
+            if signed_end is not None
+            else ""
+        ),
     )

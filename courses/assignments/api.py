@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from courses.api.schemas import Id, Message
 from courses.assignments.submissions import (
+    FileTooLarge,
     SubmissionError,
     assignment_course,
     submit_assignment,
@@ -34,8 +35,16 @@ class SubmissionOut(Schema):
 
 @router.post(
     "/assignments/{assignment_id}/submissions",
-    response={201: SubmissionOut, 400: Message, 403: Message, 404: Message},
+    response={
+        201: SubmissionOut,
+        400: Message,
+        403: Message,
+        404: Message,
+        413: Message,
+    },
     operation_id="courses_assessment_api_submit_work",
+    # The name its upload limit is registered under (courses.uploads).
+    url_name="submit_work",
 )
 def submit_work(
     request: HttpRequest,
@@ -51,6 +60,8 @@ def submit_work(
         raise HttpError(403, _("You are not enrolled in this course."))
     try:
         submission = submit_assignment(enrolment, assignment, text=text, upload=file)
+    except FileTooLarge as exc:
+        raise HttpError(413, str(exc)) from None
     except SubmissionError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(

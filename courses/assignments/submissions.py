@@ -56,6 +56,10 @@ class SubmissionError(Exception):
     """Input or a request that cannot be accepted; the message is for the learner."""
 
 
+class FileTooLarge(SubmissionError):
+    """A file over the upload limit."""
+
+
 def allowed_extensions() -> list[str]:
     return [ext.lower() for ext in lms_setting("LMS_ASSIGNMENT_EXTENSIONS")]
 
@@ -76,7 +80,7 @@ def check_upload(upload: UploadedFile) -> None:
         )
     limit = max_upload_bytes()
     if upload.size is None or upload.size > limit:
-        raise SubmissionError(
+        raise FileTooLarge(
             _("The file is too large; the limit is %(size)s.")
             % {"size": filesizeformat(limit)}
         )

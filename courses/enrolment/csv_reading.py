@@ -103,6 +103,14 @@ def _decode(file: bytes | IO[bytes] | IO[str]) -> str:
             "delimited)”."
         )
     )
+    too_large = CsvEnrolmentError(
+        _("The file is larger than %(size)s MB.")
+        % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+    )
+    # An upload says its size: one refused while it arrived has only its first
+    # bytes (courses.uploads), which must not pass for the whole file.
+    if (getattr(file, "size", None) or 0) > MAX_FILE_BYTES:
+        raise too_large
     if isinstance(file, bytes | bytearray):
         data: bytes | str = bytes(file)
     else:
@@ -114,10 +122,7 @@ def _decode(file: bytes | IO[bytes] | IO[str]) -> str:
             raise not_utf8 from None
     size = len(data.encode()) if isinstance(data, str) else len(data)
     if size > MAX_FILE_BYTES:
-        raise CsvEnrolmentError(
-            _("The file is larger than %(size)s MB.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
+        raise too_large
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")

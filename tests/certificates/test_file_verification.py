@@ -111,7 +111,10 @@ def test_an_unsigned_pdf_of_our_making_is_unknown(client, issued, settings):
     ("data", "message"),
     [
         (b"GIF89a not a pdf", "This file is not a PDF."),
-        (b"%PDF-1.7\n garbage without structure", "This file is not a PDF."),
+        (
+            b"%PDF-1.7\n garbage without structure",
+            "This is not a PDF file we can read.",
+        ),
         (b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),
     ],
     ids=["image", "broken-pdf", "too-large"],

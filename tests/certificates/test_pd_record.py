@@ -274,7 +274,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(
     """Bad hours, dates, links or files show why and save nothing."""
     client.force_login(make_user())
     response = client.post(RECORD, form_data(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert message.replace("'", "&#x27;") in html
     assert "The certificate was not added." in html
