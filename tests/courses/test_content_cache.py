@@ -3,7 +3,6 @@ staff change shows on the very next request."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
@@ -106,20 +105,6 @@ def test_an_assignment_linked_later_is_listed(reader):
     client, _course, lessons = reader
     make_assignment(lessons[0], title="Mācību stundas plāns")
     assert "Mācību stundas plāns" in html(client, lessons[0].url)
-
-
-def test_the_switcher_follows_a_translation_that_is_unpublished(client):
-    call_command("seed_demo", stdout=None)
-    lv = LessonPage.objects.live().filter(locale__language_code="lv").first()
-    en = LessonPage.objects.get(
-        translation_key=lv.translation_key, locale__language_code="en"
-    )
-    client.force_login(make_user(is_superuser=True))
-    assert f'value="{en.url}"' in html(client, lv.url)
-    en.unpublish()
-    page = html(client, lv.url)
-    assert f'value="{en.url}"' not in page
-    assert 'value="/en/"' in page
 
 
 def test_a_mistyped_address_is_a_plain_404(reader):
