@@ -1,4 +1,5 @@
-"""Completion criteria, the learner's checklist and the competence profile."""
+"""Completion criteria, the learner's checklist and the competence profile; a
+module's completion counts the same on every page and report."""
 
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from courses.models import (
 from courses.progress.completion import learner_checklist
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt, submit_attempt
+from courses.reports.matrix import ModuleState, course_structure, module_matrix
 from tests.courses.assessment_factories import CORRECT, make_assignment, make_quiz
 from tests.factories import (
     make_course,
@@ -196,3 +198,31 @@ def test_course_page_checklist_includes_the_quiz(client):
     client.force_login(user)
     html = client.get(course.url.replace("/lv/", "/en/", 1)).content.decode()
     assert "Tests passed" in html
+
+
+def test_an_optional_lesson_left_undone_counts_the_same_everywhere(client):
+    """With the required lesson done and the optional one not: the module's badge
+    shows, its hours count, the next module opens and the matrix says done."""
+    course = make_course(sequential=True, title="Inquiry")
+    first = make_module(course, title="Levels of inquiry", hours=Decimal(6))
+    required = make_lesson(first, title="Recipe to inquiry")
+    make_lesson(first, title="Further reading", optional=True)
+    second = make_module(course, title="Modelling", hours=Decimal(4))
+    next_lesson = make_lesson(second, title="Fitting a line")
+    learner = make_user()
+    enrolment = enrol(learner, course)
+    record_lesson_completed(enrolment, required)
+
+    client.force_login(learner)
+    html = client.get(first.url).content.decode()
+    assert '<span class="badge badge--done">Pabeigts</span>' in html
+    course_html = client.get(course.url).content.decode()
+    assert course_html.count('<span class="badge badge--done">Pabeigts</span>') == 1
+    assert Enrolment.objects.get(pk=enrolment.pk).hours_earned == Decimal(6)
+    record_lesson_completed(enrolment, next_lesson)  # the second module is open
+    structure = course_structure(course)
+    assert module_matrix(structure, [enrolment.pk])[enrolment.pk] == [
+        ModuleState.DONE,
+        ModuleState.DONE,
+    ]
+    assert Enrolment.objects.get(pk=enrolment.pk).hours_earned == Decimal(10)

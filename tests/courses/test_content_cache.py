@@ -1,11 +1,18 @@
 """Learner pages take the published structure from the content cache; whatever
 staff change shows on the very next request."""
 
+import io
+import json
+import re
+
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.test import Client
 from django.utils import translation
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction, Site
 
 from courses.catalogue.content_cache import ContentCacheMiddleware
@@ -16,7 +23,9 @@ from tests.factories import (
     make_catalogue,
     make_course,
     make_course_tree,
+    make_image,
     make_lesson,
+    make_module,
     make_user,
     publish,
 )
@@ -108,20 +117,6 @@ def test_an_assignment_linked_later_is_listed(reader):
     assert "Mācību stundas plāns" in html(client, lessons[0].url)
 
 
-def test_the_switcher_follows_a_translation_that_is_unpublished(client):
-    call_command("seed_demo", stdout=None)
-    lv = LessonPage.objects.live().filter(locale__language_code="lv").first()
-    en = LessonPage.objects.get(
-        translation_key=lv.translation_key, locale__language_code="en"
-    )
-    client.force_login(make_user(is_superuser=True))
-    assert f'value="{en.url}"' in html(client, lv.url)
-    en.unpublish()
-    page = html(client, lv.url)
-    assert f'value="{en.url}"' not in page
-    assert 'value="/en/"' in page
-
-
 def test_a_mistyped_address_is_a_plain_404(reader):
     client, course, lessons = reader
     assert client.get(course.url + "no-such-module/").status_code == 404
@@ -191,3 +186,51 @@ def test_a_preview_of_a_draft_leaves_the_published_lesson_alone(reader, rf):
         page = html(viewer, lessons[0].url)
         assert "Melnraksta nosaukums" not in page
         assert f"<h1>{lessons[0].title}</h1>" in page
+
+
+def test_a_replaced_image_and_a_renamed_document_show_at_once(client):
+    """A lesson shown once (and cached) shows a replaced image file and a renamed
+    document on the very next request."""
+    image = make_image("Diagram")
+    document = get_document_model().objects.create(
+        title="Worksheet", file=ContentFile(b"%PDF-1.7\n", name="worksheet.pdf")
+    )
+    course = make_course()
+    lesson = make_lesson(
+        make_module(course),
+        body=json.dumps(
+            [
+                {
+                    "type": "image",
+                    "value": {
+                        "image": image.pk,
+                        "alt_text": "Diagram",
+                        "decorative": False,
+                    },
+                },
+                {
+                    "type": "document",
+                    "value": {"document": document.pk, "description": ""},
+                },
+            ]
+        ),
+    )
+    learner = make_user()
+    enrol(learner, course)
+    client.force_login(learner)
+    before = client.get(lesson.url).content.decode()
+    assert "Worksheet" in before
+    old_source = re.search(r'<img[^>]+src="([^"]+)"', before).group(1)
+
+    png = io.BytesIO()
+    PILImage.new("RGB", (200, 100), "#c9a227").save(png, format="PNG")
+    # As the admin's image form does when a new file is chosen.
+    image.file = ImageFile(io.BytesIO(png.getvalue()), name="diagram-v2.png")
+    image.save()
+    image.renditions.all().delete()
+    document.title = "Worksheet, second edition"
+    document.save()
+
+    after = client.get(lesson.url).content.decode()
+    assert "Worksheet, second edition" in after
+    assert re.search(r'<img[^>]+src="([^"]+)"', after).group(1) != old_source

@@ -1,5 +1,6 @@
 """What is shown of a course's other language versions: the admin's chooser in
-the admin's language, and module titles in the language being read."""
+the admin's language, module titles in the language being read, and the quiz's
+live version when its translation is a draft."""
 
 from __future__ import annotations
 
@@ -8,14 +9,24 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from courses.competences.frameworks import load_frameworks
 from courses.enrolment.enrolling import enrol
-from courses.models import Competence, ModuleCompetence, ModulePage, Quiz
+from courses.models import (
+    Competence,
+    LessonPage,
+    ModuleCompetence,
+    ModulePage,
+    Quiz,
+    QuizAttempt,
+)
 from courses.progress.recording import record_lesson_completed
+from tests.courses.assessment_factories import make_quiz
 from tests.courses.test_translation_drift import translate
 from tests.factories import (
+    make_catalogue,
     make_course,
     make_lesson,
     make_module,
@@ -81,3 +92,57 @@ def test_my_competences_name_modules_in_the_language_being_read(
     latvian = client.get("/lv/my/competences/").content.decode()
     assert "Digitālie rīki" in latvian
     assert english_module.title not in latvian
+
+
+@pytest.fixture
+def quiz_in_two_languages():
+    """A Latvian lesson with a live Latvian quiz, and the quiz's English version
+    saved as a draft only."""
+    latvian = make_quiz(title="Pārbaudes tests")
+    english = latvian.copy_for_translation(
+        Locale.objects.get_or_create(language_code="en")[0]
+    )
+    english.title = "Check your understanding"
+    english.live = False
+    english.save()
+    # The lesson is read in English; its quiz was written in Latvian.
+    course = make_course(make_catalogue(title="Courses", locale=english.locale))
+    lesson = make_lesson(
+        make_module(course),
+        quiz=latvian,
+        completion_rule=LessonPage.CompletionRule.ACTIVITY,
+    )
+    learner = make_user()
+    enrol(learner, course)
+    return lesson, latvian, english, learner
+
+
+def test_a_draft_translation_of_a_quiz_is_not_offered(client, quiz_in_two_languages):
+    """Reading in English while the English quiz is a draft, the learner is offered
+    the live Latvian quiz, and Start starts that one."""
+    lesson, latvian, _english, learner = quiz_in_two_languages
+    client.force_login(learner)
+    with translation.override("en"):
+        start = reverse("courses:quiz_start", args=[lesson.pk])
+    assert lesson.url.startswith("/en/")
+    html = client.get(lesson.url).content.decode()
+    assert "Pārbaudes tests" in html and "Check your understanding" not in html
+    assert f'action="{start}"' in html
+    response = client.post(start, follow=True)
+    assert "This quiz is not available" not in response.content.decode()
+    assert QuizAttempt.objects.get().quiz == latvian
+
+
+def test_a_quiz_with_no_live_version_offers_nothing(client, quiz_in_two_languages):
+    """When no version of the quiz is live, the lesson offers no Start button and
+    a forged start is refused and records nothing."""
+    lesson, latvian, _english, learner = quiz_in_two_languages
+    Quiz.objects.filter(pk=latvian.pk).update(live=False)
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    with translation.override("en"):
+        start = reverse("courses:quiz_start", args=[lesson.pk])
+    assert start not in html
+    response = client.post(start, follow=True)
+    assert "This quiz is not available." in response.content.decode()
+    assert not QuizAttempt.objects.exists()

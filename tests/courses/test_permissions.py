@@ -1,149 +1,110 @@
-"""The staff policy of courses/permissions.py, and the hook through which a host
-site narrows which courses a member of staff sees."""
+"""Who reaches what of a course (``courses.permissions``): every page, file, API
+operation, report and admin screen gated by it gives a course's own staff all of
+it and the staff of another course none of it."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-
 import pytest
-from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from wagtail import hooks
+from django.utils import translation
 
+from certificates.issuing import issue_certificate
+from certificates.models import Certificate
+from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
-from courses.models import CoursePage
-from courses.permissions import FILTER_COURSES_HOOK, course_staff, may_edit_course
+from courses.models import LessonPage
+from courses.progress.recording import record_lesson_completed
+from tests.certificates.conftest import make_template
+from tests.courses.assessment_factories import make_assignment, make_quiz
 from tests.factories import (
+    api_client,
     in_english_admin,
     make_course_editor,
     make_course_tree,
+    make_live_session,
     make_user,
-    token_client,
 )
 
 pytestmark = pytest.mark.django_db
 
-
-@dataclass
-class TwoCourses:
-    physics: CoursePage
-    chemistry: CoursePage
-    staff: object
-
-    def without_chemistry(self, user, courses):
-        """A host's hook: this site keeps chemistry's records from everyone."""
-        return courses.exclude(translation_key=self.chemistry.translation_key)
+LINK = "https://zoom.us/j/555000111"
 
 
 @pytest.fixture
-def two_courses() -> TwoCourses:
-    """Physics (Anna Bērziņa enrolled) and chemistry (Pēteris Ozols enrolled), and
-    a member of staff who may edit every course of the catalogue."""
-    physics, _lessons = make_course_tree(modules=1, lessons=1, title="Fizika")
-    chemistry, _lessons = make_course_tree(modules=1, lessons=1, title="Ķīmija")
-    enrol(make_user(first_name="Anna", last_name="Bērziņa"), physics)
-    enrol(make_user(first_name="Pēteris", last_name="Ozols"), chemistry)
-    staff = in_english_admin(make_course_editor(physics.get_parent()))
-    return TwoCourses(physics, chemistry, staff)
+def two_courses():
+    """Course A with a gated lesson, a quiz, an online session, a learner's
+    submission and certificate; and an author who edits only course B."""
+    make_template()
+    course_a, lessons = make_course_tree(modules=1, lessons=1, title="Course A")
+    module = lessons[0].get_parent().specific
+    quiz = make_quiz(title="Quiz A")
+    LessonPage.objects.filter(pk=lessons[0].pk).update(quiz=quiz)
+    make_live_session(module, online_link=LINK)
+    assignment = make_assignment(module)
+    learner = make_user(first_name="Anna", last_name="Bērziņa")
+    enrolment = enrol(learner, course_a)
+    submission = submit_assignment(
+        enrolment, assignment, upload=ContentFile(b"%PDF-1.7\n", name="plan.pdf")
+    )
+    record_lesson_completed(enrolment, lessons[0])
+    certificate = issue_certificate(
+        enrolment, how=Certificate.How.MANUAL, reason="Paper register"
+    )
+    course_b, _ = make_course_tree(modules=1, lessons=1, title="Course B")
+    return {
+        "course": course_a,
+        "lesson": lessons[0],
+        "quiz": quiz,
+        "submission": submission,
+        "certificate": certificate,
+        "learner": learner,
+        "other_author": in_english_admin(make_course_editor(course_b)),
+        "own_author": in_english_admin(make_course_editor(course_a)),
+    }
 
 
-def admin_browser(user) -> Client:
+def reach(user, data) -> dict[str, bool]:
+    """What of course A ``user`` reaches: each gated thing, True when shown."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
-    return client
+    api = api_client(user)
+    course, submission = data["course"], data["submission"]
+    sessions = api.get(f"/api/v1/courses/{course.pk}/sessions").json()
+    with translation.override("en"):
+        file_url = reverse("courses:submission_file", args=[submission.pk])
+    return {
+        "lesson": client.get(data["lesson"].url).status_code == 200,
+        "quiz questions": api.get(f"/api/v1/quizzes/{data['quiz'].pk}").status_code
+        == 200,
+        "session link in the API": sessions[0]["online_link"] == LINK,
+        "session link on the page": LINK in client.get(course.url).content.decode(),
+        "submission": client.get(
+            reverse("submissions:edit", args=[submission.pk])
+        ).status_code
+        == 200,
+        "submitted file": client.get(file_url).status_code == 200,
+        "certificate in the admin": data["certificate"].serial
+        in client.get(reverse("certificates_admin:index")).content.decode(),
+        "certificate PDF": client.get(
+            reverse("certificates:download", args=[data["certificate"].pk])
+        ).status_code
+        == 200,
+        "progress report": "Bērziņa"
+        in client.get(reverse("reports:progress")).content.decode(),
+        "module matrix": "Bērziņa"
+        in client.get(
+            reverse("reports:matrix") + f"?course={course.pk}"
+        ).content.decode(),
+    }
 
 
-def refused_in_admin(response) -> bool:
-    """Wagtail answers a refusal inside the admin with its home page and a message."""
-    [message] = get_messages(response.wsgi_request)
-    return (
-        response.status_code == 302
-        and response["Location"] == reverse("wagtailadmin_home")
-        and str(message).strip()
-        == "Sorry, you do not have permission to access this area."
+def test_an_author_of_another_course_reaches_nothing_gated(two_courses):
+    """Staff of course B open nothing of course A that is not public; staff of
+    course A open all of it."""
+    assert reach(two_courses["own_author"], two_courses) == dict.fromkeys(
+        reach(two_courses["own_author"], two_courses), True
     )
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def test_the_progress_report_leaves_out_a_course_the_hook_removes(two_courses):
-    """With the hook, the report lists only physics' learner and sends a request
-    for chemistry's page back to the admin's home; without it, it lists both."""
-    browser = admin_browser(two_courses.staff)
-    url = reverse("reports:progress")
-    html = browser.get(url).content.decode()
-    assert "Bērziņa" in html and "Ozols" in html
-    with hooks.register_temporarily(FILTER_COURSES_HOOK, two_courses.without_chemistry):
-        response = browser.get(url)
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "Bērziņa" in html
-        assert "Ozols" not in html
-        assert "Ķīmija" not in html
-        response = browser.get(url, {"course": two_courses.chemistry.pk})
-        assert refused_in_admin(response)
-
-
-def test_the_csv_export_leaves_out_a_course_the_hook_removes(two_courses):
-    """With the hook, the CSV download holds only physics' learner and a download
-    of chemistry alone is refused."""
-    browser = admin_browser(two_courses.staff)
-    url = reverse("reports:export", args=["csv"])
-    learners = {row[0] for row in csv_rows(browser.get(url))[1:]}
-    assert learners == {"Anna Bērziņa", "Pēteris Ozols"}
-    with hooks.register_temporarily(FILTER_COURSES_HOOK, two_courses.without_chemistry):
-        learners = {row[0] for row in csv_rows(browser.get(url))[1:]}
-        assert learners == {"Anna Bērziņa"}
-        assert refused_in_admin(browser.get(url, {"course": two_courses.chemistry.pk}))
-
-
-def test_the_staff_api_leaves_out_a_course_the_hook_removes(two_courses):
-    """With the hook, a token's course list holds physics alone, and chemistry's
-    enrolments and progress report are a 404, as if it did not exist."""
-    api, _token = token_client(two_courses.staff, scope="read")
-    chemistry = two_courses.chemistry.pk
-    listed = api.get(reverse("api-v1:list_courses")).json()
-    assert {course["title"] for course in listed} == {"Fizika", "Ķīmija"}
-    with hooks.register_temporarily(FILTER_COURSES_HOOK, two_courses.without_chemistry):
-        listed = api.get(reverse("api-v1:list_courses")).json()
-        assert [course["title"] for course in listed] == ["Fizika"]
-        for name in ("list_enrolments", "progress_report"):
-            response = api.get(reverse(f"api-v1:{name}", args=[chemistry]))
-            assert response.status_code == 404, name
-            assert "Ozols" not in response.content.decode()
-        report = api.get(
-            reverse("api-v1:progress_report", args=[two_courses.physics.pk])
-        )
-        assert [row[0] for row in csv_rows(report)[1:]] == ["Anna Bērziņa"]
-
-
-def test_the_hook_narrows_a_superuser_too(two_courses):
-    """A superuser may edit every course until a host's hook leaves one out; then
-    neither the policy nor the staff API gives them that course."""
-    superuser = make_user(is_superuser=True, is_staff=True)
-    assert may_edit_course(superuser, two_courses.chemistry)
-    with hooks.register_temporarily(FILTER_COURSES_HOOK, two_courses.without_chemistry):
-        assert not may_edit_course(superuser, two_courses.chemistry)
-        assert may_edit_course(superuser, two_courses.physics)
-        api, _token = token_client(superuser, scope="read")
-        listed = api.get(reverse("api-v1:list_courses")).json()
-        assert [course["title"] for course in listed] == ["Fizika"]
-
-
-def test_course_notices_go_only_to_staff_the_hook_leaves_the_course(two_courses):
-    """The people a course's notices go to are those the hook lets see it."""
-    physics_staff = make_course_editor(two_courses.physics)
-    assert set(course_staff(two_courses.chemistry)) == {two_courses.staff}
-    with hooks.register_temporarily(FILTER_COURSES_HOOK, two_courses.without_chemistry):
-        assert not course_staff(two_courses.chemistry).exists()
-        assert set(course_staff(two_courses.physics)) == {
-            two_courses.staff,
-            physics_staff,
-        }
+    denied = reach(two_courses["other_author"], two_courses)
+    assert [name for name, shown in denied.items() if shown] == []

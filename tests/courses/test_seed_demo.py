@@ -1,3 +1,6 @@
+"""``manage.py seed_demo``: the demo programme, its accounts, sessions, quizzes
+and assignment. The tests read one build of it (the ``demo`` fixture)."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,18 +10,21 @@ from wagtail.models import Page, Site
 
 from courses import checks
 from courses.demo.seed import ensure_site
+from courses.live_sessions.attendance import attended_hours
 from courses.models import (
+    Assignment,
+    Attendance,
     Cohort,
     Competence,
     CoursePage,
     Enrolment,
     LessonPage,
+    LiveSession,
     ModuleCompetence,
     ModulePage,
+    Quiz,
 )
 from tests.factories import make_catalogue, make_user
-
-pytestmark = pytest.mark.django_db
 
 MODELS = (
     Page,
@@ -30,6 +36,10 @@ MODELS = (
     Cohort,
     Enrolment,
     get_user_model(),
+    LiveSession,
+    Attendance,
+    Quiz,
+    Assignment,
 )
 
 
@@ -37,12 +47,8 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_seed_demo_builds_the_programme(capsys):
+def test_seed_demo_builds_the_programme(demo):
     """The demo course has 60 hours over ≥4 modules and ≥12 lessons, in Latvian and English."""
-    call_command("seed_demo")
-    output = capsys.readouterr().out
-    for line in ("admin / ", "author / ", "teacher / "):
-        assert line in output
     lv = CoursePage.objects.get(locale__language_code="lv")
     en = CoursePage.objects.get(locale__language_code="en")
     assert en.translation_key == lv.translation_key
@@ -57,6 +63,7 @@ def test_seed_demo_builds_the_programme(capsys):
     assert lv.self_enrolment
 
 
+@pytest.mark.django_db
 def test_the_demo_site_follows_the_configured_address(settings):
     """Seeding puts the default Wagtail site at the configured host and port (443
     for https) with the catalogue as its root, so the address check is silent."""
@@ -76,19 +83,21 @@ def test_the_demo_site_follows_the_configured_address(settings):
     assert Site.objects.get().root_url == "https://kursi.du.lv"
 
 
-def test_seed_demo_twice_gives_the_same_counts():
-    """Running the demo seed again duplicates nothing."""
-    call_command("seed_demo")
+def test_seed_demo_again_duplicates_nothing_and_prints_the_accounts(demo, capsys):
+    """Running the demo seed again duplicates nothing (pages, people, sessions,
+    attendance, quizzes, assignments) and prints the demo accounts."""
     first = counts()
     call_command("seed_demo")
     assert counts() == first
+    output = capsys.readouterr().out
+    for line in ("admin / ", "author / ", "teacher / "):
+        assert line in output
 
 
-def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
+def test_demo_teacher_can_sign_in_and_enrol_without_key(demo, client):
     """The printed teacher account works and the demo course needs no key."""
     from courses.enrolment.enrolling import self_enrol
 
-    call_command("seed_demo")
     response = client.post(
         "/en/accounts/login/",
         {"login": "teacher@example.edu", "password": "teacher-demo-2026"},
@@ -97,3 +106,41 @@ def test_demo_teacher_can_sign_in_and_enrol_without_key(client):
     course = CoursePage.objects.get(locale__language_code="lv")
     other = make_user(username="guest")
     assert self_enrol(other, course).status == Enrolment.Status.ACTIVE
+
+
+def test_demo_has_the_trondheim_session_and_attendance(demo):
+    """The demo schedules the programme's sessions and marks the teacher present once."""
+    trondheim = LiveSession.objects.get(start__date="2021-03-18")
+    assert "Trondheim Science Centre" in trondheim.place_en
+    assert trondheim.mode == LiveSession.Mode.ONLINE
+    assert LiveSession.objects.count() == 5
+    teacher = Enrolment.objects.get(user__username="teacher")
+    [attendance] = Attendance.objects.filter(enrolment=teacher)
+    assert attendance.status == "present"
+    assert attended_hours(teacher) == attendance.session.hours
+
+
+def test_seed_demo_creates_quizzes_and_the_assignment(demo):
+    """Each module gets a quiz in both languages, linked from an activity lesson."""
+    assert Quiz.objects.filter(locale__language_code="lv").count() == 5
+    assert Quiz.objects.filter(locale__language_code="en").count() == 5
+    lessons = LessonPage.objects.exclude(quiz=None).select_related("quiz__locale")
+    assert lessons.count() == 10
+    for lesson in lessons:
+        assert lesson.completion_rule == "activity"
+        assert lesson.quiz.locale_id == lesson.locale_id
+    lv, en = (
+        Quiz.objects.get(locale__language_code=code, title__icontains=word)
+        for code, word in (("lv", "formatīvā"), ("en", "formative"))
+    )
+    assert lv.translation_key == en.translation_key
+    assert [q.id for q in lv.get_questions()] == [q.id for q in en.get_questions()]
+    assert Assignment.objects.count() == 2
+    assert Assignment.objects.get(locale__language_code="en").competences.count() == 4
+
+
+@pytest.mark.django_db
+def test_demo_fixture_is_gone_for_other_tests():
+    """Tests that do not read the demo see none of it (it is rolled back)."""
+    assert not CoursePage.objects.exists()
+    assert not get_user_model().objects.filter(username="teacher").exists()

@@ -1,16 +1,17 @@
+"""Latvian and English: the pages' language, the switcher, the learner's choice
+and the catalogues. The pages are those of the demo programme (``demo``)."""
+
 import pytest
-from django.core.management import call_command
 
 from courses.models import CoursePage, LessonPage
 from courses.people.languages import preferred_language
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=None)
+def page_html(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
 
 
 def test_pages_declare_their_language(client, demo):
@@ -37,6 +38,21 @@ def test_switcher_offers_the_same_page_in_the_other_language(client, demo):
     response = client.post("/i18n/setlang/", {"language": "en", "next": en.url})
     assert response.status_code == 302
     assert response["Location"] == en.url
+
+
+def test_the_switcher_follows_a_translation_that_is_unpublished(client, demo):
+    """When the English lesson is unpublished, the switcher on the Latvian lesson
+    offers the English home page instead, from the very next request."""
+    lv = LessonPage.objects.live().filter(locale__language_code="lv").first()
+    en = LessonPage.objects.get(
+        translation_key=lv.translation_key, locale__language_code="en"
+    )
+    client.force_login(make_user(is_superuser=True))
+    assert f'value="{en.url}"' in page_html(client, lv.url)
+    en.unpublish()
+    page = page_html(client, lv.url)
+    assert f'value="{en.url}"' not in page
+    assert 'value="/en/"' in page
 
 
 def test_switching_language_is_remembered_for_emails(client, demo):
@@ -120,6 +136,7 @@ def test_compiled_catalogues_say_what_the_sources_say():
         assert stale == [], f"{app}: run compilemessages; e.g. {stale[:3]}"
 
 
+@pytest.mark.django_db
 def test_enrolment_emails_come_in_each_learners_language(
     django_capture_on_commit_callbacks,
 ):

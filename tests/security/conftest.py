@@ -3,14 +3,16 @@ permission matrix and the fuzz test."""
 
 from __future__ import annotations
 
+import functools
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -143,6 +145,21 @@ class World:
             "serial": self.certificate.serial,
         }
 
+    def reloaded(self) -> World:
+        """The same records read again from the database, so that what one test
+        changed in memory is not what the next one reads."""
+
+        def fresh(value):
+            if isinstance(value, Model):
+                return type(value)._default_manager.get(pk=value.pk)
+            if isinstance(value, dict):
+                return {key: fresh(item) for key, item in value.items()}
+            return value
+
+        return replace(
+            self, **{f.name: fresh(getattr(self, f.name)) for f in fields(self)}
+        )
+
     def client(self, role: str, **kwargs) -> Client:
         client = Client(HTTP_ACCEPT_LANGUAGE="en", **kwargs)
         if role != "anonymous":
@@ -150,11 +167,8 @@ class World:
         return client
 
 
-@pytest.fixture
-def world(db, settings) -> World:
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+def build_world() -> World:
+    """Two courses with one record of every kind, and a person in each role."""
     template = make_template()
     course, lessons = make_course_tree(modules=1, lessons=2, title="Course A")
     module = lessons[0].get_parent().specific
@@ -259,18 +273,31 @@ def world(db, settings) -> World:
     )
 
 
+@pytest.fixture
+def world(shared_data) -> World:
+    """The world, built once per test process for every role's tests; each test
+    reads it in a transaction rolled back after it, through fresh copies of its
+    records."""
+    return shared_data("world", build_world).reloaded()
+
+
 def row_counts() -> list[tuple[str, int]]:
     """How many rows each of the site's tables holds, to see that a request
     changed nothing (one query for all of them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_row_count_sql())
+        return cursor.fetchall()
+
+
+@functools.cache
+def _row_count_sql() -> str:
+    # The tables are those of the migrated schema: the same for the whole run.
     tables = [
         table
         for table in sorted(connection.introspection.table_names())
         if table.startswith(("courses_", "certificates_", "auth_user", "account_"))
     ]
     quote = connection.ops.quote_name
-    sql = " UNION ALL ".join(
+    return " UNION ALL ".join(
         f"SELECT '{table}', COUNT(*) FROM {quote(table)}" for table in tables
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()

@@ -36,8 +36,6 @@ from courses.models import (
 from tests.security.conftest import ROLES, site_routes
 from tests.security.test_fuzz import path_with
 
-pytestmark = pytest.mark.django_db
-
 # fmt: off
 #: "route-name METHOD" or "METHOD /api/path" → one outcome per role, in the
 #: order of ROLES: anonymous, learner, other_learner (enrolled elsewhere),

@@ -15,8 +15,6 @@ from certificates.models import Certificate
 from courses.models import Cohort, Enrolment, LiveSession, Quiz
 from tests.courses.assessment_factories import NUMERIC
 
-pytestmark = pytest.mark.django_db
-
 
 def test_choosers_list_only_the_courses_the_user_may_edit(world):
     """An author of another course finds none of this course's cohorts or
@@ -85,6 +83,7 @@ def test_a_latvian_name_stays_as_it_is_in_the_zip(world):
     assert archive.namelist() == [f"Anna Bērziņa {world.certificate.serial}.pdf"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("setting", "debug", "status"),
     [(None, False, 404), (None, True, 200), (False, True, 404), (True, False, 200)],

@@ -1,4 +1,5 @@
-"""Percent, "completed" and hours never claim more than is true."""
+"""The completion percent, "completed" and the hours earned never claim more than
+is true, and say the same on every page and certificate."""
 
 from decimal import Decimal
 
