@@ -8,12 +8,14 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views import snippets as snippet_views
 
@@ -28,6 +30,7 @@ from courses.permissions import (
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
     from django.http import HttpRequest, HttpResponse
+    from django.urls import URLPattern
 
 
 class IdChoiceField(forms.ModelChoiceField):
@@ -223,3 +226,33 @@ class ContentSnippetViewSet(snippet_views.SnippetViewSet):
         },
     )
     revisions_unschedule_view_class = UnscheduleView
+
+
+# Listing-only screens ---------------------------------------------------------
+
+
+class PolicyPermissionsOnlyMixin:
+    """A viewset whose access follows its own permission policy (page permissions,
+    the privacy or webhook permissions): its model's permissions would be boxes in
+    the group editor that change nothing, so none are offered there."""
+
+    def get_permissions_to_register(self) -> QuerySet[Permission]:
+        return Permission.objects.none()
+
+
+class ListingOnlyViewSet(PolicyPermissionsOnlyMixin, ModelViewSet):
+    """The listing of records that change elsewhere (enrolling, issuing, review,
+    the privacy commands): no add, edit, copy or delete screen. A subclass adds
+    its own screens in :meth:`get_extra_urlpatterns`."""
+
+    copy_view_enabled = False
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            *self.get_extra_urlpatterns(),
+        ]
+
+    def get_extra_urlpatterns(self) -> list[URLPattern]:
+        return []

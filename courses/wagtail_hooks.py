@@ -1,6 +1,7 @@
 """Wiring only: each feature's admin screens, permission policies, home-page panels
 and page hooks, registered with Wagtail. The screens themselves live in each
-feature's ``admin.py``."""
+feature's ``admin_views.py`` (Wagtail viewsets and admin views;
+Django's own admin is not installed)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,13 +9,13 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from courses.api_tokens.admin import (
+from courses.api_tokens.admin_views import (
     TokensMenuItem,
     token_create,
     token_list,
     token_revoke,
 )
-from courses.assignments.admin import (
+from courses.assignments.admin_views import (
     AssignmentViewSet,
     SubmissionViewSet,
 )
@@ -23,14 +24,17 @@ from courses.catalogue.context import add_learner_context
 from courses.catalogue.drift import warn_before_publish, warn_on_edit
 from courses.catalogue.models import PAGE_CONTEXT_HOOK
 from courses.compat import use_permission_policy
-from courses.competences.admin import CompetenceViewSetGroup
-from courses.enrolment.admin import (
+from courses.competences.admin_views import CompetenceViewSetGroup
+from courses.enrolment.admin_views import (
     CohortViewSet,
     EnrolmentViewSet,
     LearnersViewSetGroup,
 )
-from courses.integrations.admin import WebhookDeliveryViewSet, WebhookEndpointViewSet
-from courses.live_sessions.admin import LiveSessionViewSet
+from courses.integrations.admin_views import (
+    WebhookDeliveryViewSet,
+    WebhookEndpointViewSet,
+)
+from courses.live_sessions.admin_views import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
 from courses.models import (
     AssignmentSubmission,
@@ -40,18 +44,18 @@ from courses.models import (
     PrivacyLog,
     WebhookDelivery,
 )
-from courses.people.admin import (
+from courses.people.admin_views import (
     deactivate_user,
     refuse_bulk_delete_users,
     refuse_delete_user,
 )
-from courses.privacy.admin import (
+from courses.privacy.admin_views import (
     PrivacyLogViewSet,
     erase_person_view,
     export_person_view,
     user_listing_buttons,
 )
-from courses.quizzes.admin import QuizViewSet
+from courses.quizzes.admin_views import QuizViewSet
 from courses.reports.panels import ReportsPanel
 from courses.reports.views import ReportsViewSet
 from courses.task_queue.panel import TaskQueuePanel

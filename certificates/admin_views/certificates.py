@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,6 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from certificates.admin_views.actions import IssueView, ReissueView, RevokeView
@@ -26,7 +24,7 @@ from certificates.admin_views.bulk import BulkIssueView, BulkJobView, bulk_job_s
 from certificates.models import (
     Certificate,
 )
-from courses.admin_base import IdChoiceFilter
+from courses.admin_base import IdChoiceFilter, ListingOnlyViewSet
 from courses.permissions import (
     CourseRecordPermissionPolicy,
     cohort_choices,
@@ -129,7 +127,7 @@ class CertificateIndexView(IndexView):
         ]
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ListingOnlyViewSet):
     """Issued certificates of the staff member's courses."""
 
     model = Certificate
@@ -158,12 +156,10 @@ class CertificateViewSet(ModelViewSet):
     filterset_class = CertificateFilterSet
     search_fields = ["learner_name", "serial"]
     search_backend_name = None
-    copy_view_enabled = False
 
-    def get_urlpatterns(self) -> list:
+    def get_extra_urlpatterns(self) -> list:
+        # Certificates change only through certificates.issuing, behind these screens.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
             path("issue/", IssueView.as_view(), name="issue"),
             path("<id:pk>/revoke/", RevokeView.as_view(), name="revoke"),
             path("<id:pk>/reissue/", ReissueView.as_view(), name="reissue"),
@@ -173,7 +169,3 @@ class CertificateViewSet(ModelViewSet):
             path("zip/", ZipFormView.as_view(), name="zip_form"),
             path("zip/download/", download_zip, name="zip"),
         ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        # Access follows page permissions (CertificatePermissionPolicy).
-        return Permission.objects.none()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from ninja import Schema
@@ -32,10 +32,12 @@ def _accepted_date(value: date) -> date:
 FilterDate = Annotated[date, AfterValidator(_accepted_date)]
 
 
-class EnrolmentOut(Schema):
+class BaseEnrolmentOut(Schema):
+    """What every answer about an enrolment states, the learner's and the staff's:
+    its course, cohort, status and progress."""
+
     id: int
     course_id: int
-    course_title: str
     cohort: str | None
     status: str
     percent: int
@@ -47,22 +49,32 @@ class EnrolmentOut(Schema):
     last_activity_at: datetime | None
 
 
+class EnrolmentOut(BaseEnrolmentOut):
+    course_title: str
+
+
 class Message(Schema):
     detail: str
 
 
+def base_enrolment_fields(enrolment: Enrolment) -> dict[str, Any]:
+    """The fields of :class:`BaseEnrolmentOut`, read from one enrolment."""
+    return {
+        "id": enrolment.pk,
+        "course_id": enrolment.course_id,
+        "cohort": enrolment.cohort.name if enrolment.cohort else None,
+        "status": enrolment.status,
+        "percent": enrolment.percent,
+        "completed_items": enrolment.completed_items,
+        "total_items": enrolment.total_items,
+        "hours_earned": enrolment.hours_earned,
+        "enrolled_at": enrolment.enrolled_at,
+        "completed_at": enrolment.completed_at,
+        "last_activity_at": enrolment.last_activity_at,
+    }
+
+
 def enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
     return EnrolmentOut(
-        id=enrolment.pk,
-        course_id=enrolment.course_id,
-        course_title=enrolment.course.title,
-        cohort=enrolment.cohort.name if enrolment.cohort else None,
-        status=enrolment.status,
-        percent=enrolment.percent,
-        completed_items=enrolment.completed_items,
-        total_items=enrolment.total_items,
-        hours_earned=enrolment.hours_earned,
-        enrolled_at=enrolment.enrolled_at,
-        completed_at=enrolment.completed_at,
-        last_activity_at=enrolment.last_activity_at,
+        **base_enrolment_fields(enrolment), course_title=enrolment.course.title
     )

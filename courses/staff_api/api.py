@@ -20,7 +20,13 @@ from ninja import Field, Query, Schema, Status
 from ninja.errors import HttpError
 
 from courses.api.cursor import DEFAULT_LIMIT, MAX_LIMIT, page_after
-from courses.api.schemas import FilterDate, Id, Message
+from courses.api.schemas import (
+    BaseEnrolmentOut,
+    FilterDate,
+    Id,
+    Message,
+    base_enrolment_fields,
+)
 from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.catalogue.models import course_hours_subquery
 from courses.enrolment.csv_import import enrol_lines
@@ -63,21 +69,10 @@ class StaffCourseOut(Schema):
     modules: list[ModuleOut]
 
 
-class StaffEnrolmentOut(Schema):
-    id: int
-    course_id: int
+class StaffEnrolmentOut(BaseEnrolmentOut):
     learner: str
     email: str
     cohort_id: int | None
-    cohort: str | None
-    status: str
-    percent: int
-    completed_items: int
-    total_items: int
-    hours_earned: float
-    enrolled_at: datetime
-    completed_at: datetime | None
-    last_activity_at: datetime | None
 
 
 class EnrolmentPage(Schema):
@@ -142,20 +137,10 @@ class ProgressOut(Schema):
 def staff_enrolment_out(enrolment: Enrolment) -> StaffEnrolmentOut:
     user = enrolment.user
     return StaffEnrolmentOut(
-        id=enrolment.pk,
-        course_id=enrolment.course_id,
+        **base_enrolment_fields(enrolment),
         learner=f"{user.first_name} {user.last_name}".strip() or user.email,
         email=user.email,
         cohort_id=enrolment.cohort_id,
-        cohort=enrolment.cohort.name if enrolment.cohort else None,
-        status=enrolment.status,
-        percent=enrolment.percent,
-        completed_items=enrolment.completed_items,
-        total_items=enrolment.total_items,
-        hours_earned=enrolment.hours_earned,
-        enrolled_at=enrolment.enrolled_at,
-        completed_at=enrolment.completed_at,
-        last_activity_at=enrolment.last_activity_at,
     )
 
 

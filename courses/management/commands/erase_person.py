@@ -1,12 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from courses.people.accounts import the_person_with_email
+from courses.privacy.commands import PersonRequestCommand
 from courses.privacy.erasure import erase_person, erasure_plan, last_erasure
 from courses.privacy.models import PrivacyLog
 
 
-class Command(BaseCommand):
+class Command(PersonRequestCommand):
     help = (
         "Erase one person's personal data (found by e-mail address) for a "
         "data-protection request. Certificates stay verifiable without the name; "
@@ -14,12 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", help="The person's e-mail address.")
-        parser.add_argument(
-            "--reason",
-            required=True,
-            help="The request this answers (kept in the log; no personal data).",
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--no-input",
             action="store_false",
@@ -27,14 +25,15 @@ class Command(BaseCommand):
             help="Do not ask for confirmation.",
         )
 
-    def handle(self, *args, **options) -> None:
-        reason = options["reason"].strip()
+    def clean_reason(self, reason: str) -> str:
+        # What cannot be undone is never done without the request it answers.
         if not reason:
             raise CommandError(_("Give the request this erasure answers (--reason)."))
-        try:
-            person = the_person_with_email(options["email"])
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
+        return reason
+
+    def handle_person(
+        self, person: AbstractBaseUser, reason: str, options: dict[str, Any]
+    ) -> None:
         # An erased account has no address left, so a second run finds nobody;
         # this covers an account erased while its address was kept elsewhere.
         erased = last_erasure(person)

@@ -1,14 +1,16 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from courses.people.accounts import the_person_with_email
+from courses.privacy.commands import PersonRequestCommand
 from courses.privacy.export import export_filename, export_person
 from courses.privacy.models import PrivacyLog
 
 
-class Command(BaseCommand):
+class Command(PersonRequestCommand):
     help = (
         "Write everything the site keeps about one person (found by e-mail "
         "address) to a ZIP file, for a data-protection request. The export is "
@@ -16,31 +18,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", help="The person's e-mail address.")
-        parser.add_argument(
-            "--reason",
-            required=True,
-            help="The request this answers (kept in the log; no personal data).",
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--output",
             help="Where to write the ZIP file (default: personal-data-<id>-<date>.zip "
             "in the current folder).",
         )
 
-    def handle(self, *args, **options) -> None:
-        try:
-            person = the_person_with_email(options["email"])
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
+    def handle_person(
+        self, person: AbstractBaseUser, reason: str, options: dict[str, Any]
+    ) -> None:
         output = Path(options["output"] or export_filename(person))
         try:
             with output.open("wb") as out:
                 export_person(
-                    person,
-                    out,
-                    channel=PrivacyLog.Channel.COMMAND,
-                    reason=options["reason"].strip(),
+                    person, out, channel=PrivacyLog.Channel.COMMAND, reason=reason
                 )
         except OSError as exc:
             raise CommandError(

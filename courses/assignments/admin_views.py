@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -18,9 +17,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from courses.admin_base import ContentSnippetViewSet, CourseStaffMenuItem
+from courses.admin_base import (
+    ContentSnippetViewSet,
+    CourseStaffMenuItem,
+    ListingOnlyViewSet,
+)
 from courses.assignments.submissions import SubmissionError, review_submission
 from courses.models import (
     Assignment,
@@ -178,7 +180,7 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.index_url_name)
 
 
-class SubmissionViewSet(ModelViewSet):
+class SubmissionViewSet(ListingOnlyViewSet):
     """Submissions to review, for the course team."""
 
     model = AssignmentSubmission
@@ -207,7 +209,6 @@ class SubmissionViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["enrolment__user__first_name", "enrolment__user__last_name"]
     search_backend_name = None
-    copy_view_enabled = False
 
     @property
     def review_view(self):
@@ -216,16 +217,9 @@ class SubmissionViewSet(ModelViewSet):
             index_url_name=self.get_url_name("index"),
         )
 
-    def get_urlpatterns(self) -> list:
+    def get_extra_urlpatterns(self) -> list:
         # Submissions change only by review; learners create them.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<id:pk>/", self.review_view, name="edit"),
-        ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return Permission.objects.none()
+        return [path("<id:pk>/", self.review_view, name="edit")]
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:

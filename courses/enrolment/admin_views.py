@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
 from django.urls import path
@@ -21,7 +20,6 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 from courses.admin_base import (
@@ -29,6 +27,7 @@ from courses.admin_base import (
     CourseRecordSnippetViewSet,
     CourseStaffMenuItem,
     IdChoiceFilter,
+    ListingOnlyViewSet,
 )
 from courses.enrolment.csv_import import enrol_from_csv
 from courses.enrolment.csv_reading import CsvEnrolmentError
@@ -137,7 +136,7 @@ def _learner(enrolment: Enrolment) -> str:
     return f"{name} <{user.email}>" if user.email else name
 
 
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(ListingOnlyViewSet):
     """A read-only list of who is enrolled where, for the course team."""
 
     model = Enrolment
@@ -162,19 +161,6 @@ class EnrolmentViewSet(ModelViewSet):
     filterset_class = EnrolmentFilterSet
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     search_backend_name = None
-    copy_view_enabled = False
-
-    def get_urlpatterns(self) -> list:
-        # Only the listing: enrolments change through courses.enrolment.enrolling alone.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        # Access follows page permissions (see EnrolmentPermissionPolicy), so the
-        # enrolment model permissions would do nothing in the group editor.
-        return Permission.objects.none()
 
 
 # Enrol from CSV ------------------------------------------------------------

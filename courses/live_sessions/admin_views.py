@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +24,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
-from courses.admin_base import CourseRecordSnippetViewSet, IdChoiceField, IdChoiceFilter
+from courses.admin_base import (
+    CourseRecordSnippetViewSet,
+    IdChoiceField,
+    IdChoiceFilter,
+    PolicyPermissionsOnlyMixin,
+)
 from courses.live_sessions.attendance import (
     AttendanceError,
     mark_attendance,
@@ -286,7 +290,7 @@ def _session_start(session: LiveSession) -> str:
     return formats.date_format(timezone.localtime(session.start), "DATETIME_FORMAT")
 
 
-class LiveSessionViewSet(CourseRecordSnippetViewSet):
+class LiveSessionViewSet(PolicyPermissionsOnlyMixin, CourseRecordSnippetViewSet):
     model = LiveSession
     permission_policy = LiveSessionPermissionPolicy(LiveSession)
     icon = "date"
@@ -336,7 +340,3 @@ class LiveSessionViewSet(CourseRecordSnippetViewSet):
                 name="regenerate_code",
             ),
         ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        # Access follows page permissions (LiveSessionPermissionPolicy).
-        return Permission.objects.none()

@@ -5,19 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import BasePermissionPolicy
 
+from courses.admin_base import ListingOnlyViewSet
 from courses.privacy.erasure import erase_person, erasure_plan, last_erasure
 from courses.privacy.export import zip_response
 from courses.privacy.models import PrivacyLog
@@ -191,7 +190,7 @@ class PrivacyLogPermissionPolicy(BasePermissionPolicy):
         return PrivacyLog.objects.none()
 
 
-class PrivacyLogViewSet(ModelViewSet):
+class PrivacyLogViewSet(ListingOnlyViewSet):
     """The privacy log under Settings: every export and erasure, by user id."""
 
     model = PrivacyLog
@@ -210,14 +209,4 @@ class PrivacyLogViewSet(ModelViewSet):
         "reason",
     ]
     list_filter = ["action", "channel"]
-    copy_view_enabled = False
     inspect_view_enabled = False
-
-    def get_urlpatterns(self) -> list:
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
-
-    def get_permissions_to_register(self) -> QuerySet:
-        return Permission.objects.none()

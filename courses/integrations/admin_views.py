@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from courses.admin_base import ListingOnlyViewSet
 from courses.integrations.delivery import send_again
 from courses.integrations.models import (
     Event,
@@ -164,7 +164,7 @@ class SendAgainView(View):
         return redirect("webhook_deliveries:index")
 
 
-class WebhookDeliveryViewSet(ModelViewSet):
+class WebhookDeliveryViewSet(ListingOnlyViewSet):
     model = WebhookDelivery
     icon = "list-ul"
     name = "webhook_deliveries"
@@ -173,7 +173,6 @@ class WebhookDeliveryViewSet(ModelViewSet):
     permission_policy = DeliveryPermissionPolicy(WebhookDelivery)
     filterset_class = DeliveryFilterSet
     exclude_form_fields = ["payload", "claim"]
-    copy_view_enabled = False
     list_per_page = 50
 
     @property
@@ -193,17 +192,8 @@ class WebhookDeliveryViewSet(ModelViewSet):
     def get_queryset(self, request):
         return WebhookDelivery.objects.select_related("endpoint").defer("payload")
 
-    def get_permissions_to_register(self):
-        # Reading the log follows the endpoints' permission (DeliveryPermissionPolicy).
-        return Permission.objects.none()
-
-    def get_urlpatterns(self) -> list:
+    def get_extra_urlpatterns(self) -> list:
         # The log and "send again" only: a delivery is never added or edited.
         return [
-            *(
-                pattern
-                for pattern in super().get_urlpatterns()
-                if pattern.name in ("index", "index_results")
-            ),
             path("send-again/<id:pk>/", SendAgainView.as_view(), name="send_again"),
         ]
