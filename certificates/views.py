@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,6 +23,8 @@ from certificates.untrusted_pdf import UnreadablePdf
 from certificates.verification import public_facts, public_revocation
 from courses.people.languages import in_chosen_language
 from courses.throttling import too_many_lookups
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -47,8 +52,32 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     if certificate is None or not may_download(request.user, certificate):
         raise Http404
     ensure_pdf(certificate)
+    try:
+        # Asked first: a bucket's file is read only while the answer streams,
+        # too late to say anything but a broken download.
+        if not certificate.pdf.storage.exists(certificate.pdf.name):
+            raise FileNotFoundError(certificate.pdf.name)
+        pdf = certificate.pdf.open("rb")
+    except OSError:
+        # Not rendered again: a new file would no longer be the one whose
+        # fingerprint was recorded when it was issued.
+        logger.error(
+            "The PDF of certificate %s is missing from storage: %s",
+            certificate.serial,
+            certificate.pdf.name,
+        )
+        messages.error(
+            request,
+            _(
+                "The file of certificate %(serial)s cannot be found just now; please "
+                "tell the course team. The certificate itself is valid: its "
+                "verification page shows it."
+            )
+            % {"serial": certificate.serial},
+        )
+        return redirect("certificates:mine")
     return FileResponse(
-        certificate.pdf.open("rb"),
+        pdf,
         as_attachment=True,
         filename=get_renderer().filename(certificate),
         content_type="application/pdf",

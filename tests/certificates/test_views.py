@@ -208,3 +208,19 @@ def test_valid_page_writes_issue_and_expiry_dates_in_words(client, certificate):
     html = client.get(certificate.get_absolute_url()).content.decode()
     assert "<dd>3 December 2026</dd>" in html
     assert "<dd>1 April 2031</dd>" in html
+
+
+def test_a_pdf_missing_from_storage_is_said_not_a_server_error(
+    client, certificate, caplog
+):
+    """When the stored PDF has gone, the owner is sent back to My certificates with
+    a message naming the certificate, and the loss is logged once."""
+    certificate.pdf.storage.delete(certificate.pdf.name)
+    client.force_login(certificate.user)
+    response = client.get(certificate.get_download_url(), follow=True)
+    assert response.redirect_chain == [("/certificates/mine/", 302)]
+    html = response.content.decode()
+    assert f"The file of certificate {certificate.serial} cannot be found" in html
+    assert [r.levelname for r in caplog.records if "missing" in r.getMessage()] == [
+        "ERROR"
+    ]
