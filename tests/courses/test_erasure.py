@@ -55,7 +55,8 @@ def everything_declared() -> str:
     dump = {}
     for declaration in personal_data():
         model = declaration.model_class()
-        dump[declaration.name] = list(model._default_manager.values())
+        # In key order: the database may return rows in any order.
+        dump[declaration.name] = list(model._default_manager.order_by("pk").values())
     return json.dumps(dump, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
