@@ -292,7 +292,10 @@ def publish_in_admin(page) -> None:
     page.get_by_role("button", name="More actions").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Publish").click()
-    assert "published" in page.locator(".messages").inner_text()
+    messages = page.locator(".messages").inner_text()
+    # On a validation error, name the fields and their messages, not only the banner.
+    errors = page.locator(".w-field--error, .error-message").all_inner_texts()
+    assert "published" in messages, (messages, errors)
 
 
 def test_admin_bulk_issues_for_a_cohort_and_watches_it_finish(page, settings):
