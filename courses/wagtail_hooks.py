@@ -23,6 +23,7 @@ from courses.catalogue.access import gate
 from courses.catalogue.context import add_learner_context
 from courses.catalogue.drift import warn_before_publish, warn_on_edit
 from courses.catalogue.models import PAGE_CONTEXT_HOOK
+from courses.catalogue.publishing import warn_incomplete
 from courses.compat import use_permission_policy
 from courses.competences.admin_views import CompetenceViewSetGroup
 from courses.enrolment.admin_views import (
@@ -175,3 +176,5 @@ hooks.register(PAGE_CONTEXT_HOOK, add_sessions_context, order=10)
 # Authors see what a course's language versions do not share before publishing.
 hooks.register("before_edit_page", warn_on_edit)
 hooks.register("before_publish_page", warn_before_publish)
+# Publishing a module before its lessons is allowed; its author hears what is missing.
+hooks.register("after_publish_page", warn_incomplete)

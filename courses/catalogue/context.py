@@ -12,15 +12,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from courses.catalogue import content_cache
 from courses.catalogue.access import Access, course_access
-from courses.catalogue.links import PAGE_LINK_FIELDS, PageLink
+from courses.catalogue.links import PAGE_LINK_FIELDS, PageLink, page_links
 from courses.enrolment.enrolling import key_field
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import Assignment, CoursePage, LessonPage, ModulePage
 from courses.progress.completion import (
+    Evidence,
     completed_keys,
     completion_checklist,
     gather_evidence,
@@ -38,6 +42,85 @@ from courses.progress.recording import (
     lesson_flags,
     record_lesson_viewed,
 )
+from courses.translations import shown_translation
+
+
+@dataclass(frozen=True)
+class AssignmentLink:
+    title: str
+    url: str
+    key: uuid.UUID
+
+
+def course_assignment_links(
+    course: CoursePage, outline: CourseOutline
+) -> dict[uuid.UUID, list[AssignmentLink]]:
+    """The practical assignments set on each module or lesson of ``course``, by the
+    page's translation key, in the language being read: one query, kept in the
+    content cache, whatever the number of modules."""
+    language = get_language()
+
+    def build() -> dict[uuid.UUID, list[AssignmentLink]]:
+        page_keys = [module.key for module in outline.modules] + outline.lesson_keys
+        versions: dict[tuple[uuid.UUID, uuid.UUID], list[Assignment]] = {}
+        for assignment in (
+            Assignment.objects.filter(page__translation_key__in=page_keys)
+            .annotate(page_key=F("page__translation_key"))
+            .select_related("locale")
+            .order_by("pk")
+        ):
+            group = (assignment.page_key, assignment.translation_key)
+            versions.setdefault(group, []).append(assignment)
+        links: dict[uuid.UUID, list[AssignmentLink]] = {}
+        for (page_key, _key), group in versions.items():
+            shown = shown_translation(group, group[0], language)
+            if shown is not None:
+                links.setdefault(page_key, []).append(
+                    AssignmentLink(
+                        title=shown.title,
+                        url=reverse("courses:assignment", args=[shown.pk]),
+                        key=shown.translation_key,
+                    )
+                )
+        return links
+
+    return content_cache.cached(("course-assignments", course.pk, language), build)
+
+
+def checklist_links(
+    request: HttpRequest, course: CoursePage, outline: CourseOutline, evidence: Evidence
+) -> dict[str, str]:
+    """Where each unmet line of the checklist is worked on: the first required
+    lesson not done, the lesson of the first test not passed, the first
+    assignment not accepted, the live sessions."""
+    lesson = next(
+        (key for key in outline.required_keys if key not in evidence.lessons), None
+    )
+    test = next(
+        (
+            key
+            for key in outline.required_keys
+            if key in outline.quiz_keys
+            and outline.quiz_keys[key] not in evidence.quizzes_passed
+        ),
+        None,
+    )
+    ids = [outline.lesson_ids[key] for key in (lesson, test) if key is not None]
+    pages = page_links(request, ids) if ids else {}
+    links = {
+        "attendance_hours": "#live-sessions-heading",
+        "attendance_percent": "#live-sessions-heading",
+    }
+    if lesson is not None and outline.lesson_ids[lesson] in pages:
+        links["lessons"] = pages[outline.lesson_ids[lesson]].url
+    if test is not None and outline.lesson_ids[test] in pages:
+        links["quizzes"] = f"{pages[outline.lesson_ids[test]].url}#quiz"
+    assignments = course_assignment_links(course, outline)
+    for key in [module.key for module in outline.modules] + outline.lesson_keys:
+        for assignment in assignments.get(key, []):
+            if assignment.key not in evidence.assignments_accepted:
+                links.setdefault("assignments", assignment.url)
+    return links
 
 
 def course_page_context(
@@ -55,6 +138,7 @@ def course_page_context(
         "done_keys": set(),
         "key_field": key_field(course),
         "checklist": [],
+        "checklist_links": {},
     }
     if enrolment is not None:
         done = completed_keys(enrolment)
@@ -64,6 +148,9 @@ def course_page_context(
         if with_checklist:
             evidence = gather_evidence(enrolment, done)
             context["checklist"] = completion_checklist(enrolment, outline, evidence)
+            context["checklist_links"] = checklist_links(
+                request, course, outline, evidence
+            )
     return context
 
 
@@ -76,7 +163,7 @@ class LessonPlace:
 
     outline: CourseOutline
     previous: PageLink | None
-    next: PageLink | None
+    next: PageLink | AssignmentLink | None
 
     @property
     def module(self) -> ModuleOutline | None:
@@ -86,8 +173,9 @@ class LessonPlace:
 def lesson_place(
     request: HttpRequest, course: CoursePage, lesson: LessonPage
 ) -> LessonPlace:
-    """The lesson's place in ``course``, from the content cache: three queries on a
-    miss, whatever the size of the course."""
+    """The lesson's place in ``course``, from the content cache: four queries on a
+    miss, whatever the size of the course. "Next" from a module's last lesson is
+    the module's practical assignment when it has one."""
 
     def build() -> LessonPlace:
         outline = course_outline(course)
@@ -114,6 +202,10 @@ def lesson_place(
                 break
         else:
             modules = []
+        following: PageLink | AssignmentLink | None = links.get(next_id)
+        if modules and modules[-1].lesson_keys[-1] == key:
+            assignments = course_assignment_links(course, outline)
+            following = next(iter(assignments.get(modules[-1].key, [])), following)
         return LessonPlace(
             outline=CourseOutline(
                 modules=modules,
@@ -121,10 +213,12 @@ def lesson_place(
                 optional_keys=outline.optional_keys,
             ),
             previous=links.get(previous_id),
-            next=links.get(next_id),
+            next=following,
         )
 
-    return content_cache.cached(("lesson-place", lesson.pk, request.get_host()), build)
+    return content_cache.cached(
+        ("lesson-place", lesson.pk, request.get_host(), get_language()), build
+    )
 
 
 def lesson_page_context(
@@ -162,6 +256,7 @@ def lesson_page_context(
         "progress_error": error,
         "previous_lesson": place.previous,
         "next_lesson": place.next,
+        "next_is_assignment": isinstance(place.next, AssignmentLink),
         "module_progress": progress,
         "locked": bool(progress and not progress.is_open),
     }
@@ -181,6 +276,9 @@ def add_learner_context(page: Page, request: HttpRequest, context: dict) -> None
             ],
         )
         context.update(course_page_context(request, page, outline, with_checklist=True))
+        assignments = course_assignment_links(page, outline)
+        for module in context["modules"]:
+            module.course_assignments = assignments.get(module.translation_key, [])
         # "Continue" leads to the first lesson not done, in the language being read.
         context["continue_lesson"] = next(
             (

@@ -16,9 +16,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses.admin_forms import CompletePageForm
 from courses.catalogue import content_cache
 from courses.catalogue.blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.catalogue.forms import LessonPageForm, ModulePageForm
 from courses.catalogue.module_competences import ModuleCompetence
 from courses.catalogue.routing import CachedViewRestrictionsMixin, CatalogueRouteMixin
 
@@ -308,6 +308,7 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
     template = "courses/module_page.html"
+    base_form_class = ModulePageForm
 
     class Meta:
         verbose_name = _("module")
@@ -376,7 +377,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     template = "courses/lesson_page.html"
-    base_form_class = CompletePageForm
+    base_form_class = LessonPageForm
 
     class Meta:
         verbose_name = _("lesson")

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from courses.competences.models import Competence, FrameworkLevel, check_level_matches
+from courses.competences.widgets import LevelSelect
 
 
 class ModuleCompetence(Orderable):
@@ -34,7 +35,7 @@ class ModuleCompetence(Orderable):
         help_text=_("Only for frameworks with levels, e.g. DigCompEdu B1."),
     )
 
-    panels = [FieldPanel("competence"), FieldPanel("target_level")]
+    panels = [FieldPanel("competence"), FieldPanel("target_level", widget=LevelSelect)]
 
     class Meta(Orderable.Meta):
         verbose_name = _("module competence")

@@ -34,6 +34,8 @@ def question_blocks(slug: str, questions: list[dict], lang: str) -> list[dict]:
             "text": data["text"][lang],
             "points": data.get("points", 1),
             "feedback": data.get("feedback", {}).get(lang, ""),
+            "feedback_correct": data.get("feedback_correct", {}).get(lang, ""),
+            "feedback_incorrect": data.get("feedback_incorrect", {}).get(lang, ""),
         }
         kind = data["type"]
         if kind in ("single", "multiple"):

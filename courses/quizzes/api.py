@@ -178,7 +178,7 @@ def start(request: HttpRequest, quiz_id: Id):
 
 
 def _result_out(attempt: QuizAttempt, quiz: Quiz, result: GradeResult) -> ResultOut:
-    feedback = {q.id: q.feedback for q in quiz.get_questions()}
+    questions = {q.id: q for q in quiz.get_questions()}
     return ResultOut(
         attempt_id=attempt.pk,
         score=result.score,
@@ -194,7 +194,8 @@ def _result_out(attempt: QuizAttempt, quiz: Quiz, result: GradeResult) -> Result
                 points=r.points,
                 max_points=r.max_points,
                 correct=r.correct,
-                feedback=feedback.get(r.question_id, ""),
+                # What the author wrote for this outcome, then for everyone.
+                feedback="\n\n".join(questions[r.question_id].feedback_for(r.correct)),
             )
             for r in result.questions
         ],

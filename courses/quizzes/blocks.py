@@ -26,10 +26,22 @@ class QuestionBlock(blocks.StructBlock):
 
     text = blocks.TextBlock(label=_("question"))
     points = blocks.IntegerBlock(label=_("points"), min_value=1, default=1)
-    feedback = blocks.TextBlock(
-        label=_("feedback"),
+    feedback_correct = blocks.TextBlock(
+        label=_("feedback when answered correctly"),
         required=False,
-        help_text=_("Shown to the learner after the attempt is submitted."),
+    )
+    feedback_incorrect = blocks.TextBlock(
+        label=_("feedback when not answered correctly"),
+        required=False,
+        help_text=_("Also shown when the question was left unanswered."),
+    )
+    feedback = blocks.TextBlock(
+        label=_("feedback for everyone"),
+        required=False,
+        help_text=_(
+            "Shown after the attempt is submitted, whatever the answer, below the "
+            "feedback for the learner's outcome."
+        ),
     )
 
 
@@ -42,6 +54,9 @@ class SingleChoiceBlock(QuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        # A draft may lack its answer key; publishing may not.
+        if self.is_deferred_validation:
+            return value
         if sum(1 for option in value["options"] if option["correct"]) != 1:
             raise StructBlockValidationError(
                 non_block_errors=ErrorList([_("Mark exactly one option as correct.")])
@@ -58,6 +73,8 @@ class MultipleChoiceBlock(QuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            return value
         if not any(option["correct"] for option in value["options"]):
             raise StructBlockValidationError(
                 non_block_errors=ErrorList([_("Mark at least one option as correct.")])
@@ -136,11 +153,18 @@ class Question:
     text: str
     points: int
     feedback: str = ""
+    feedback_correct: str = ""
+    feedback_incorrect: str = ""
     options: tuple[Option, ...] = ()
     answer: bool | Decimal | None = None
     tolerance: Decimal = Decimal(0)
     answers: tuple[str, ...] = ()
     match: str = "normalised"
+
+    def feedback_for(self, correct: bool) -> list[str]:
+        """What the author wrote for this outcome, then what they wrote for all."""
+        outcome = self.feedback_correct if correct else self.feedback_incorrect
+        return [text for text in (outcome, self.feedback) if text]
 
     @property
     def option_ids(self) -> set[str]:

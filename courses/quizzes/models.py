@@ -93,6 +93,8 @@ class Quiz(
                 "text": value["text"],
                 "points": value["points"] or 1,
                 "feedback": value.get("feedback") or "",
+                "feedback_correct": value.get("feedback_correct") or "",
+                "feedback_incorrect": value.get("feedback_incorrect") or "",
             }
             if child.block_type in ("single", "multiple"):
                 common["options"] = tuple(

@@ -26,6 +26,7 @@ from courses.quizzes.attempts import (
     submit_attempt,
 )
 from courses.quizzes.grading import QuizError, answers_from_form
+from courses.quizzes.review import review_attempt
 from courses.translations import translation_to_show
 
 
@@ -86,7 +87,8 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """The graded attempt: score, pass or fail, feedback per question."""
+    """The graded attempt: score, pass or fail, and per question the learner's
+    answer, its outcome and the feedback for that outcome."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.submitted_at is None:
         return redirect(_lesson_url(attempt))
@@ -99,18 +101,13 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             {"message": str(exc), "back_url": "/"},
             status=404,
         )
-    questions = {question.id: question for question in quiz.get_questions()}
-    rows = [
-        {"result": row, "question": questions.get(row["question"])}
-        for row in attempt.results
-    ]
     return TemplateResponse(
         request,
         "courses/quiz_result.html",
         {
             "attempt": attempt,
             "quiz": quiz,
-            "rows": rows,
+            "questions": review_attempt(quiz, attempt),
             "attempts_left": attempts_left(
                 quiz, attempts_used(attempt.enrolment, attempt.quiz_key)
             ),
