@@ -21,9 +21,11 @@ from courses.catalogue.links import PAGE_LINK_FIELDS, PageLink
 from courses.enrolment.enrolling import key_field
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.progress.completion import (
+    complete_modules,
     completed_keys,
-    completion_checklist,
+    course_progress,
     gather_evidence,
+    module_assignment_keys,
 )
 from courses.progress.outline import (
     CourseOutline,
@@ -41,29 +43,42 @@ from courses.progress.recording import (
 
 
 def course_page_context(
-    request: HttpRequest,
-    course: CoursePage,
-    outline: CourseOutline | None = None,
-    with_checklist: bool = False,
+    request: HttpRequest, course: CoursePage, outline: CourseOutline | None = None
 ) -> dict:
-    """The learner's enrolment and per-module progress for the course page, and
-    with ``with_checklist`` the completion checklist."""
+    """The learner's enrolment, progress (card and checklist) and per-module
+    progress for a course or module page of ``course``, in either language.
+
+    Progress is that of the version the learner enrolled through, whichever
+    version is read (both say the same); the modules shown are the ones read,
+    each complete when every requirement of it is met.
+    """
     enrolment = find_enrolment(request.user, course)
     context = {
         "enrolment": enrolment,
         "module_progress": {},
         "done_keys": set(),
         "key_field": key_field(course),
-        "checklist": [],
+        "progress": None,
     }
     if enrolment is not None:
         done = completed_keys(enrolment)
         outline = outline or course_outline(course)
+        evidence = gather_evidence(enrolment, done)
+        if enrolment.course_id == course.pk:
+            progress = course_progress(enrolment, outline, evidence)
+            complete = progress.complete_modules
+        else:
+            progress = course_progress(
+                enrolment, course_outline(enrolment.course), evidence
+            )
+            complete = complete_modules(
+                outline, evidence, module_assignment_keys(outline)
+            )
         context["done_keys"] = done
-        context["module_progress"] = module_progress(outline, done, course.sequential)
-        if with_checklist:
-            evidence = gather_evidence(enrolment, done)
-            context["checklist"] = completion_checklist(enrolment, outline, evidence)
+        context["progress"] = progress
+        context["module_progress"] = module_progress(
+            outline, done, course.sequential, complete
+        )
     return context
 
 
@@ -180,7 +195,7 @@ def add_learner_context(page: Page, request: HttpRequest, context: dict) -> None
                 for le in context["lessons"]
             ],
         )
-        context.update(course_page_context(request, page, outline, with_checklist=True))
+        context.update(course_page_context(request, page, outline))
         # "Continue" leads to the first lesson not done, in the language being read.
         context["continue_lesson"] = next(
             (
