@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses.assignments.submissions import review_submission, submit_assignment
 from courses.enrolment.enrolling import enrol
@@ -104,7 +105,7 @@ def test_both_language_cards_say_the_same(completed_then_grown):
 def test_checklist_api_and_dashboard_agree(completed_then_grown):
     """The API's percent divides its requirement counts; its lesson counts are the
     card's; the checklist marks what was added; the dashboard keeps the hours."""
-    course, english, _new, enrolment, client = completed_then_grown
+    course, english, _new, _enrolment, client = completed_then_grown
     [mine] = client.get("/api/v1/me/enrolments").json()
     assert mine["percent"] == 100
     assert mine["requirements_done"] == mine["requirements_total"] == 15
@@ -122,8 +123,6 @@ def test_checklist_api_and_dashboard_agree(completed_then_grown):
 def test_certificate_hours_do_not_change(completed_then_grown):
     """The certificate issued on completion and one re-issued after the change both
     state the 60 hours the course was completed with."""
-    from certificates.issuing import issue_certificate
-
     _course, _english, _new, enrolment, _client = completed_then_grown
     [first] = Certificate.objects.filter(enrolment=enrolment)
     again = issue_certificate(
