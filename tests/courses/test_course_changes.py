@@ -5,10 +5,13 @@ every requirement is met."""
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -219,3 +222,21 @@ def test_the_other_language_page_stays_flat():
     """The English page of a course enrolled through in Latvian costs the same
     queries for 2 modules as for 8."""
     assert _other_version_queries(2) == _other_version_queries(8)
+
+
+def test_recount_progress_fills_the_counts(completed_then_grown):
+    """`recount_progress` recounts stored summaries (as after the upgrade that
+    stores the requirement counts); an unknown key changes nothing and says so."""
+    _course, _english, _new, enrolment, _client = completed_then_grown
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        requirements_done=0, requirements_total=0
+    )
+    out = io.StringIO()
+    call_command("recount_progress", stdout=out)
+    assert out.getvalue() == "Recounted 1 enrolments.\n"
+    stored = Enrolment.objects.get(pk=enrolment.pk)
+    assert (stored.requirements_done, stored.requirements_total) == (15, 15)
+    with pytest.raises(CommandError, match="No enrolments in a course with key"):
+        call_command("recount_progress", course_key=str(uuid.uuid4()))
+    with pytest.raises(CommandError, match="not a course's translation key"):
+        call_command("recount_progress", "--course-key", "kurss")
