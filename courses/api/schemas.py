@@ -69,6 +69,8 @@ class RequirementOut(Schema):
     note: str
     #: published after the enrolment was completed, and not asked of it
     added_after_completion: float
+    #: met because the enrolment completed before the course asked more of it
+    kept: bool
 
 
 def requirement_out(requirement: Requirement) -> RequirementOut:
@@ -80,6 +82,7 @@ def requirement_out(requirement: Requirement) -> RequirementOut:
         met=requirement.met,
         note=requirement.note,
         added_after_completion=requirement.added_after_completion,
+        kept=requirement.kept,
     )
 
 

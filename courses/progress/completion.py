@@ -41,15 +41,18 @@ class Requirement:
     #: how much of it was published after the enrolment was completed; it is not
     #: asked of that enrolment (``needed`` leaves it out)
     added_after_completion: Decimal = Decimal(0)
+    #: met because the enrolment completed before the course asked more of it
+    #: (attendance: a higher minimum, or more sessions offered since)
+    kept: bool = False
 
     @property
     def met(self) -> bool:
-        return self.done >= self.needed
+        return self.kept or self.done >= self.needed
 
     @property
     def share(self) -> Decimal:
         """How far along this requirement is, from 0 to 1."""
-        if not self.needed:
+        if self.kept or not self.needed:
             return Decimal(1)
         return min(self.done, self.needed) / self.needed
 
@@ -342,12 +345,16 @@ def course_progress(
     completed = enrolment.completed_at is not None
     if completed:
         for requirement in checklist:
-            if not requirement.met:
+            if requirement.met:
+                continue
+            requirement.note = ""
+            if requirement.code in COUNTED_REQUIREMENTS:
                 requirement.added_after_completion = (
                     requirement.needed - requirement.done
                 )
                 requirement.needed = requirement.done
-                requirement.note = ""
+            else:
+                requirement.kept = True
     complete = complete_modules(outline, evidence, assignments)
     required = outline.required_keys
     done, total = requirement_counts(checklist)

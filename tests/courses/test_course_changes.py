@@ -20,7 +20,9 @@ from certificates.issuing import issue_certificate
 from certificates.models import Certificate
 from courses.assignments.submissions import review_submission, submit_assignment
 from courses.enrolment.enrolling import enrol
-from courses.models import Enrolment
+from courses.live_sessions.attendance import mark_attendance
+from courses.models import Attendance, Enrolment
+from courses.progress.completion import learner_checklist
 from courses.progress.recording import record_lesson_completed
 from tests.certificates.conftest import make_template
 from tests.courses.assessment_factories import make_assignment
@@ -29,8 +31,10 @@ from tests.factories import (
     make_course,
     make_course_tree,
     make_lesson,
+    make_live_session,
     make_module,
     make_user,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +244,31 @@ def test_recount_progress_fills_the_counts(completed_then_grown):
         call_command("recount_progress", course_key=str(uuid.uuid4()))
     with pytest.raises(CommandError, match="not a course's translation key"):
         call_command("recount_progress", "--course-key", "kurss")
+
+
+def test_a_raised_attendance_minimum_does_not_undo_completion():
+    """A course that asks for more live-session hours after a teacher completed it:
+    their checklist line stays met with the real hours and says why; 100 %."""
+    course = make_course(min_attendance_hours=Decimal(2))
+    module = make_module(course)
+    lesson = make_lesson(module)
+    session = make_live_session(module, hours=Decimal(2))
+    user = make_user()
+    enrolment = enrol(user, course)
+    mark_attendance(session, enrolment, Attendance.Status.PRESENT)
+    record_lesson_completed(enrolment, lesson)
+    course.min_attendance_hours = Decimal(4)
+    publish(course)
+
+    stored = Enrolment.objects.get(pk=enrolment.pk)
+    assert stored.status == Enrolment.Status.COMPLETED
+    [_lessons, attendance] = learner_checklist(stored)
+    assert (attendance.done, attendance.needed) == (2, 4)
+    assert attendance.met and attendance.kept
+    client = Client()
+    client.force_login(user)
+    card = _card(client.get(course.url).content.decode())
+    assert "2 / 4" in card
+    assert "prasība palielināta pēc kursa pabeigšanas" in card
+    assert "vēl nav" not in card
+    assert 'value="100"' in client.get(course.url).content.decode()
