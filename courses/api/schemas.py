@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from courses.converters import MAX_ID
 from courses.dates import validate_date_in_range
 from courses.models import Enrolment
+from courses.progress.completion import Requirement
 
 #: A database id in a path: a larger number cannot name anything, and is refused
 #: as bad input rather than failing in the database.
@@ -40,7 +41,11 @@ class BaseEnrolmentOut(Schema):
     course_id: int
     cohort: str | None
     status: str
+    #: requirements_done / requirements_total, rounded down (docs/api.md)
     percent: int
+    requirements_done: float
+    requirements_total: int
+    #: required lessons only
     completed_items: int
     total_items: int
     hours_earned: float
@@ -51,6 +56,34 @@ class BaseEnrolmentOut(Schema):
 
 class EnrolmentOut(BaseEnrolmentOut):
     course_title: str
+
+
+class RequirementOut(Schema):
+    """One line of a completion checklist (docs/api.md)."""
+
+    code: str
+    label: str
+    done: float
+    needed: float
+    met: bool
+    note: str
+    #: published after the enrolment was completed, and not asked of it
+    added_after_completion: float
+    #: met because the enrolment completed before the course asked more of it
+    kept: bool
+
+
+def requirement_out(requirement: Requirement) -> RequirementOut:
+    return RequirementOut(
+        code=requirement.code,
+        label=str(requirement.label),
+        done=requirement.done,
+        needed=requirement.needed,
+        met=requirement.met,
+        note=requirement.note,
+        added_after_completion=requirement.added_after_completion,
+        kept=requirement.kept,
+    )
 
 
 class Message(Schema):
@@ -65,6 +98,8 @@ def base_enrolment_fields(enrolment: Enrolment) -> dict[str, Any]:
         "cohort": enrolment.cohort.name if enrolment.cohort else None,
         "status": enrolment.status,
         "percent": enrolment.percent,
+        "requirements_done": enrolment.requirements_done,
+        "requirements_total": enrolment.requirements_total,
         "completed_items": enrolment.completed_items,
         "total_items": enrolment.total_items,
         "hours_earned": enrolment.hours_earned,

@@ -25,9 +25,11 @@ from courses.enrolment.enrolling import key_field
 from courses.models import Assignment, CoursePage, LessonPage, ModulePage
 from courses.progress.completion import (
     Evidence,
+    complete_modules,
     completed_keys,
-    completion_checklist,
+    course_progress,
     gather_evidence,
+    module_assignment_keys,
 )
 from courses.progress.outline import (
     CourseOutline,
@@ -129,25 +131,43 @@ def course_page_context(
     outline: CourseOutline | None = None,
     with_checklist: bool = False,
 ) -> dict:
-    """The learner's enrolment and per-module progress for the course page, and
-    with ``with_checklist`` the completion checklist."""
+    """The learner's enrolment, progress (card and checklist) and per-module
+    progress for a course or module page of ``course``, in either language; with
+    ``with_checklist``, where each unmet line of the checklist is worked on.
+
+    Progress is that of the version the learner enrolled through, whichever
+    version is read (both say the same); the modules shown are the ones read,
+    each complete when every requirement of it is met.
+    """
     enrolment = find_enrolment(request.user, course)
     context = {
         "enrolment": enrolment,
         "module_progress": {},
         "done_keys": set(),
         "key_field": key_field(course),
-        "checklist": [],
+        "progress": None,
         "checklist_links": {},
     }
     if enrolment is not None:
         done = completed_keys(enrolment)
         outline = outline or course_outline(course)
+        evidence = gather_evidence(enrolment, done)
+        if enrolment.course_id == course.pk:
+            progress = course_progress(enrolment, outline, evidence)
+            complete = progress.complete_modules
+        else:
+            progress = course_progress(
+                enrolment, course_outline(enrolment.course), evidence
+            )
+            complete = complete_modules(
+                outline, evidence, module_assignment_keys(outline)
+            )
         context["done_keys"] = done
-        context["module_progress"] = module_progress(outline, done, course.sequential)
-        if with_checklist:
-            evidence = gather_evidence(enrolment, done)
-            context["checklist"] = completion_checklist(enrolment, outline, evidence)
+        context["progress"] = progress
+        context["module_progress"] = module_progress(
+            outline, done, course.sequential, complete
+        )
+        if with_checklist and not progress.completed:
             context["checklist_links"] = checklist_links(
                 request, course, outline, evidence
             )

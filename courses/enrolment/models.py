@@ -107,6 +107,14 @@ class Enrolment(models.Model):
     completed_items = models.PositiveIntegerField(_("items done"), default=0)
     total_items = models.PositiveIntegerField(_("items in total"), default=0)
     percent = models.PositiveSmallIntegerField(_("percent complete"), default=0)
+    # What the percent divides (courses.progress.completion.requirement_counts):
+    # each lesson, test and assignment is one; attendance is credited in part.
+    requirements_done = models.DecimalField(
+        _("requirements done"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
+    requirements_total = models.PositiveIntegerField(
+        _("requirements in total"), default=0
+    )
     hours_earned = models.DecimalField(
         _("hours earned"), max_digits=6, decimal_places=1, default=Decimal(0)
     )

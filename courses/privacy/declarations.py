@@ -139,6 +139,8 @@ def declare() -> None:
                 "completed_at",
                 "completed_items",
                 "total_items",
+                "requirements_done",
+                "requirements_total",
                 "percent",
                 "hours_earned",
                 "attended_hours",

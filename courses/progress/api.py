@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 
-from courses.api.schemas import EnrolmentOut, Id, Message, enrolment_out
+from courses.api.schemas import (
+    EnrolmentOut,
+    Id,
+    Message,
+    RequirementOut,
+    enrolment_out,
+    requirement_out,
+)
 from courses.models import CoursePage, LessonPage
 from courses.progress.completion import learner_checklist
 from courses.progress.recording import (
@@ -19,14 +26,6 @@ from courses.progress.recording import (
 )
 
 router = Router(tags=["courses"])
-
-
-class RequirementOut(Schema):
-    code: str
-    label: str
-    done: float
-    needed: float
-    met: bool
 
 
 @router.post(
@@ -59,12 +58,4 @@ def checklist(request: HttpRequest, course_id: Id):
     enrolment = find_enrolment(request.user, course)
     if enrolment is None:
         raise HttpError(403, _("You are not enrolled in this course."))
-    return Status(
-        200,
-        [
-            RequirementOut(
-                code=r.code, label=str(r.label), done=r.done, needed=r.needed, met=r.met
-            )
-            for r in learner_checklist(enrolment)
-        ],
-    )
+    return Status(200, [requirement_out(r) for r in learner_checklist(enrolment)])

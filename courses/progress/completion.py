@@ -1,11 +1,16 @@
 """What completing a course takes and how far a learner is: the checklist, the
-percent every page shows and the hours a certificate states."""
+percent every page shows and the hours a certificate states.
+
+:func:`course_progress` is the one account of a learner's progress: the stored
+summary (dashboard, API, reports) and the course page's card and checklist are
+all read from it, so they cannot disagree. docs/progress.md states the rules.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -33,15 +38,21 @@ class Requirement:
     needed: Decimal
     #: what the learner is waiting for, e.g. "1 awaiting review"
     note: str = ""
+    #: how much of it was published after the enrolment was completed; it is not
+    #: asked of that enrolment (``needed`` leaves it out)
+    added_after_completion: Decimal = Decimal(0)
+    #: met because the enrolment completed before the course asked more of it
+    #: (attendance: a higher minimum, or more sessions offered since)
+    kept: bool = False
 
     @property
     def met(self) -> bool:
-        return self.done >= self.needed
+        return self.kept or self.done >= self.needed
 
     @property
     def share(self) -> Decimal:
         """How far along this requirement is, from 0 to 1."""
-        if not self.needed:
+        if self.kept or not self.needed:
             return Decimal(1)
         return min(self.done, self.needed) / self.needed
 
@@ -50,20 +61,18 @@ class Requirement:
 #: others (attendance) weigh one in all.
 COUNTED_REQUIREMENTS = {"lessons", "quizzes", "assignments"}
 
+#: Requirements done are counted to two decimals (attendance is credited in part).
+HUNDREDTHS = Decimal("0.01")
 
-def completion_percent(checklist: list[Requirement]) -> int:
-    """How much of the course is done, over every requirement of its checklist.
 
-    100 only when every requirement is met: lessons all done but an assignment
-    awaiting review, or attendance missing, stays below it.
-    """
+def requirement_counts(checklist: list[Requirement]) -> tuple[Decimal, int]:
+    """How many requirements are done, of how many: each lesson, test and
+    assignment is one; each attendance requirement is one, credited in proportion
+    to the hours attended. The percent is these two divided, rounded down."""
     weights = [
-        (requirement.needed if requirement.code in COUNTED_REQUIREMENTS else 1)
+        (int(requirement.needed) if requirement.code in COUNTED_REQUIREMENTS else 1)
         for requirement in checklist
     ]
-    total = sum(weights, Decimal(0))
-    if not total:
-        return 0
     done = sum(
         (
             weight * requirement.share
@@ -71,6 +80,18 @@ def completion_percent(checklist: list[Requirement]) -> int:
         ),
         Decimal(0),
     )
+    return done.quantize(HUNDREDTHS, rounding=ROUND_DOWN), sum(weights)
+
+
+def completion_percent(checklist: list[Requirement]) -> int:
+    """How much of the course is done, over every requirement of its checklist.
+
+    100 only when every requirement is met: lessons all done but an assignment
+    awaiting review, or attendance missing, stays below it.
+    """
+    done, total = requirement_counts(checklist)
+    if not total:
+        return 0
     percent = int(100 * done / total)
     if not all(requirement.met for requirement in checklist):
         percent = min(percent, 99)
@@ -134,20 +155,29 @@ def gather_evidence(enrolment: Enrolment, lessons_done: set[uuid.UUID]) -> Evide
     )
 
 
-def course_assignment_keys(outline: CourseOutline) -> set[uuid.UUID]:
-    """Practical assignments set on the course's modules or lessons."""
-    page_ids = [m.page_id for m in outline.modules] + list(outline.lesson_ids.values())
-    if not page_ids:
-        return set()
-    return set(
-        Assignment.objects.filter(page_id__in=page_ids)
-        .values_list("translation_key", flat=True)
+def module_assignment_keys(outline: CourseOutline) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Practical assignments set on each module or its lessons, by module key."""
+    module_of_page = {module.page_id: module.key for module in outline.modules}
+    for module in outline.modules:
+        for key in module.lesson_keys:
+            module_of_page[outline.lesson_ids[key]] = module.key
+    if not module_of_page:
+        return {}
+    by_module: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for page_id, key in (
+        Assignment.objects.filter(page_id__in=module_of_page)
+        .values_list("page_id", "translation_key")
         .distinct()
-    )
+    ):
+        by_module.setdefault(module_of_page[page_id], set()).add(key)
+    return by_module
 
 
 def completion_checklist(
-    enrolment: Enrolment, outline: CourseOutline, evidence: Evidence
+    enrolment: Enrolment,
+    outline: CourseOutline,
+    evidence: Evidence,
+    assignments_by_module: dict[uuid.UUID, set[uuid.UUID]],
 ) -> list[Requirement]:
     """The course's completion criteria and how far the learner is with each.
 
@@ -175,7 +205,7 @@ def completion_checklist(
                 Decimal(len(quizzes)),
             )
         )
-    assignments = course_assignment_keys(outline)
+    assignments = set().union(*assignments_by_module.values())
     if assignments:
         accepted = assignments & evidence.assignments_accepted
         awaiting = (assignments & evidence.assignments_awaiting_review) - accepted
@@ -226,23 +256,136 @@ def completion_checklist(
     return checklist
 
 
-def learner_checklist(enrolment: Enrolment) -> list[Requirement]:
-    """The checklist for a learner's page, computed from their records."""
-    outline = course_outline(enrolment.course)
-    evidence = gather_evidence(enrolment, completed_keys(enrolment))
-    return completion_checklist(enrolment, outline, evidence)
+def complete_modules(
+    outline: CourseOutline,
+    evidence: Evidence,
+    assignments_by_module: dict[uuid.UUID, set[uuid.UUID]],
+) -> set[uuid.UUID]:
+    """Keys of the modules whose every requirement is met: their required lessons
+    done (:meth:`CourseOutline.module_done`, which alone opens the next module),
+    the tests of those lessons passed and their practical assignments accepted.
+    Only these show as completed and earn their hours; a submission awaiting
+    review does not."""
+    complete = set()
+    for module in outline.modules:
+        if not outline.module_done(module, evidence.lessons):
+            continue
+        tests = {
+            outline.quiz_keys[key]
+            for key in outline.required_of(module)
+            if key in outline.quiz_keys
+        }
+        if (
+            tests <= evidence.quizzes_passed
+            and assignments_by_module.get(module.key, set())
+            <= evidence.assignments_accepted
+        ):
+            complete.add(module.key)
+    return complete
 
 
-def hours_earned(outline: CourseOutline, evidence: Evidence) -> Decimal:
-    """A completed module earns its hours; before that, the live-session hours
-    attended in it count, up to the module's hours."""
+def hours_earned(
+    outline: CourseOutline, evidence: Evidence, complete: set[uuid.UUID]
+) -> Decimal:
+    """A complete module (``complete``, :func:`complete_modules`) earns its hours;
+    before that, the live-session hours attended in it count, up to the module's
+    hours."""
     total = Decimal(0)
     for module in outline.modules:
-        if outline.module_done(module, evidence.lessons):
+        if module.key in complete:
             total += module.hours
         else:
             total += min(module.hours, evidence.attended_by_module.get(module.key, 0))
     return total
+
+
+@dataclass
+class CourseProgress:
+    """One learner's progress in a course, as every surface states it: the course
+    card and checklist in either language, the dashboard, the API and reports."""
+
+    checklist: list[Requirement]
+    #: required lessons done, of the required lessons the course has now
+    lessons_done: int
+    lessons_total: int
+    #: :func:`requirement_counts` of the checklist; ``percent`` divides them
+    requirements_done: Decimal
+    requirements_total: int
+    percent: int
+    hours_earned: Decimal
+    complete_modules: set[uuid.UUID]
+    completed: bool
+
+    @property
+    def lessons_added_after_completion(self) -> int:
+        return lessons_added_after_completion(
+            self.completed, self.lessons_done, self.lessons_total
+        )
+
+
+def lessons_added_after_completion(completed: bool, done: int, total: int) -> int:
+    """Required lessons published after the enrolment completed and not done
+    since: a completed enrolment's lessons left to do are all such."""
+    return max(total - done, 0) if completed else 0
+
+
+def course_progress(
+    enrolment: Enrolment, outline: CourseOutline, evidence: Evidence
+) -> CourseProgress:
+    """The learner's progress in the course version they enrolled through
+    (``outline`` is that version's): what is done of what is asked of them.
+
+    Completion is final. A completed enrolment keeps its hours (its certificate
+    states them) and its 100 %: what was published after it completed is counted
+    in ``added_after_completion`` of the checklist and in the lesson counts, not
+    asked of it, so every requirement stays met.
+    """
+    assignments = module_assignment_keys(outline)
+    checklist = completion_checklist(enrolment, outline, evidence, assignments)
+    completed = enrolment.completed_at is not None
+    if completed:
+        for requirement in checklist:
+            if requirement.met:
+                continue
+            requirement.note = ""
+            if requirement.code in COUNTED_REQUIREMENTS:
+                requirement.added_after_completion = (
+                    requirement.needed - requirement.done
+                )
+                requirement.needed = requirement.done
+            else:
+                requirement.kept = True
+    complete = complete_modules(outline, evidence, assignments)
+    required = outline.required_keys
+    done, total = requirement_counts(checklist)
+    return CourseProgress(
+        checklist=checklist,
+        lessons_done=sum(1 for key in required if key in evidence.lessons),
+        lessons_total=len(required),
+        requirements_done=done,
+        requirements_total=total,
+        percent=100 if completed else completion_percent(checklist),
+        hours_earned=(
+            enrolment.hours_earned
+            if completed
+            else hours_earned(outline, evidence, complete)
+        ),
+        complete_modules=complete,
+        completed=completed,
+    )
+
+
+def learner_progress(enrolment: Enrolment) -> CourseProgress:
+    """The learner's progress, computed from their records."""
+    outline = course_outline(enrolment.course)
+    return course_progress(
+        enrolment, outline, gather_evidence(enrolment, completed_keys(enrolment))
+    )
+
+
+def learner_checklist(enrolment: Enrolment) -> list[Requirement]:
+    """The checklist for a learner's page, computed from their records."""
+    return learner_progress(enrolment).checklist
 
 
 def completed_keys(enrolment: Enrolment) -> set[uuid.UUID]:

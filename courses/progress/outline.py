@@ -175,7 +175,8 @@ def build_outline(modules, lessons) -> CourseOutline:
 @dataclass
 class ModuleProgress:
     """A module as one learner sees it: lessons done of all its lessons, whether
-    it is open, and whether it is complete (:meth:`CourseOutline.module_done`)."""
+    it is open, and whether it is complete (every requirement of it met, as
+    ``courses.progress.completion.complete_modules`` decides)."""
 
     done: int
     total: int
@@ -188,16 +189,21 @@ class ModuleProgress:
 
 
 def module_progress(
-    outline: CourseOutline, done: set[uuid.UUID], sequential: bool
+    outline: CourseOutline,
+    done: set[uuid.UUID],
+    sequential: bool,
+    complete: set[uuid.UUID] | None = None,
 ) -> dict[str, ModuleProgress]:
-    """Progress of each module, keyed by the module's page path."""
+    """Progress of each module, keyed by the module's page path; ``complete`` holds
+    the keys of the complete modules where a page shows which are (a lesson page
+    does not, and leaves them all incomplete)."""
     open_paths = outline.open_modules(done, sequential)
     return {
         module.path: ModuleProgress(
             done=sum(1 for key in module.lesson_keys if key in done),
             total=len(module.lesson_keys),
             is_open=module.path in open_paths,
-            complete=outline.module_done(module, done),
+            complete=module.key in (complete or ()),
         )
         for module in outline.modules
     }

@@ -24,10 +24,8 @@ from courses.models import (
 )
 from courses.progress.completion import (
     completed_keys,
-    completion_checklist,
-    completion_percent,
+    course_progress,
     gather_evidence,
-    hours_earned,
 )
 from courses.progress.outline import CourseOutline, course_outline
 from courses.signals import course_completed
@@ -155,6 +153,8 @@ SUMMARY_FIELDS = (
     "completed_items",
     "total_items",
     "percent",
+    "requirements_done",
+    "requirements_total",
     "hours_earned",
     "attended_hours",
     "last_activity_at",
@@ -205,16 +205,16 @@ def _apply_summary(
     activity_at: timezone.datetime | None,
 ) -> None:
     evidence = gather_evidence(enrolment, done)
-    checklist = completion_checklist(enrolment, outline, evidence)
+    progress = course_progress(enrolment, outline, evidence)
+    checklist = progress.checklist
     keys = outline.lesson_keys
-    required = outline.required_keys
-    enrolment.total_items = len(required)
-    enrolment.completed_items = sum(1 for key in required if key in done)
-    enrolment.percent = completion_percent(checklist)
-    # A completed course keeps the hours it was completed with: they are what its
-    # certificate states, whatever modules are added or re-weighed later.
-    if not enrolment.completed_at:
-        enrolment.hours_earned = hours_earned(outline, evidence)
+    enrolment.total_items = progress.lessons_total
+    enrolment.completed_items = progress.lessons_done
+    enrolment.percent = progress.percent
+    enrolment.requirements_done = progress.requirements_done
+    enrolment.requirements_total = progress.requirements_total
+    # Kept as completed: its certificate states these hours (course_progress).
+    enrolment.hours_earned = progress.hours_earned
     enrolment.attended_hours = evidence.attended_hours
     next_key = next((key for key in keys if key not in done), None)
     enrolment.next_lesson_id = outline.lesson_ids.get(next_key) if next_key else None
@@ -222,6 +222,8 @@ def _apply_summary(
         "total_items",
         "completed_items",
         "percent",
+        "requirements_done",
+        "requirements_total",
         "hours_earned",
         "attended_hours",
         "next_lesson",

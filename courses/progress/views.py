@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from courses.catalogue.links import page_links
 from courses.live_sessions.calendar import courses_with_sessions, learner_feed_url
 from courses.models import Enrolment, LessonPage
+from courses.progress.completion import lessons_added_after_completion
 from courses.progress.recording import (
     ProgressError,
     course_of_lesson,
@@ -60,6 +61,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for enrolment in enrolments:
         enrolment.course_link = links.get(enrolment.course_id)
         enrolment.next_lesson_link = links.get(enrolment.next_lesson_id)
+        enrolment.lessons_added_after_completion = lessons_added_after_completion(
+            enrolment.completed_at is not None,
+            enrolment.completed_items,
+            enrolment.total_items,
+        )
     # The cards are cached under everything they show (the links follow from the
     # page ids under the content version): when any of it changes, they are
     # rendered afresh.
@@ -99,11 +105,13 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if enrolment is None:
         messages.error(request, _("You are not enrolled in this course."))
         return redirect(course.url if course else "/")
+    # Congratulated once: a completed enrolment stays at 100 % (docs/progress.md).
+    completed_before = enrolment.completed_at is not None
     try:
         record_lesson_completed(enrolment, lesson)
     except ProgressError as exc:
         messages.error(request, str(exc))
         return redirect(lesson.url)
-    if enrolment.status == Enrolment.Status.COMPLETED and enrolment.percent == 100:
+    if enrolment.status == Enrolment.Status.COMPLETED and not completed_before:
         messages.success(request, _("Congratulations — you have completed the course!"))
     return redirect(next_url(request, lesson.url))

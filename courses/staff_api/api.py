@@ -25,7 +25,9 @@ from courses.api.schemas import (
     FilterDate,
     Id,
     Message,
+    RequirementOut,
     base_enrolment_fields,
+    requirement_out,
 )
 from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.catalogue.models import course_hours_subquery
@@ -118,15 +120,6 @@ class EnrolledOut(Schema):
 
 class WithdrawIn(Schema):
     note: str = Field("", max_length=255)
-
-
-class RequirementOut(Schema):
-    code: str
-    label: str
-    done: float
-    needed: float
-    met: bool
-    note: str
 
 
 class ProgressOut(Schema):
@@ -281,17 +274,7 @@ def learner_progress(request: HttpRequest, enrolment_id: Id):
         200,
         ProgressOut(
             enrolment=staff_enrolment_out(enrolment),
-            checklist=[
-                RequirementOut(
-                    code=r.code,
-                    label=str(r.label),
-                    done=r.done,
-                    needed=r.needed,
-                    met=r.met,
-                    note=r.note,
-                )
-                for r in learner_checklist(enrolment)
-            ],
+            checklist=[requirement_out(r) for r in learner_checklist(enrolment)],
         ),
     )
 
