@@ -42,13 +42,15 @@ if TYPE_CHECKING:
 
 class CertificatePermissionPolicy(CourseRecordPermissionPolicy):
     """Those who may issue a course's certificates see them; those who may
-    revoke them change them.
+    revoke them revoke and re-issue them.
 
     Certificates change only through :mod:`certificates.issuing`, so the admin
     offers no add, edit or delete screens for them.
     """
 
-    capabilities = {"view": ISSUE_CERTIFICATE, "change": REVOKE_CERTIFICATE}
+    # Revoking is not Wagtail's "change": the listing would link to an edit
+    # screen that does not exist.
+    capabilities = {"view": ISSUE_CERTIFICATE, "revoke": REVOKE_CERTIFICATE}
 
 
 class CertificateFilterSet(WagtailFilterSet):
