@@ -10,12 +10,12 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.permissions import policy_registry
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
     GroupPagePermission,
 )
+from wagtail.permissions import policy_registry
 
 from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
