@@ -69,6 +69,16 @@ def make_course_editor(course: CoursePage, **kwargs):
     return user
 
 
+def grant(user, *permissions: str):
+    """``user``, given ``permissions`` ("app_label.codename") for every course."""
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
 def make_programme_admin(**kwargs):
     """A programme administrator: enrolment, certificates, personal data and API
     tokens of every course (the group ``setup_roles`` makes)."""
