@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
@@ -48,6 +49,7 @@ from courses.permissions import (
     Capability,
     CourseRecordPermissionPolicy,
     cohorts_for,
+    courses_for,
     enrolments_for,
     modules_for,
     tutored_cohorts,
@@ -133,16 +135,21 @@ class LiveSessionIndexView(SnippetIndexView):
             .order_by("-start")
         )
 
+    @cached_property
+    def takes_attendance(self) -> bool:
+        return courses_for(self.request.user, TAKE_ATTENDANCE).exists()
+
     def get_list_more_buttons(self, instance: LiveSession) -> list:
-        return [
-            ListingMenuItem(
-                _("Attendance register"),
-                url=reverse(self.register_url_name, args=[instance.pk]),
-                icon_name="tasks",
-                priority=5,
-            ),
-            *super().get_list_more_buttons(instance),
-        ]
+        buttons = super().get_list_more_buttons(instance)
+        if not self.takes_attendance:
+            return buttons
+        register = ListingMenuItem(
+            _("Attendance register"),
+            url=reverse(self.register_url_name, args=[instance.pk]),
+            icon_name="tasks",
+            priority=5,
+        )
+        return [register, *buttons]
 
 
 class RegisterForm(forms.Form):
