@@ -141,10 +141,10 @@ class CourseRecordPermissionPolicy(BasePermissionPolicy):
         return held if isinstance(held, tuple) else (held,)
 
     def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
+        # The screen opens for whoever has the capability somewhere, before any
+        # record exists (a tutor's cohort with no submission yet).
         return any(
-            self.model._default_manager.filter(self.scope(user, capability)).exists()
-            if self.enrolment_prefix is not None
-            else courses_for(user, capability).exists()
+            courses_for(user, capability).exists()
             for capability in self.capabilities_for(action)
         )
 
