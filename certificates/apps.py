@@ -21,6 +21,7 @@ class CertificatesConfig(AppConfig):
         from certificates.staff_api import router as staff_router
         from courses.api import register_router
         from courses.navigation import register_nav_item
+        from courses.roles import PROGRAMME_ADMINISTRATORS, add_role_permissions
         from courses.uploads import register_upload_limit
 
         register()
@@ -31,6 +32,13 @@ class CertificatesConfig(AppConfig):
         register_router(router)
         register_router(staff_router)
         privacy.declare()
+        add_role_permissions(
+            PROGRAMME_ADMINISTRATORS,
+            [
+                ("certificates", "issue_certificate"),
+                ("certificates", "revoke_certificate"),
+            ],
+        )
 
     def seed_demo(self, courses: dict) -> None:
         """Called by ``manage.py seed_demo``: the demo course's certificate template."""

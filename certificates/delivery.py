@@ -17,22 +17,27 @@ from django.utils import timezone, translation
 from certificates.models import (
     Certificate,
 )
+from certificates.permissions import certificate_courses
 from certificates.printed import languages_of, texts_in_order
 from certificates.rendering import get_renderer
 from certificates.signing import current_key, publish, sign_pdf
 from courses.people.languages import preferred_language
-from courses.permissions import may_edit_course
 from courses.site import base_url
 
 
 def may_download(user: AbstractBaseUser, certificate: Certificate) -> bool:
-    """The learner it belongs to, and staff who may edit its course: for the PDF
-    and the Open Badge alike."""
+    """The learner it belongs to, and staff who may issue or revoke its course's
+    certificates: for the PDF and the Open Badge alike."""
     if not user.is_authenticated or certificate.holder_erased_at is not None:
         return False
     if certificate.user_id == user.pk:
         return True
-    return user.is_active and may_edit_course(user, certificate.course_key)
+    return (
+        user.is_active
+        and certificate_courses(user)
+        .filter(translation_key=certificate.course_key)
+        .exists()
+    )
 
 
 def provider_of(snapshot: dict) -> str:

@@ -27,13 +27,18 @@ from certificates.issuing import (
     revoke,
 )
 from certificates.models import BulkIssueJob, Certificate
+from certificates.permissions import (
+    ISSUE_CERTIFICATE,
+    REVOKE_CERTIFICATE,
+    certificate_courses,
+)
 from certificates.tasks import bulk_issue
 from certificates.verification import verification_url
 from courses.api.cursor import DEFAULT_LIMIT, MAX_LIMIT, page_after
 from courses.api.schemas import Id, Message
 from courses.api_tokens.requests import IDEMPOTENT_WRITE, staff_router
 from courses.models import Cohort, Enrolment
-from courses.permissions import editable_course_keys, editable_courses
+from courses.permissions import courses_for
 
 router = staff_router(tags=["staff"])
 
@@ -137,11 +142,13 @@ def job_out(job: BulkIssueJob) -> BulkJobOut:
 
 
 def _staff_certificate(request: HttpRequest, serial: str) -> Certificate:
+    """The certificate, if the caller may revoke and re-issue it."""
     # Only what a number can be is looked up (PostgreSQL refuses a NUL byte).
     if not SERIAL.fullmatch(serial):
         raise HttpError(404, _("No certificate of your courses has this number."))
+    keys = courses_for(request.user, REVOKE_CERTIFICATE).values("translation_key")
     certificate = (
-        Certificate.objects.filter(course_key__in=editable_course_keys(request.user))
+        Certificate.objects.filter(course_key__in=keys)
         .select_related("user")
         .filter(serial=serial)
         .first()
@@ -165,7 +172,7 @@ def list_certificates(
 ):
     """The course's certificates (every language version), in the order
     issued, a page at a time."""
-    course = get_object_or_404(editable_courses(request.user), pk=course_id)
+    course = get_object_or_404(certificate_courses(request.user), pk=course_id)
     certificates = Certificate.objects.filter(
         course_key=course.translation_key
     ).select_related("user")
@@ -202,7 +209,9 @@ def issue(request: HttpRequest, enrolment_id: Id, payload: IssueIn):
     learner already has."""
     enrolment = get_object_or_404(
         Enrolment.objects.filter(
-            course_key__in=editable_course_keys(request.user)
+            course_key__in=courses_for(request.user, ISSUE_CERTIFICATE).values(
+                "translation_key"
+            )
         ).select_related("user", "course", "cohort"),
         pk=enrolment_id,
     )
@@ -275,7 +284,9 @@ def revoke_certificate(request: HttpRequest, serial: str, payload: RevokeIn):
 def start_bulk(request: HttpRequest, course_id: Id, payload: BulkIn | None = None):
     """Issue the certificates of every completed learner of the course (or
     cohort) who has none, in the background; poll the job for its progress."""
-    course = get_object_or_404(editable_courses(request.user), pk=course_id)
+    course = get_object_or_404(
+        courses_for(request.user, ISSUE_CERTIFICATE), pk=course_id
+    )
     cohort = None
     if payload is not None and payload.cohort is not None:
         cohort = Cohort.objects.filter(
@@ -297,7 +308,9 @@ def bulk_job(request: HttpRequest, job_id: Id):
     """How far a bulk issue has got."""
     job = get_object_or_404(
         BulkIssueJob.objects.filter(
-            course__translation_key__in=editable_course_keys(request.user)
+            course__translation_key__in=courses_for(
+                request.user, ISSUE_CERTIFICATE
+            ).values("translation_key")
         ),
         pk=job_id,
     )

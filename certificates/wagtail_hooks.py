@@ -1,6 +1,7 @@
 """Wiring only: the certificates' admin screens, permission policy and the
 template editor's preview, registered with Wagtail."""
 
+from django.contrib.auth.models import Permission
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -27,3 +28,12 @@ def register_certificates_viewset() -> CertificateViewSet:
 
 
 hooks.register(PREVIEW_HOOK, sample_pdf_bytes)
+
+
+@hooks.register("register_permissions")
+def register_certificate_permissions():
+    # Issuing and revoking, for every course, in the group editor.
+    return Permission.objects.filter(
+        content_type__app_label="certificates",
+        codename__in=["issue_certificate", "revoke_certificate"],
+    )

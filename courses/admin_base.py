@@ -23,9 +23,7 @@ from courses.converters import as_id
 from courses.models import (
     CoursePage,
 )
-from courses.permissions import (
-    editable_courses,
-)
+from courses.permissions import Capability, courses_for
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -56,11 +54,18 @@ class CourseChoiceField(IdChoiceField):
         return f"{obj.title} ({obj.locale.get_display_name()})"
 
 
-class CourseStaffMenuItem(MenuItem):
-    """Shown to those who may edit at least one course."""
+def capability_menu_item(*capabilities: Capability) -> type[MenuItem]:
+    """A menu item shown to those who have any of ``capabilities`` in at least
+    one course."""
 
-    def is_shown(self, request: HttpRequest) -> bool:
-        return editable_courses(request.user).exists()
+    class CapabilityMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            return any(
+                courses_for(request.user, capability).exists()
+                for capability in capabilities
+            )
+
+    return CapabilityMenuItem
 
 
 # One course's records in the admin ---------------------------------------------

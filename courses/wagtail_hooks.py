@@ -3,6 +3,7 @@ and page hooks, registered with Wagtail. The screens themselves live in each
 feature's ``admin_views.py`` (Wagtail viewsets and admin views;
 Django's own admin is not installed)."""
 
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -110,6 +111,24 @@ def register_privacy_log_viewset() -> PrivacyLogViewSet:
 @hooks.register("register_admin_viewset")
 def register_webhook_viewsets() -> list:
     return [WebhookEndpointViewSet(), WebhookDeliveryViewSet()]
+
+
+@hooks.register("register_permissions")
+def register_capability_permissions():
+    # The group editor's "Other permissions": each grants its capability for
+    # every course (courses.permissions), as the programme administrators'.
+    return Permission.objects.filter(
+        content_type__app_label="courses",
+        codename__in=[
+            "view_progress",
+            "export_personal_data",
+            "manage_enrolment",
+            "review_submission",
+            "take_attendance",
+            "manage_api_tokens",
+            "change_livesession",
+        ],
+    )
 
 
 @hooks.register("construct_homepage_panels")

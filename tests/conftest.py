@@ -199,3 +199,31 @@ def demo(shared_data) -> None:
     from django.core.management import call_command
 
     shared_data("demo", lambda: call_command("seed_demo", stdout=StringIO()))
+
+
+@pytest.fixture
+def course_staff():
+    """``course_staff(course)``: a programme administrator whose courses the
+    site narrows to ``course`` (any language version) with the
+    ``lms_filter_courses_for_user`` hook, as a faculty would: staff of one
+    course's enrolment and certificates, and of no other."""
+    from wagtail import hooks
+
+    from courses.permissions import FILTER_COURSES_HOOK
+    from tests.factories import make_programme_admin
+
+    given: dict[int, object] = {}
+
+    def narrow(user, courses):
+        course = given.get(user.pk)
+        if course is None:
+            return courses
+        return courses.filter(translation_key=course.translation_key)
+
+    def make(course, **kwargs):
+        user = make_programme_admin(**kwargs)
+        given[user.pk] = course
+        return user
+
+    with hooks.register_temporarily(FILTER_COURSES_HOOK, narrow):
+        yield make

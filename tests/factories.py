@@ -28,6 +28,7 @@ from courses.models import (
     ModulePage,
 )
 from courses.people.accounts import confirm_email
+from courses.roles import PROGRAMME_ADMINISTRATORS, TUTORS, ensure_roles
 
 _numbers = itertools.count(1)
 
@@ -65,6 +66,34 @@ def make_course_editor(course: CoursePage, **kwargs):
     )
     user = make_user(**kwargs)
     user.groups.add(group)
+    return user
+
+
+def grant(user, *permissions: str):
+    """``user``, given ``permissions`` ("app_label.codename") for every course."""
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def make_programme_admin(**kwargs):
+    """A programme administrator: enrolment, certificates, personal data and API
+    tokens of every course (the group ``setup_roles`` makes)."""
+    ensure_roles()
+    user = make_user(**kwargs)
+    user.groups.add(Group.objects.get(name=PROGRAMME_ADMINISTRATORS))
+    return user
+
+
+def make_tutor(cohort: Cohort, **kwargs):
+    """A tutor of ``cohort``: reviews, attendance and progress of its learners."""
+    ensure_roles()
+    user = make_user(**kwargs)
+    user.groups.add(Group.objects.get(name=TUTORS))
+    cohort.tutors.add(user)
     return user
 
 

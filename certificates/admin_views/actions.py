@@ -32,24 +32,26 @@ from certificates.models import (
     Certificate,
     CertificateTemplate,
 )
+from certificates.permissions import ISSUE_CERTIFICATE, REVOKE_CERTIFICATE
 from certificates.printed import languages_of
 from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.permissions import editable_cohorts, editable_course_keys, editable_courses
+from courses.permissions import Capability, cohorts_for, courses_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
 class StaffFormView(WagtailAdminTemplateMixin, FormView):
-    """A form for staff who may edit at least one course."""
+    """A form for staff who have its ``capability`` in at least one course."""
 
     template_name = "certificates/admin/form.html"
     header_icon = "doc-full"
     submit_label = _("Save")
+    capability: Capability = ISSUE_CERTIFICATE
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not editable_courses(request.user).exists():
+        if not courses_for(request.user, self.capability).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -75,7 +77,9 @@ class CourseForm(forms.Form):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = (
-            editable_courses(user).select_related("locale").order_by("title")
+            courses_for(user, ISSUE_CERTIFICATE)
+            .select_related("locale")
+            .order_by("title")
         )
 
 
@@ -147,12 +151,12 @@ class ReasonForm(forms.Form):
 
 class CertificateActionView(StaffFormView):
     form_class = ReasonForm
+    capability = REVOKE_CERTIFICATE
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        keys = courses_for(request.user, self.capability).values("translation_key")
         self.certificate = get_object_or_404(
-            Certificate.objects.filter(
-                course_key__in=editable_course_keys(request.user)
-            ).select_related("user"),
+            Certificate.objects.filter(course_key__in=keys).select_related("user"),
             pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
@@ -320,7 +324,7 @@ class CohortForm(CourseForm):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["cohort"].queryset = editable_cohorts(user)
+        self.fields["cohort"].queryset = cohorts_for(user, ISSUE_CERTIFICATE)
 
     def clean(self) -> dict:
         data = super().clean()

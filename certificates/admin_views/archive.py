@@ -22,10 +22,11 @@ from certificates.delivery import ensure_pdf
 from certificates.models import (
     Certificate,
 )
+from certificates.permissions import ISSUE_CERTIFICATE
 from certificates.rendering import get_renderer
 from courses.converters import as_id
 from courses.models import Cohort
-from courses.permissions import editable_courses
+from courses.permissions import courses_for
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -101,7 +102,8 @@ def zip_stream(certificates: QuerySet[Certificate]) -> Iterator[bytes]:
 def download_zip(request: HttpRequest) -> HttpResponse:
     """Valid certificates of a course (or one of its cohorts) in one ZIP file."""
     course = get_object_or_404(
-        editable_courses(request.user), pk=as_id(request.GET.get("course")) or 0
+        courses_for(request.user, ISSUE_CERTIFICATE),
+        pk=as_id(request.GET.get("course")) or 0,
     )
     certificates = Certificate.objects.filter(
         course_key=course.translation_key, status=Certificate.Status.VALID

@@ -20,8 +20,9 @@ from certificates.bulk import start_bulk_issue
 from certificates.models import (
     BulkIssueJob,
 )
+from certificates.permissions import ISSUE_CERTIFICATE
 from certificates.tasks import bulk_issue
-from courses.permissions import editable_courses
+from courses.permissions import courses_for
 
 
 class BulkIssueView(StaffFormView):
@@ -45,7 +46,7 @@ def _job_for(request: HttpRequest, pk: int) -> BulkIssueJob:
         BulkIssueJob.objects.select_related("course", "cohort"), pk=pk
     )
     if (
-        not editable_courses(request.user)
+        not courses_for(request.user, ISSUE_CERTIFICATE)
         .filter(translation_key=job.course.translation_key)
         .exists()
     ):

@@ -1,7 +1,7 @@
 """Admin screens for certificates, declared as viewsets (wired in wagtail_hooks).
 
-Staff see and act on the certificates of the courses they may edit, the same rule
-as for enrolments (see :func:`courses.permissions.editable_courses`).
+Those who may issue a course's certificates see them; those who may revoke them
+also revoke and re-issue (:mod:`certificates.permissions`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from certificates.admin_views.bulk import BulkIssueView, BulkJobView, bulk_job_s
 from certificates.models import (
     Certificate,
 )
+from certificates.permissions import ISSUE_CERTIFICATE, REVOKE_CERTIFICATE
 from courses.admin_base import IdChoiceFilter, ListingOnlyViewSet
 from courses.permissions import (
     CourseRecordPermissionPolicy,
-    cohort_choices,
-    course_choices,
+    cohort_choices_for,
+    course_choices_for,
+    courses_for,
 )
 
 if TYPE_CHECKING:
@@ -39,20 +41,27 @@ if TYPE_CHECKING:
 
 
 class CertificatePermissionPolicy(CourseRecordPermissionPolicy):
-    """Staff who may edit a course may see, issue and revoke its certificates.
+    """Those who may issue a course's certificates see them; those who may
+    revoke them revoke and re-issue them.
 
     Certificates change only through :mod:`certificates.issuing`, so the admin
     offers no add, edit or delete screens for them.
     """
 
+    # Revoking is not Wagtail's "change": the listing would link to an edit
+    # screen that does not exist.
+    capabilities = {"view": ISSUE_CERTIFICATE, "revoke": REVOKE_CERTIFICATE}
+
 
 class CertificateFilterSet(WagtailFilterSet):
     course = IdChoiceFilter(
-        queryset=course_choices,
+        queryset=course_choices_for(ISSUE_CERTIFICATE),
         label=_("Course"),
         method="filter_course",
     )
-    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
+    cohort = IdChoiceFilter(
+        queryset=cohort_choices_for(ISSUE_CERTIFICATE), label=_("Cohort")
+    )
 
     class Meta:
         model = Certificate
@@ -84,6 +93,8 @@ class CertificateIndexView(IndexView):
                 priority=20,
             ),
         ]
+        if not self.may_revoke:
+            return buttons
         if instance.status != Certificate.Status.SUPERSEDED:
             # A revoked certificate too: re-issuing it is how staff give the
             # learner one again, since issuing never does on its own.
@@ -105,6 +116,10 @@ class CertificateIndexView(IndexView):
                 ),
             ]
         return buttons
+
+    @cached_property
+    def may_revoke(self) -> bool:
+        return courses_for(self.request.user, REVOKE_CERTIFICATE).exists()
 
     @cached_property
     def header_more_buttons(self) -> list:

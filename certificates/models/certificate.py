@@ -207,6 +207,10 @@ class Certificate(models.Model):
             )
         ]
         indexes = [models.Index(fields=["course_key", "status"])]
+        permissions = [
+            ("issue_certificate", _("Can issue certificates, one by one or in bulk")),
+            ("revoke_certificate", _("Can revoke and re-issue certificates")),
+        ]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
 

@@ -43,6 +43,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("manage_api_tokens", _("Can make API tokens"))]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses.api_tokens.models import ApiToken
-from courses.permissions import editable_courses
+from courses.permissions import MANAGE_API_TOKENS, courses_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -68,11 +68,8 @@ def revoke_token(token: ApiToken) -> ApiToken:
 
 
 def may_have_tokens(user: AbstractBaseUser) -> bool:
-    """Staff of some course (or a superuser): the API's staff operations are
-    theirs, so they may make tokens for them."""
-    return user.is_authenticated and (
-        user.is_superuser or editable_courses(user).exists()
-    )
+    """Those who may make personal API tokens (the programme's administrators)."""
+    return courses_for(user, MANAGE_API_TOKENS).exists()
 
 
 def tokens_seen_by(user: AbstractBaseUser) -> QuerySet[ApiToken]:

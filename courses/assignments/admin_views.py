@@ -20,8 +20,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.admin_base import (
     ContentSnippetViewSet,
-    CourseStaffMenuItem,
     ListingOnlyViewSet,
+    capability_menu_item,
 )
 from courses.assignments.submissions import SubmissionError, review_submission
 from courses.models import (
@@ -29,7 +29,7 @@ from courses.models import (
     AssignmentSubmission,
     FrameworkLevel,
 )
-from courses.permissions import CourseRecordPermissionPolicy
+from courses.permissions import REVIEW_SUBMISSION, CourseRecordPermissionPolicy
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -49,10 +49,12 @@ class AssignmentViewSet(ContentSnippetViewSet):
 
 
 class SubmissionPermissionPolicy(CourseRecordPermissionPolicy):
-    """Staff may view and review the submissions of courses they may edit."""
+    """Reviewers (a cohort's tutors; those who review every course's) view and
+    review the submissions of their learners: the rule of
+    :func:`courses.permissions.may_review_submissions`."""
 
-    actions = {"view", "change"}
-    course_key_field = "enrolment__course_key"
+    capabilities = dict.fromkeys(["view", "change"], REVIEW_SUBMISSION)
+    enrolment_prefix = "enrolment__"
 
 
 class SubmissionIndexView(IndexView):
@@ -223,4 +225,4 @@ class SubmissionViewSet(ListingOnlyViewSet):
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:
-        return CourseStaffMenuItem
+        return capability_menu_item(REVIEW_SUBMISSION)

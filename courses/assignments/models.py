@@ -147,6 +147,9 @@ class AssignmentSubmission(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["enrolment", "assignment_key"])]
+        permissions = [
+            ("review_submission", _("Can review every course's submissions")),
+        ]
         verbose_name = _("assignment submission")
         verbose_name_plural = _("assignment submissions")
 

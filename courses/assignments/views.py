@@ -20,7 +20,7 @@ from courses.assignments.submissions import (
     submit_assignment,
 )
 from courses.models import Assignment, AssignmentSubmission
-from courses.permissions import editable_courses, may_edit_course
+from courses.permissions import is_course_team, may_review_submissions
 from courses.progress.recording import find_enrolment
 
 
@@ -35,7 +35,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
         raise Http404
     enrolment = find_enrolment(request.user, course)
     enrolled = enrolment is not None and enrolment.is_active
-    if not enrolled and not may_edit_course(request.user, course):
+    if not enrolled and not is_course_team(request.user, course):
         return TemplateResponse(
             request,
             "courses/enrolment_required.html",
@@ -79,7 +79,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 def download(request: HttpRequest, submission_id: int) -> FileResponse:
-    """The submitted file, for its learner and for staff who may edit the course."""
+    """The submitted file, for its learner and for those who may review it."""
     if not request.user.is_authenticated:
         raise Http404
     submission = (
@@ -90,11 +90,7 @@ def download(request: HttpRequest, submission_id: int) -> FileResponse:
     if submission is None or not submission.file:
         raise Http404
     is_owner = submission.enrolment.user_id == request.user.pk
-    if not is_owner and not (
-        editable_courses(request.user)
-        .filter(translation_key=submission.enrolment.course_key)
-        .exists()
-    ):
+    if not is_owner and not may_review_submissions(request.user, submission.enrolment):
         # Not 403: whether a submission exists is not for others to learn.
         raise Http404
     try:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from courses.models import CoursePage, Enrolment, LessonPage, ModulePage
-from courses.permissions import may_edit_course
+from courses.permissions import is_course_team
 from courses.progress.recording import (
     find_enrolment,
 )
@@ -31,7 +31,7 @@ class Access:
     def allowed(self) -> bool:
         # Learners are the common case; the staff check costs permission queries.
         return self.enrolled or (
-            self.course is not None and may_edit_course(self.user, self.course)
+            self.course is not None and is_course_team(self.user, self.course)
         )
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
+from wagtail.users.models import UserProfile
 
 from courses.competences.frameworks import load_frameworks
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
@@ -33,7 +34,13 @@ from courses.models import (
     ModulePage,
 )
 from courses.people.accounts import confirm_email
-from courses.roles import COURSE_AUTHORS, ensure_course_authors_group
+from courses.roles import (
+    COURSE_AUTHORS,
+    PROGRAMME_ADMINISTRATORS,
+    SITE_ADMINISTRATORS,
+    TUTORS,
+    ensure_roles,
+)
 from courses.site import base_url, host_and_port
 
 PROGRAMME = Path(__file__).resolve().parent / "programme.json"
@@ -59,8 +66,27 @@ DEMO_USERS = [
     # username, password, first name, last name, role
     ("admin", "admin-demo-2026", "Inese", "Kalniņa", "administrator"),
     ("author", "author-demo-2026", "Māris", "Bērziņš", "course author"),
+    ("tutor", "tutor-demo-2026", "Līga", "Ozoliņa", "tutor"),
+    (
+        "programme",
+        "programme-demo-2026",
+        "Andris",
+        "Liepiņš",
+        "programme administrator",
+    ),
     ("teacher", "teacher-demo-2026", "Jolanta", "Ūzuliņa", "teacher"),
 ]
+
+#: The group of each staff role of the demo accounts.
+DEMO_GROUPS = {
+    "administrator": SITE_ADMINISTRATORS,
+    "course author": COURSE_AUTHORS,
+    "tutor": TUTORS,
+    "programme administrator": PROGRAMME_ADMINISTRATORS,
+}
+
+#: The admin language of demo accounts that have not chosen one.
+DEMO_ADMIN_LANGUAGES = {"course author": "lv"}
 
 
 def _publish(page: Page) -> Page:
@@ -256,7 +282,6 @@ def ensure_cohorts(course: CoursePage) -> list[Cohort]:
 
 def ensure_accounts(course: CoursePage, cohort: Cohort) -> list[DemoAccount]:
     User = get_user_model()
-    authors = Group.objects.get(name=COURSE_AUTHORS)
     accounts = []
     for username, password, first, last, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -273,8 +298,15 @@ def ensure_accounts(course: CoursePage, cohort: Cohort) -> list[DemoAccount]:
             user.set_password(password)
             user.save()
         confirm_email(user)
-        if role == "course author":
-            user.groups.add(authors)
+        if role in DEMO_GROUPS:
+            user.groups.add(Group.objects.get(name=DEMO_GROUPS[role]))
+        if role == "tutor":
+            cohort.tutors.add(user)
+        if role in DEMO_ADMIN_LANGUAGES:
+            profile = UserProfile.get_for_user(user)
+            if not profile.preferred_language:
+                profile.preferred_language = DEMO_ADMIN_LANGUAGES[role]
+                profile.save(update_fields=["preferred_language"])
         if (
             role == "teacher"
             and not Enrolment.objects.filter(
@@ -290,7 +322,7 @@ def ensure_accounts(course: CoursePage, cohort: Cohort) -> list[DemoAccount]:
 def seed_demo() -> list[DemoAccount]:
     data = json.loads(PROGRAMME.read_text(encoding="utf-8"))
     load_frameworks()
-    ensure_course_authors_group()
+    ensure_roles()
     locales = ensure_locales()
     catalogues = ensure_catalogues(locales)
     courses = ensure_course(data, catalogues, locales)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
+from django.db.models import Q
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +28,9 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from courses.admin_base import (
     CourseChoiceField,
     CourseRecordSnippetViewSet,
-    CourseStaffMenuItem,
     IdChoiceFilter,
     ListingOnlyViewSet,
+    capability_menu_item,
 )
 from courses.enrolment.csv_import import enrol_from_csv
 from courses.enrolment.csv_reading import CsvEnrolmentError
@@ -37,10 +40,11 @@ from courses.models import (
     Enrolment,
 )
 from courses.permissions import (
+    MANAGE_ENROLMENT,
     CourseRecordPermissionPolicy,
-    cohort_choices,
-    course_choices,
-    editable_courses,
+    cohort_choices_for,
+    course_choices_for,
+    courses_for,
 )
 
 if TYPE_CHECKING:
@@ -50,26 +54,50 @@ if TYPE_CHECKING:
 
 
 class CohortPermissionPolicy(CourseRecordPermissionPolicy):
-    """Staff set up the cohorts of the courses they may edit."""
+    """Those who manage a course's enrolment set up its cohorts and their tutors."""
 
-    actions = {"add", "change", "delete", "view"}
+    capabilities = dict.fromkeys(["add", "change", "delete", "view"], MANAGE_ENROLMENT)
     course_key_field = "course__translation_key"
 
 
+def tutor_candidates() -> QuerySet:
+    """Active people who may open the admin: those a cohort may name as tutors."""
+    access = Permission.objects.filter(
+        codename="access_admin", content_type__app_label="wagtailadmin"
+    )
+    return (
+        get_user_model()
+        ._default_manager.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=access)
+            | Q(user_permissions__in=access)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 class CohortForm(WagtailAdminModelForm):
-    """Offers only the courses the user may edit."""
+    """Offers only the courses the user manages the enrolment of, and as tutors
+    only people who may open the admin."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["course"]
         self.fields["course"] = CourseChoiceField(
-            queryset=editable_courses(self.for_user).order_by("title", "pk"),
+            queryset=courses_for(self.for_user, MANAGE_ENROLMENT).order_by(
+                "title", "pk"
+            ),
             label=field.label,
         )
+        self.fields["tutors"].queryset = tutor_candidates()
 
 
 class CohortFilterSet(WagtailFilterSet):
-    course = IdChoiceFilter(queryset=course_choices, label=_("Course"))
+    course = IdChoiceFilter(
+        queryset=course_choices_for(MANAGE_ENROLMENT), label=_("Course")
+    )
 
     class Meta:
         model = Cohort
@@ -113,10 +141,14 @@ class EnrolmentPermissionPolicy(CourseRecordPermissionPolicy):
     history, so the admin offers no add, edit or delete screens for them.
     """
 
+    capabilities = {"view": MANAGE_ENROLMENT}
+
 
 class EnrolmentFilterSet(WagtailFilterSet):
     # Only the cohorts of the user's own courses, so the filter names no others.
-    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
+    cohort = IdChoiceFilter(
+        queryset=cohort_choices_for(MANAGE_ENROLMENT), label=_("Cohort")
+    )
 
     class Meta:
         model = Enrolment
@@ -189,7 +221,9 @@ class EnrolFromCsvForm(forms.Form):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = (
-            editable_courses(user).select_related("locale").order_by("title")
+            courses_for(user, MANAGE_ENROLMENT)
+            .select_related("locale")
+            .order_by("title")
         )
 
 
@@ -202,7 +236,7 @@ class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):
     header_icon = "upload"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not editable_courses(request.user).exists():
+        if not courses_for(request.user, MANAGE_ENROLMENT).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -243,7 +277,7 @@ class EnrolFromCsvViewSet(ViewSet):
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:
-        return CourseStaffMenuItem
+        return capability_menu_item(MANAGE_ENROLMENT)
 
 
 class LearnersViewSetGroup(ViewSetGroup):

@@ -38,6 +38,16 @@ class Cohort(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    tutors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tutors"),
+        blank=True,
+        related_name="tutored_cohorts",
+        help_text=_(
+            "They review this cohort's submissions, take its attendance and follow "
+            "its progress."
+        ),
+    )
 
     # Learner records are not content: keep them out of Wagtail's reference index,
     # which would otherwise be rewritten on every progress update.
@@ -145,6 +155,14 @@ class Enrolment(models.Model):
             )
         ]
         indexes = [models.Index(fields=["course_key", "status"])]
+        permissions = [
+            ("view_progress", _("Can see every course's progress reports")),
+            (
+                "export_personal_data",
+                _("Can see and export learners' e-mail addresses"),
+            ),
+            ("manage_enrolment", _("Can enrol learners and set up cohorts")),
+        ]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
 

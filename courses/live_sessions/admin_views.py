@@ -10,9 +10,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
@@ -42,9 +44,15 @@ from courses.models import (
     ModulePage,
 )
 from courses.permissions import (
+    SCHEDULE_SESSIONS,
+    TAKE_ATTENDANCE,
+    Capability,
     CourseRecordPermissionPolicy,
-    editable_cohorts,
-    editable_modules,
+    cohorts_for,
+    courses_for,
+    enrolments_for,
+    modules_for,
+    tutored_cohorts,
 )
 
 if TYPE_CHECKING:
@@ -54,10 +62,29 @@ if TYPE_CHECKING:
 
 
 class LiveSessionPermissionPolicy(CourseRecordPermissionPolicy):
-    """Staff schedule the sessions of the courses they may edit and take their
-    registers, as they see those courses' learners (EnrolmentPermissionPolicy)."""
+    """A course's authors (and those who schedule every course's) schedule its
+    sessions; those who take attendance keep their registers: a tutor, those of
+    their cohorts and those for every cohort of their course."""
 
-    actions = {"add", "change", "delete", "view"}
+    capabilities = {
+        **dict.fromkeys(["add", "change", "delete"], SCHEDULE_SESSIONS),
+        "view": (SCHEDULE_SESSIONS, TAKE_ATTENDANCE),
+        "take_attendance": TAKE_ATTENDANCE,
+    }
+
+    def scope(self, user: AbstractBaseUser, capability: Capability) -> Q:
+        scope = super().scope(user, capability)
+        if not capability.tutors:
+            return scope
+        cohorts = tutored_cohorts(user, capability)
+        return (
+            scope
+            | Q(cohort__in=cohorts)
+            | Q(
+                cohort__isnull=True,
+                course_key__in=cohorts.values("course__translation_key"),
+            )
+        )
 
 
 class ModuleChoiceField(IdChoiceField):
@@ -67,24 +94,24 @@ class ModuleChoiceField(IdChoiceField):
 
 
 class LiveSessionForm(WagtailAdminModelForm):
-    """Offers only the modules and cohorts of courses the user may edit."""
+    """Offers only the modules and cohorts of courses the user schedules."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         user = self.for_user
         field = self.fields["module"]
         self.fields["module"] = ModuleChoiceField(
-            queryset=editable_modules(user),
+            queryset=modules_for(user, SCHEDULE_SESSIONS),
             label=field.label,
             help_text=_("The Latvian and English course pages both show the session."),
         )
-        self.fields["cohort"].queryset = editable_cohorts(user)
+        self.fields["cohort"].queryset = cohorts_for(user, SCHEDULE_SESSIONS)
 
 
 def _modules_for_request(request: HttpRequest | None) -> QuerySet[ModulePage]:
     if request is None:
         return ModulePage.objects.none()
-    return editable_modules(request.user)
+    return modules_for(request.user, SCHEDULE_SESSIONS, TAKE_ATTENDANCE)
 
 
 class LiveSessionFilterSet(WagtailFilterSet):
@@ -108,16 +135,21 @@ class LiveSessionIndexView(SnippetIndexView):
             .order_by("-start")
         )
 
+    @cached_property
+    def takes_attendance(self) -> bool:
+        return courses_for(self.request.user, TAKE_ATTENDANCE).exists()
+
     def get_list_more_buttons(self, instance: LiveSession) -> list:
-        return [
-            ListingMenuItem(
-                _("Attendance register"),
-                url=reverse(self.register_url_name, args=[instance.pk]),
-                icon_name="tasks",
-                priority=5,
-            ),
-            *super().get_list_more_buttons(instance),
-        ]
+        buttons = super().get_list_more_buttons(instance)
+        if not self.takes_attendance:
+            return buttons
+        register = ListingMenuItem(
+            _("Attendance register"),
+            url=reverse(self.register_url_name, args=[instance.pk]),
+            icon_name="tasks",
+            priority=5,
+        )
+        return [register, *buttons]
 
 
 class RegisterForm(forms.Form):
@@ -211,7 +243,7 @@ class SessionRegisterView(WagtailAdminTemplateMixin, TemplateView):
         )
         policy = LiveSessionPermissionPolicy(LiveSession)
         if not policy.user_has_permission_for_instance(
-            request.user, "change", self.session
+            request.user, "take_attendance", self.session
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -230,7 +262,17 @@ class SessionRegisterView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get_form(self, data=None) -> RegisterForm:
-        enrolments = register_enrolments(self.session)
+        # A tutor's register lists their cohorts' learners only.
+        learners = set(
+            enrolments_for(self.request.user, TAKE_ATTENDANCE)
+            .filter(course_key=self.session.course_key)
+            .values_list("pk", flat=True)
+        )
+        enrolments = [
+            enrolment
+            for enrolment in register_enrolments(self.session)
+            if enrolment.pk in learners
+        ]
         attendance = {
             row.enrolment_id: row
             for row in Attendance.objects.filter(session=self.session)
@@ -277,7 +319,9 @@ class RegenerateCheckInCodeView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         session = get_object_or_404(LiveSession, pk=pk)
         policy = LiveSessionPermissionPolicy(LiveSession)
-        if not policy.user_has_permission_for_instance(request.user, "change", session):
+        if not policy.user_has_permission_for_instance(
+            request.user, "take_attendance", session
+        ):
             raise PermissionDenied
         code = session.regenerate_check_in_code()
         messages.success(

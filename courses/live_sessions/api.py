@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from courses.api.schemas import Id, Message
 from courses.live_sessions.attendance import AttendanceError, WrongCheckInCode, check_in
 from courses.models import Attendance, CoursePage, Enrolment, LiveSession
-from courses.permissions import may_edit_course
+from courses.permissions import is_course_team
 from courses.progress.recording import find_enrolment
 from courses.throttling import TooManyWrongTries, check_in_scope, guarded
 
@@ -76,7 +76,7 @@ def course_sessions(request: HttpRequest, course_id: Id) -> list[SessionOut]:
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     enrolment = find_enrolment(request.user, course)
     enrolled = enrolment is not None and enrolment.status != Enrolment.Status.WITHDRAWN
-    show_links = enrolled or may_edit_course(request.user, course)
+    show_links = enrolled or is_course_team(request.user, course)
     return [
         SessionOut(
             id=session.pk,

@@ -14,7 +14,7 @@ from courses.models import (
     LiveSession,
     ModulePage,
 )
-from courses.permissions import may_edit_course
+from courses.permissions import is_course_team
 
 
 @dataclass
@@ -66,7 +66,7 @@ def live_sessions_context(
         "past_sessions": [e for e in entries if e.session.end < now],
         # The link lets anyone into the meeting: learners of the course and staff only.
         "show_online_links": bool(sessions)
-        and (enrolled or may_edit_course(request.user, course)),
+        and (enrolled or is_course_team(request.user, course)),
     }
 
 

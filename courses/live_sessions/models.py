@@ -297,6 +297,9 @@ class Attendance(models.Model):
                 condition=models.Q(hours__gte=0), name="attendance_hours_not_negative"
             ),
         ]
+        permissions = [
+            ("take_attendance", _("Can take every course's attendance")),
+        ]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance records")
 

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from courses.api.schemas import Id, Message
 from courses.models import Quiz, QuizAttempt
-from courses.permissions import may_edit_course
+from courses.permissions import is_course_team
 from courses.quizzes.attempts import (
     attempts_left,
     attempts_used,
@@ -136,7 +136,7 @@ def quiz_definition(request: HttpRequest, quiz_id: Id):
     """A quiz's questions and options, without answers or feedback."""
     quiz = _live_quiz(quiz_id)
     if enrolment_for_quiz(request.user, quiz) is None and not any(
-        may_edit_course(request.user, key) for key in quiz_course_keys(quiz)
+        is_course_team(request.user, key) for key in quiz_course_keys(quiz)
     ):
         raise HttpError(403, _("You are not enrolled in a course with this quiz."))
     return QuizOut(

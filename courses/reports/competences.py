@@ -86,10 +86,12 @@ class CompetenceRow(LearnerRow):
     levels: dict[int, str] = field(default_factory=dict)
 
 
-def competence_page(page: QuerySet[Enrolment]) -> list[CompetenceRow]:
+def competence_page(
+    page: QuerySet[Enrolment], with_email: bool = True
+) -> list[CompetenceRow]:
     """A page of the competence report: the learners and their assessed levels,
     two queries."""
-    learners = learners_of(page)
+    learners = learners_of(page, with_email)
     levels: dict[int, dict[int, str]] = defaultdict(dict)
     for enrolment_id, competence_id, level in assessed_levels(
         [row[0] for row in learners]

@@ -69,7 +69,7 @@ class ModuleMatrixView(CourseReportView):
         ]
 
     def rows(self, page: QuerySet) -> list[matrix.MatrixRow]:
-        return matrix.matrix_page(self.structure, page)
+        return matrix.matrix_page(self.structure, page, self.with_email)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -117,7 +117,7 @@ class CompetenceReportView(CourseReportView):
         ]
 
     def rows(self, page: QuerySet) -> list[competence_report.CompetenceRow]:
-        return competence_report.competence_page(page)
+        return competence_report.competence_page(page, self.with_email)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

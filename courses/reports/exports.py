@@ -76,23 +76,25 @@ class _Line:
         return value
 
 
-def csv_chunks(rows: Iterable[ReportRow]) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[ReportRow], with_email: bool = True) -> Iterator[bytes]:
     """The CSV file in pieces: a BOM first, so Excel reads Latvian letters."""
     writer = csv.writer(_Line())
     yield "\ufeff".encode()
-    yield writer.writerow([neutralise(h) for h in report_headings()]).encode()
+    yield writer.writerow([neutralise(h) for h in report_headings(with_email)]).encode()
     for row in rows:
-        yield writer.writerow([_csv_cell(v) for v in row.values()]).encode()
+        yield writer.writerow([_csv_cell(v) for v in row.values(with_email)]).encode()
 
 
-def xlsx_chunks(rows: Iterable[ReportRow], title: str = "Progress") -> Iterator[bytes]:
+def xlsx_chunks(
+    rows: Iterable[ReportRow], title: str = "Progress", with_email: bool = True
+) -> Iterator[bytes]:
     """The workbook in pieces. openpyxl's write-only mode keeps rows on disk as
     they are appended; the zipped file is then read back in pieces."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([neutralise(h) for h in report_headings()])
+    sheet.append([neutralise(h) for h in report_headings(with_email)])
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row.values()])
+        sheet.append([_xlsx_cell(v) for v in row.values(with_email)])
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)
@@ -101,12 +103,15 @@ def xlsx_chunks(rows: Iterable[ReportRow], title: str = "Progress") -> Iterator[
 
 
 def export_response(
-    rows: Iterable[ReportRow], fmt: str, filename: str
+    rows: Iterable[ReportRow], fmt: str, filename: str, with_email: bool = True
 ) -> StreamingHttpResponse:
-    """A download of ``rows`` as ``fmt`` ("csv" or "xlsx")."""
+    """A download of ``rows`` as ``fmt`` ("csv" or "xlsx"), with the e-mail
+    column only if ``with_email``."""
     if fmt == "xlsx":
-        response = StreamingHttpResponse(xlsx_chunks(rows), content_type=XLSX_TYPE)
+        chunks = xlsx_chunks(rows, with_email=with_email)
+        response = StreamingHttpResponse(chunks, content_type=XLSX_TYPE)
     else:
-        response = StreamingHttpResponse(csv_chunks(rows), content_type=CSV_TYPE)
+        chunks = csv_chunks(rows, with_email)
+        response = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

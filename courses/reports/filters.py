@@ -16,7 +16,12 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from courses.admin_base import CourseChoiceField, IdChoiceFilter
 from courses.dates import validate_date_in_range
 from courses.models import CoursePage, Enrolment
-from courses.permissions import cohort_choices, course_choices
+from courses.permissions import (
+    VIEW_PROGRESS,
+    cohort_choices_for,
+    course_choices_for,
+    sees_personal_data,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -46,8 +51,10 @@ class AcceptedDateRangeFilter(django_filters.DateFromToRangeFilter):
 class ProgressFilterSet(WagtailFilterSet):
     """Course, cohort, status, dates and a name or e-mail search."""
 
-    course = CourseFilter(queryset=course_choices, label=_("Course"))
-    cohort = IdChoiceFilter(queryset=cohort_choices, label=_("Cohort"))
+    course = CourseFilter(queryset=course_choices_for(VIEW_PROGRESS), label=_("Course"))
+    cohort = IdChoiceFilter(
+        queryset=cohort_choices_for(VIEW_PROGRESS), label=_("Cohort")
+    )
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )
@@ -76,13 +83,15 @@ class ProgressFilterSet(WagtailFilterSet):
         words = value.split()
         if not words:
             return qs
+        # Only those who may see addresses may find a learner by one.
+        by_email = self.request is not None and sees_personal_data(self.request.user)
         return qs.filter(
             reduce(
                 and_,
                 (
                     Q(user__first_name__icontains=word)
                     | Q(user__last_name__icontains=word)
-                    | Q(user__email__icontains=word)
+                    | (Q(user__email__icontains=word) if by_email else Q(pk=None))
                     for word in words
                 ),
             )

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import BaseListingView
 
 from courses.converters import as_id
 from courses.models import CoursePage
-from courses.permissions import editable_courses
+from courses.permissions import VIEW_PROGRESS, courses_for, sees_personal_data
 from courses.reports import rows
 from courses.reports.filters import ProgressFilterSet, filter_errors
 
@@ -34,12 +34,13 @@ def short_date(value) -> str:
 
 
 class ReportAccessMixin:
-    """Only staff of at least one course; ``?course=`` only for their own."""
+    """Only those who may follow some course's progress; ``?course=`` only for
+    their own."""
 
     url_names: dict[str, str] = {}
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        courses = editable_courses(request.user)
+        courses = courses_for(request.user, VIEW_PROGRESS)
         course_id = request.GET.get("course")
         if course_id:
             course_id = as_id(course_id)
@@ -52,10 +53,15 @@ class ReportAccessMixin:
     @cached_property
     def course(self) -> CoursePage | None:
         """The course asked for, or for per-course reports the first one the user
-        may edit."""
-        courses = editable_courses(self.request.user).order_by("title", "pk")
+        may follow."""
+        courses = courses_for(self.request.user, VIEW_PROGRESS).order_by("title", "pk")
         course_id = as_id(self.request.GET.get("course"))
         return courses.filter(pk=course_id).first() if course_id else courses.first()
+
+    @cached_property
+    def with_email(self) -> bool:
+        """Whether the reader sees learners' e-mail addresses."""
+        return sees_personal_data(self.request.user)
 
     def report_links(self) -> list[dict[str, Any]]:
         query = (

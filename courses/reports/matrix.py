@@ -135,11 +135,11 @@ class MatrixRow(LearnerRow):
 
 
 def matrix_page(
-    structure: CourseStructure, page: QuerySet[Enrolment]
+    structure: CourseStructure, page: QuerySet[Enrolment], with_email: bool = True
 ) -> list[MatrixRow]:
     """A page of the module matrix: the learners, then their progress aggregated
     per module, two queries whatever the page or course size."""
-    learners = learners_of(page)
+    learners = learners_of(page, with_email)
     states = module_matrix(structure, [row[0] for row in learners])
     return [MatrixRow(*row, states=states[row[0]]) for row in learners]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from courses.models import Enrolment
-from courses.permissions import editable_courses
+from courses.permissions import VIEW_PROGRESS, courses_for
 from courses.reports.columns import summary_figures
 from courses.reports.rows import visible_enrolments
 
@@ -40,7 +40,7 @@ class ReportsPanel(Component):
             },
         )
         return {
-            "courses": editable_courses(user)
+            "courses": courses_for(user, VIEW_PROGRESS)
             .live()
             .values("translation_key")
             .distinct()
@@ -60,6 +60,6 @@ class ReportsPanel(Component):
 
     def render_html(self, parent_context: Mapping[str, Any] | None = None) -> str:
         # Nothing for those who edit no course: they have no reports to open.
-        if not editable_courses(parent_context["request"].user).exists():
+        if not courses_for(parent_context["request"].user, VIEW_PROGRESS).exists():
             return ""
         return super().render_html(parent_context)

@@ -32,7 +32,7 @@ from courses.models import (
     Enrolment,
     QuizAttempt,
 )
-from courses.permissions import editable_courses
+from courses.permissions import VIEW_PROGRESS, enrolments_for
 from courses.reports.columns import report_columns
 
 if TYPE_CHECKING:
@@ -44,10 +44,9 @@ CHUNK_SIZE = 2000
 
 
 def visible_enrolments(user: AbstractBaseUser) -> QuerySet[Enrolment]:
-    """Enrolments in the courses ``user`` may edit, in any language version."""
-    return Enrolment.objects.filter(
-        course_key__in=editable_courses(user).values("translation_key")
-    )
+    """The enrolments whose progress ``user`` may see: of the courses they write
+    or follow, and of the cohorts they teach."""
+    return enrolments_for(user, VIEW_PROGRESS)
 
 
 # Progress report -------------------------------------------------------------
@@ -111,15 +110,21 @@ class ReportRow:
     def status_label(self) -> str:
         return str(_STATUS_LABELS.get(self.status, self.status))
 
-    def values(self) -> list[Any]:
+    def values(self, with_email: bool = True) -> list[Any]:
         """The cells in the order of :func:`report_headings`."""
-        return [getattr(self, name) for name, _label in BASE_FIELDS] + [
+        return [getattr(self, name) for name, _label in report_fields(with_email)] + [
             self.extra.get(column.key) for column in report_columns()
         ]
 
 
-def report_headings() -> list[str]:
-    return [str(label) for _name, label in BASE_FIELDS] + [
+def report_fields(with_email: bool = True) -> list[tuple[str, Any]]:
+    """The report's own columns; without the e-mail address for those who may
+    not see learners' personal data."""
+    return [item for item in BASE_FIELDS if with_email or item[0] != "email"]
+
+
+def report_headings(with_email: bool = True) -> list[str]:
+    return [str(label) for _name, label in report_fields(with_email)] + [
         str(column.label) for column in report_columns()
     ]
 
@@ -185,7 +190,7 @@ def quiz_averages(enrolment_ids: Iterable[int]) -> dict[int, Decimal]:
     }
 
 
-def _build_rows(records: list[tuple]) -> list[ReportRow]:
+def _build_rows(records: list[tuple], with_email: bool = True) -> list[ReportRow]:
     columns = report_columns()
     averages = quiz_averages(record[0] for record in records)
     rows = []
@@ -193,6 +198,7 @@ def _build_rows(records: list[tuple]) -> list[ReportRow]:
         (pk, first, last, email, active, course, cohort, *summary) = record[
             : len(_VALUES)
         ]
+        email = email if with_email else ""
         rows.append(
             ReportRow(
                 pk,
@@ -219,16 +225,21 @@ def _values(annotated: QuerySet[Enrolment]) -> QuerySet:
     )
 
 
-def report_page(annotated: QuerySet[Enrolment]) -> list[ReportRow]:
+def report_page(
+    annotated: QuerySet[Enrolment], with_email: bool = True
+) -> list[ReportRow]:
     """The rows of one page, given the page's slice of :func:`annotate_report`'s
     queryset: two queries."""
-    return _build_rows(list(_values(annotated)))
+    return _build_rows(list(_values(annotated)), with_email)
 
 
 def report_rows(
-    enrolments: QuerySet[Enrolment], ordering: Iterable[str] = DEFAULT_ORDERING
+    enrolments: QuerySet[Enrolment],
+    ordering: Iterable[str] = DEFAULT_ORDERING,
+    with_email: bool = True,
 ) -> Iterator[ReportRow]:
-    """Every row, read in chunks, so memory stays flat however many there are."""
+    """Every row, read in chunks, so memory stays flat however many there are;
+    without e-mail addresses unless ``with_email``."""
     records = _values(annotate_report(enrolments).order_by(*ordering)).iterator(
         chunk_size=CHUNK_SIZE
     )
@@ -236,9 +247,9 @@ def report_rows(
     for record in records:
         chunk.append(record)
         if len(chunk) == CHUNK_SIZE:
-            yield from _build_rows(chunk)
+            yield from _build_rows(chunk, with_email)
             chunk = []
-    yield from _build_rows(chunk)
+    yield from _build_rows(chunk, with_email)
 
 
 # Course structure and the module matrix ---------------------------------------
@@ -254,9 +265,14 @@ class LearnerRow:
     cohort: str
 
 
-def learners_of(page: QuerySet[Enrolment]) -> list[tuple]:
+def learners_of(page: QuerySet[Enrolment], with_email: bool = True) -> list[tuple]:
     return [
-        (pk, learner_label(first, last, email, active), email, cohort or "")
+        (
+            pk,
+            learner_label(first, last, email if with_email else "", active),
+            email if with_email else "",
+            cohort or "",
+        )
         for pk, first, last, email, active, cohort in page.values_list(
             "pk",
             "user__first_name",

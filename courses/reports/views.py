@@ -1,8 +1,10 @@
 """The report screens of the Wagtail admin, declared as one viewset.
 
-Staff see the enrolments of the courses they may edit (the rule of
-:func:`courses.permissions.editable_courses`); a course in the query string that
-they may not edit is refused outright rather than quietly ignored.
+Staff see the progress of the learners they may follow (the rule of
+:func:`courses.permissions.enrolments_for` with ``VIEW_PROGRESS``): course
+authors their courses', tutors their cohorts'. Learners' e-mail addresses are
+shown and exported only to those who may see personal data. A course in the
+query string that is not theirs is refused outright rather than quietly ignored.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_base import CourseStaffMenuItem
+from courses.admin_base import capability_menu_item
+from courses.permissions import VIEW_PROGRESS
 from courses.reports import charts, rows, summary
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
@@ -63,7 +66,7 @@ class ProgressReportView(ReportListingView):
     @cached_property
     def columns(self) -> list[Column]:
         columns = []
-        for name, label in rows.BASE_FIELDS:
+        for name, label in rows.report_fields(self.with_email):
             accessor = (
                 (lambda row, name=name: short_date(getattr(row, name)))
                 if name.endswith("_at")
@@ -95,7 +98,7 @@ class ProgressReportView(ReportListingView):
         return queryset.order_by(self.ordering, *rows.DEFAULT_ORDERING)
 
     def rows(self, page: QuerySet) -> list[rows.ReportRow]:
-        return rows.report_page(page)
+        return rows.report_page(page, self.with_email)
 
     def get_header_buttons(self) -> list:
         query = self.request.GET.copy()
@@ -130,9 +133,9 @@ class ProgressExportView(ReportAccessMixin, View):
         ordering = rows.DEFAULT_ORDERING
         if sort in ProgressReportView.sort_keys.values():
             ordering = (request.GET["ordering"], *ordering)
-        report = rows.report_rows(filters.qs, ordering)
+        report = rows.report_rows(filters.qs, ordering, self.with_email)
         stamp = timezone.localdate().isoformat()
-        return export_response(report, fmt, f"progress-{stamp}")
+        return export_response(report, fmt, f"progress-{stamp}", self.with_email)
 
 
 class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -208,7 +211,7 @@ class ReportsViewSet(ViewSet):
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:
-        return CourseStaffMenuItem
+        return capability_menu_item(VIEW_PROGRESS)
 
     @cached_property
     def url_names(self) -> dict[str, str]:

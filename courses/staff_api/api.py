@@ -35,7 +35,15 @@ from courses.enrolment.csv_import import enrol_lines
 from courses.enrolment.csv_reading import CsvLine
 from courses.enrolment.enrolling import withdraw
 from courses.models import Cohort, CoursePage, Enrolment, ModulePage
-from courses.permissions import editable_course_keys, editable_courses
+from courses.permissions import (
+    EDIT_COURSE,
+    MANAGE_ENROLMENT,
+    VIEW_PROGRESS,
+    Capability,
+    courses_for,
+    enrolments_for,
+    sees_personal_data,
+)
 from courses.progress.completion import learner_checklist
 from courses.reports.exports import export_response
 from courses.reports.rows import report_rows
@@ -45,14 +53,19 @@ router = staff_router(tags=["staff"])
 EnrolmentStatus = Literal["active", "completed", "withdrawn"]
 
 
-def staff_course(request: HttpRequest, course_id: int) -> CoursePage:
-    """The course, if the caller may edit it; else a 404 that tells nothing."""
-    return get_object_or_404(editable_courses(request.user), pk=course_id)
+def staff_course(
+    request: HttpRequest, course_id: int, capability: Capability = MANAGE_ENROLMENT
+) -> CoursePage:
+    """The course, if the caller has ``capability`` in it; else a 404 that tells
+    nothing."""
+    return get_object_or_404(courses_for(request.user, capability), pk=course_id)
 
 
-def staff_enrolments(request: HttpRequest) -> QuerySet[Enrolment]:
-    """Enrolments in every course the caller may edit."""
-    return Enrolment.objects.filter(course_key__in=editable_course_keys(request.user))
+def staff_enrolments(
+    request: HttpRequest, capability: Capability = MANAGE_ENROLMENT
+) -> QuerySet[Enrolment]:
+    """The enrolments the caller has ``capability`` for."""
+    return enrolments_for(request.user, capability)
 
 
 class ModuleOut(Schema):
@@ -127,12 +140,15 @@ class ProgressOut(Schema):
     checklist: list[RequirementOut]
 
 
-def staff_enrolment_out(enrolment: Enrolment) -> StaffEnrolmentOut:
+def staff_enrolment_out(
+    enrolment: Enrolment, with_email: bool = True
+) -> StaffEnrolmentOut:
     user = enrolment.user
+    email = user.email if with_email else ""
     return StaffEnrolmentOut(
         **base_enrolment_fields(enrolment),
-        learner=f"{user.first_name} {user.last_name}".strip() or user.email,
-        email=user.email,
+        learner=f"{user.first_name} {user.last_name}".strip() or email,
+        email=email,
         cohort_id=enrolment.cohort_id,
     )
 
@@ -143,10 +159,15 @@ def staff_enrolment_out(enrolment: Enrolment) -> StaffEnrolmentOut:
     operation_id="staff_api_list_courses",
 )
 def list_courses(request: HttpRequest) -> list[StaffCourseOut]:
-    """The courses the caller may edit (every language version, published or
-    not), with their live modules and academic hours."""
+    """The courses the caller works on: writes, follows the progress of or
+    manages the enrolment of (every language version, published or not), with
+    their live modules and academic hours."""
+    user = request.user
+    mine = Q(pk__in=courses_for(user, EDIT_COURSE).values("pk"))
+    for capability in (VIEW_PROGRESS, MANAGE_ENROLMENT):
+        mine |= Q(pk__in=courses_for(user, capability).values("pk"))
     courses = list(
-        editable_courses(request.user)
+        CoursePage.objects.filter(mine)
         .select_related("locale")
         .annotate(total_hours=course_hours_subquery())
         .order_by("path")
@@ -269,11 +290,17 @@ def withdraw_person(
 )
 def learner_progress(request: HttpRequest, enrolment_id: Id):
     """One learner's progress in a course and their completion checklist."""
-    enrolment = _staff_enrolment(request, enrolment_id)
+    enrolment = get_object_or_404(
+        staff_enrolments(request, VIEW_PROGRESS).select_related(
+            "user", "cohort", "course"
+        ),
+        pk=enrolment_id,
+    )
+    with_email = sees_personal_data(request.user)
     return Status(
         200,
         ProgressOut(
-            enrolment=staff_enrolment_out(enrolment),
+            enrolment=staff_enrolment_out(enrolment, with_email),
             checklist=[requirement_out(r) for r in learner_checklist(enrolment)],
         ),
     )
@@ -297,9 +324,13 @@ def progress_report(
 ) -> StreamingHttpResponse:
     """The course's progress report as CSV, with the admin report's columns,
     filtered as the enrolment list is."""
-    course = staff_course(request, course_id)
+    course = staff_course(request, course_id, VIEW_PROGRESS)
     enrolments = filters.apply(
-        Enrolment.objects.filter(course_key=course.translation_key)
+        staff_enrolments(request, VIEW_PROGRESS).filter(
+            course_key=course.translation_key
+        )
     )
     stamp = timezone.localdate().isoformat()
-    return export_response(report_rows(enrolments), "csv", f"progress-{stamp}")
+    with_email = sees_personal_data(request.user)
+    rows = report_rows(enrolments, with_email=with_email)
+    return export_response(rows, "csv", f"progress-{stamp}", with_email)

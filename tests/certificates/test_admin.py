@@ -10,7 +10,7 @@ import pytest
 from certificates.issuing import issue_certificate
 from certificates.models import BulkIssueJob, Certificate
 from tests.certificates.conftest import completed_enrolment, pdf_text
-from tests.factories import make_course_editor, make_course_tree, make_user
+from tests.factories import make_course_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,10 @@ def two_courses(template):
     return mine, other
 
 
-def test_listing_shows_only_the_editors_courses(client, two_courses):
-    """Staff see the certificates of the courses they may edit, and no others."""
+def test_listing_shows_only_the_staffs_courses(client, two_courses, course_staff):
+    """Staff see the certificates of their courses, and no others."""
     mine, other = two_courses
-    client.force_login(make_course_editor(mine.course))
+    client.force_login(course_staff(mine.course))
     html = client.get("/admin/certificates/").content.decode()
     assert mine.serial in html
     assert other.serial not in html
@@ -41,11 +41,11 @@ def test_listing_shows_only_the_editors_courses(client, two_courses):
     assert mine.serial in html
 
 
-def test_manual_issue_screen_needs_a_reason(client, template):
+def test_manual_issue_screen_needs_a_reason(client, template, course_staff):
     """The issue form refuses an empty reason and issues with one."""
     course, lessons = make_course_tree(modules=1, lessons=1)
     enrolment = completed_enrolment(course, lessons, email="liga@example.edu")
-    client.force_login(make_course_editor(course))
+    client.force_login(course_staff(course))
     response = client.post(
         "/admin/certificates/issue/",
         {"course": course.pk, "email": "liga@example.edu", "reason": ""},
@@ -61,10 +61,10 @@ def test_manual_issue_screen_needs_a_reason(client, template):
     assert certificate.issue_reason == "Paper records"
 
 
-def test_revoke_screen_records_the_reason(client, two_courses):
+def test_revoke_screen_records_the_reason(client, two_courses, course_staff):
     """Revoking from the admin keeps the certificate, revoked, with the reason."""
     mine, other = two_courses
-    staff = make_course_editor(mine.course)
+    staff = course_staff(mine.course)
     client.force_login(staff)
     assert client.get(f"/admin/certificates/{other.pk}/revoke/").status_code == 404
     client.post(
@@ -83,12 +83,14 @@ def test_revoke_screen_records_the_reason(client, two_courses):
     assert mine.revocation_public_note == "See the newer certificate."
 
 
-def test_bulk_issue_runs_and_its_progress_survives_a_reload(client, template):
+def test_bulk_issue_runs_and_its_progress_survives_a_reload(
+    client, template, course_staff
+):
     """The bulk form starts a job; its page and status show the finished count."""
     course, lessons = make_course_tree(modules=1, lessons=1)
     for _ in range(3):
         completed_enrolment(course, lessons)
-    client.force_login(make_course_editor(course))
+    client.force_login(course_staff(course))
     with_callbacks = client.post("/admin/certificates/bulk/", {"course": course.pk})
     job = BulkIssueJob.objects.get()
     assert with_callbacks["Location"] == f"/admin/certificates/bulk/{job.pk}/"
@@ -112,10 +114,10 @@ def test_bulk_task_issues_and_reports(template, django_capture_on_commit_callbac
     assert (job.status, job.issued, job.percent) == ("finished", 3, 100)
 
 
-def test_zip_holds_the_courses_pdfs(client, two_courses):
+def test_zip_holds_the_courses_pdfs(client, two_courses, course_staff):
     """The ZIP of a course holds its valid certificates' PDFs, and no others."""
     mine, other = two_courses
-    client.force_login(make_course_editor(mine.course))
+    client.force_login(course_staff(mine.course))
     response = client.get(
         "/admin/certificates/zip/download/", {"course": mine.course.pk}
     )
@@ -161,7 +163,9 @@ def test_admin_screens_open(client, two_courses):
         assert client.get(url).status_code == 200, url
 
 
-def test_reissue_screen_previews_the_changes_before_it_reissues(client, two_courses):
+def test_reissue_screen_previews_the_changes_before_it_reissues(
+    client, two_courses, course_staff
+):
     """Staff see the name and corrections beside the current text, then confirm."""
     import re
 
@@ -169,7 +173,7 @@ def test_reissue_screen_previews_the_changes_before_it_reissues(client, two_cour
     user = mine.user
     user.first_name, user.last_name = "Jolanta", "Ūzuliņa"
     user.save()
-    client.force_login(make_course_editor(mine.course))
+    client.force_login(course_staff(mine.course))
     url = f"/admin/certificates/{mine.pk}/reissue/"
     html = client.get(url).content.decode()
     assert "Jolanta Ūzuliņa" in html and mine.learner_name in html
@@ -194,7 +198,7 @@ def test_reissue_screen_previews_the_changes_before_it_reissues(client, two_cour
     assert "„Labots” 10 akadēmisko" in " ".join(pdf_text(new.pdf.read()).split())
 
 
-def test_bulk_job_page_counts_revoked_learners_apart(client, template):
+def test_bulk_job_page_counts_revoked_learners_apart(client, template, course_staff):
     """The bulk summary says how many were revoked and not issued again."""
     from certificates.bulk import run_bulk_issue, start_bulk_issue
     from certificates.issuing import revoke
@@ -204,7 +208,7 @@ def test_bulk_job_page_counts_revoked_learners_apart(client, template):
     revoke(issue_certificate(enrolment, how=Certificate.How.AUTOMATIC), "x", actor=None)
     completed_enrolment(course, lessons)
     job = run_bulk_issue(start_bulk_issue(course, None, actor=None))
-    client.force_login(make_course_editor(course))
+    client.force_login(course_staff(course))
     html = client.get(f"/admin/certificates/bulk/{job.pk}/").content.decode()
     assert "1 issued · 0 had one already · 1 revoked, not re-issued · 0 failed" in html
     status = client.get(f"/admin/certificates/bulk/{job.pk}/status/").json()

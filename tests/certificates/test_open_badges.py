@@ -23,7 +23,7 @@ from certificates.signing import generate_pair
 from courses.people.languages import remember_language
 from courses.site import base_url
 from tests.certificates.conftest import completed_enrolment
-from tests.factories import make_course_editor, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +296,7 @@ def test_a_replaced_certificate_is_revoked_in_the_status_list(
 
 
 def test_a_replaced_certificates_credential_is_gone_with_the_new_one_named(
-    client, certificate
+    client, certificate, course_staff
 ):
     """The old credential's download answers 410 with a page (and a
     successor-version link) naming the certificate in force; the API answers
@@ -328,7 +328,7 @@ def test_a_replaced_certificates_credential_is_gone_with_the_new_one_named(
         "open_badge_url": base_url() + new.get_open_badge_url(),
         "verification_url": base_url() + new.get_absolute_url(),
     }
-    client.force_login(make_course_editor(certificate.course))
+    client.force_login(course_staff(certificate.course))
     assert client.get(certificate.get_open_badge_url()).status_code == 410
     assert client.get(new.get_open_badge_url()).status_code == 200
 
@@ -375,14 +375,16 @@ def test_issuer_profile_and_keys_are_public(client, certificate):
     assert "d" not in key
 
 
-def test_owner_and_course_staff_download_others_get_404(client, certificate):
+def test_owner_and_course_staff_download_others_get_404(
+    client, certificate, course_staff
+):
     """The learner and staff of the course download it; another learner and an
     anonymous visitor get 404."""
     url = certificate.get_open_badge_url()
     assert client.get(url).status_code == 404
     client.force_login(make_user())
     assert client.get(url).status_code == 404
-    client.force_login(make_course_editor(certificate.course))
+    client.force_login(course_staff(certificate.course))
     assert client.get(url).status_code == 200
     client.force_login(certificate.user)
     response = client.get(url)

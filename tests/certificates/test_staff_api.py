@@ -14,7 +14,6 @@ from courses.enrolment.enrolling import enrol
 from tests.certificates.conftest import completed_enrolment
 from tests.factories import (
     make_cohort,
-    make_course_editor,
     make_course_tree,
     make_user,
     token_client,
@@ -36,8 +35,8 @@ def course_tree(template):
 
 
 @pytest.fixture
-def staff(course_tree):
-    client, _token = token_client(make_course_editor(course_tree[0]))
+def staff(course_tree, course_staff):
+    client, _token = token_client(course_staff(course_tree[0]))
     return client
 
 
@@ -184,7 +183,9 @@ def test_bulk_issue_and_its_progress(
     assert response.json() == {"detail": "This course has no such cohort."}
 
 
-def test_another_authors_token_sees_no_certificate_of_this_course(course_tree):
+def test_another_authors_token_sees_no_certificate_of_this_course(
+    course_tree, course_staff
+):
     """Staff of another course get 404 for this course's certificates and jobs;
     a read-only token cannot issue."""
     course, lessons = course_tree
@@ -192,7 +193,7 @@ def test_another_authors_token_sees_no_certificate_of_this_course(course_tree):
     enrolment = certificate.enrolment
     job = BulkIssueJob.objects.create(course=course)
     other_course, _ = make_course_tree(modules=1, lessons=1)
-    other, _token = token_client(make_course_editor(other_course))
+    other, _token = token_client(course_staff(other_course))
     assert (
         other.get(f"/api/v1/staff/courses/{course.pk}/certificates").status_code == 404
     )
@@ -204,7 +205,7 @@ def test_another_authors_token_sees_no_certificate_of_this_course(course_tree):
         (f"/api/v1/staff/courses/{course.pk}/bulk-issues", {}),
     ):
         assert post(other, url, body).status_code == 404, url
-    reader, token = token_client(make_course_editor(course), scope="read")
+    reader, token = token_client(course_staff(course), scope="read")
     response = post(
         reader,
         f"/api/v1/staff/certificates/{certificate.serial}/revoke",

@@ -48,6 +48,7 @@ from tests.factories import (
     make_course_editor,
     make_course_tree,
     make_live_session,
+    make_programme_admin,
     make_user,
     token_client,
 )
@@ -202,7 +203,7 @@ def traced_world(person_world: Course) -> Traces:
     peteris.force_login(world.other)
 
     robotics, _lessons = make_course_tree(modules=1, lessons=1, title="Robotics")
-    registrar = make_course_editor(robotics, username="registrar")
+    registrar = make_programme_admin(username="registrar")
     api, _token = token_client(registrar)
     url = f"/api/v1/staff/courses/{robotics.pk}/enrolments"
     answers = []

@@ -21,7 +21,7 @@ from tests.factories import (
     in_english_admin,
     make_cohort,
     make_course,
-    make_course_editor,
+    make_programme_admin,
     make_user,
 )
 
@@ -45,7 +45,8 @@ def course():
 
 @pytest.fixture
 def author():
-    return staff(ensure_course_authors_group(), username="metodike")
+    """A programme administrator: who enrols learners."""
+    return in_english_admin(make_programme_admin(username="metodike"))
 
 
 def staff(group: Group, **kwargs):
@@ -602,10 +603,10 @@ def test_non_staff_user_cannot_open_or_use_the_upload(client, course):
 
 
 @pytest.fixture
-def other_course_staff(course):
-    """Staff with admin access who may edit only another course."""
+def other_course_staff(course, course_staff):
+    """Staff who manage only another course's enrolment."""
     other = make_course(title="Cits kurss")
-    user = in_english_admin(make_course_editor(other, username="cits"))
+    user = in_english_admin(course_staff(other, username="cits"))
     user.other_course = other
     return user
 
@@ -627,21 +628,20 @@ def test_staff_cannot_enrol_into_a_course_they_cannot_edit(course, other_course_
 
 
 def test_staff_who_can_edit_no_course_are_refused(client, course):
-    """Admin users who may edit no course get neither the upload nor the listing."""
+    """Admin users who manage no course's enrolment (a course author among them)
+    get neither the upload nor the listing."""
     group = Group.objects.create(name="Tikai admin")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(staff(group))
-
-    for url in (UPLOAD_URL, LISTING_URL):
-        response = client.get(url)
-        # Wagtail turns PermissionDenied into a redirect to the dashboard.
-        assert (response.status_code, response.get("Location")) in {
-            (302, "/admin/"),
-            (403, None),
-        }, url
-    home = client.get("/admin/").content.decode()
-    assert UPLOAD_URL not in home
-    assert LISTING_URL not in home
+    author = staff(ensure_course_authors_group(), username="autors")
+    for person in (staff(group), author):
+        client.force_login(person)
+        for url in (UPLOAD_URL, LISTING_URL):
+            response = client.get(url)
+            # Wagtail turns PermissionDenied into a redirect to the dashboard.
+            assert (response.status_code, response["Location"]) == (302, "/admin/")
+        home = client.get("/admin/").content.decode()
+        assert UPLOAD_URL not in home
+        assert LISTING_URL not in home
 
 
 def test_enrolment_listing_shows_only_the_staff_members_courses(
@@ -667,8 +667,10 @@ def test_enrolment_listing_shows_only_the_staff_members_courses(
     assert LISTING_URL in home
 
 
-def test_course_authors_see_the_learners_menu_and_listing(client, course, author):
-    """Course authors find both screens under the Learners menu."""
+def test_programme_administrators_see_the_learners_menu_and_listing(
+    client, course, author
+):
+    """Programme administrators find both screens under the Learners menu."""
     enrol(make_user(email="a@skola.lv", first_name="Anna", last_name="Ābele"), course)
     client.force_login(author)
     assert "Anna Ābele" in client.get(LISTING_URL).content.decode()

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
+from wagtail.users.models import UserProfile
 
 from courses import checks
 from courses.demo.seed import ensure_site
@@ -23,6 +24,12 @@ from courses.models import (
     ModuleCompetence,
     ModulePage,
     Quiz,
+)
+from courses.roles import (
+    COURSE_AUTHORS,
+    PROGRAMME_ADMINISTRATORS,
+    SITE_ADMINISTRATORS,
+    TUTORS,
 )
 from tests.factories import make_catalogue, make_user
 
@@ -90,8 +97,38 @@ def test_seed_demo_again_duplicates_nothing_and_prints_the_accounts(demo, capsys
     call_command("seed_demo")
     assert counts() == first
     output = capsys.readouterr().out
-    for line in ("admin / ", "author / ", "teacher / "):
+    for line in ("admin / ", "author / ", "tutor / ", "programme / ", "teacher / "):
         assert line in output
+
+
+def test_demo_accounts_hold_the_roles_their_names_promise(demo, client):
+    """The demo's staff are in their roles' groups; the tutor teaches the group
+    the demo teacher is in; the author's admin opens in Latvian; each signs in
+    to the admin with the printed password."""
+    groups = {
+        user.username: sorted(user.groups.values_list("name", flat=True))
+        for user in get_user_model().objects.filter(
+            username__in=["admin", "author", "tutor", "programme"]
+        )
+    }
+    assert groups == {
+        "admin": [SITE_ADMINISTRATORS],
+        "author": [COURSE_AUTHORS],
+        "tutor": [TUTORS],
+        "programme": [PROGRAMME_ADMINISTRATORS],
+    }
+    teacher = Enrolment.objects.get(user__username="teacher")
+    assert [t.username for t in teacher.cohort.tutors.all()] == ["tutor"]
+    author = get_user_model().objects.get(username="author")
+    assert UserProfile.get_for_user(author).preferred_language == "lv"
+    for username in ("tutor", "programme"):
+        response = client.post(
+            "/admin/login/",
+            {"username": username, "password": f"{username}-demo-2026"},
+        )
+        assert (response.status_code, response["Location"]) == (302, "/admin/")
+        assert client.get("/admin/").status_code == 200
+        client.logout()
 
 
 def test_demo_teacher_can_sign_in_and_enrol_without_key(demo, client):

@@ -34,8 +34,8 @@ from tests.courses.assessment_factories import make_assignment
 from tests.courses.privacy_world import Course
 from tests.factories import (
     en_url,
+    grant,
     make_course,
-    make_course_editor,
     make_lesson,
     make_module,
     make_user,
@@ -180,7 +180,8 @@ def assignment_world():
     make_lesson(module)
     assignment = make_assignment(module)
     enrolment = enrol(make_user(), course)
-    return assignment, enrolment, make_course_editor(course)
+    reviewer = grant(make_user(), "courses.review_submission")
+    return assignment, enrolment, reviewer
 
 
 def test_submitted_work_goes_to_the_bucket_and_comes_back(

@@ -9,13 +9,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from wagtail.models import GroupPagePermission
 
 from certificates.bulk import start_bulk_issue
 from certificates.issuing import issue_certificate
@@ -40,6 +41,12 @@ from courses.models import (
 )
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt
+from courses.roles import (
+    COURSE_AUTHORS,
+    PROGRAMME_ADMINISTRATORS,
+    TUTORS,
+    ensure_roles,
+)
 from tests.certificates.conftest import make_template
 from tests.courses.assessment_factories import make_assignment, make_quiz
 from tests.factories import (
@@ -57,6 +64,8 @@ ROLES = (
     "other_author",
     "admin_only",
     "course_author",
+    "tutor",
+    "programme_admin",
     "administrator",
 )
 
@@ -167,6 +176,13 @@ class World:
         return client
 
 
+def in_role(user, role: str):
+    """``user``, in the group of ``role`` as ``setup_roles`` makes it."""
+    ensure_roles()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 def build_world() -> World:
     """Two courses with one record of every kind, and a person in each role."""
     template = make_template()
@@ -208,11 +224,20 @@ def build_world() -> World:
         "other_learner": other_learner,
         "other_author": make_course_editor(other_course, username="other_author"),
         "admin_only": admin_only,
-        "course_author": make_course_editor(course, username="course_author"),
+        "course_author": in_role(make_user(username="course_author"), COURSE_AUTHORS),
+        "tutor": in_role(make_user(username="tutor"), TUTORS),
+        "programme_admin": in_role(
+            make_user(username="programme_admin"), PROGRAMME_ADMINISTRATORS
+        ),
         "administrator": make_user(
             username="administrator", is_staff=True, is_superuser=True
         ),
     }
+    # The course authors are given Course A only, as a site administrator
+    # narrows the group's page permissions; the tutor teaches its Daugavpils
+    # cohort and not its other one.
+    GroupPagePermission.objects.filter(group__name=COURSE_AUTHORS).update(page=course)
+    cohort.tutors.add(users["tutor"])
     course_settings = CourseCertificateSettings.objects.create(
         course=course, template=template
     )
@@ -268,7 +293,7 @@ def build_world() -> World:
         other_course=other_course,
         users=users,
         api_token=create_token(
-            users["course_author"], "Registry", "write", now + timedelta(days=30)
+            users["programme_admin"], "Registry", "write", now + timedelta(days=30)
         )[0],
     )
 

@@ -10,34 +10,49 @@ import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
+from wagtail import hooks
 
 from certificates.models import Certificate
 from courses.models import Cohort, Enrolment, LiveSession, Quiz
+from courses.permissions import FILTER_COURSES_HOOK
 from tests.courses.assessment_factories import NUMERIC
 
 
 def test_choosers_list_only_the_courses_the_user_may_edit(world):
     """An author of another course finds none of this course's cohorts or
-    sessions in the admin's choosers; the course's author finds them."""
-    for role, shown in (("other_author", False), ("course_author", True)):
+    sessions in the admin's choosers; the course's author finds its sessions,
+    and a programme administrator its cohorts."""
+    for role, cohort_shown, session_shown in (
+        ("other_author", False, False),
+        ("course_author", False, True),
+        ("programme_admin", True, False),
+    ):
         client = world.client(role)
         cohorts = client.get("/admin/snippets/choose/courses/cohort/")
         sessions = client.get("/admin/snippets/choose/courses/livesession/")
         html = json.loads(cohorts.content)["html"]
-        assert ("Daugavpils" in html) is shown, role
+        assert ("Daugavpils" in html) is cohort_shown, role
         html = json.loads(sessions.content)["html"]
-        assert (f"livesession/chosen/{world.session.pk}/" in html) is shown, role
+        chosen = f"livesession/chosen/{world.session.pk}/" in html
+        assert chosen is session_shown, role
 
 
 def test_a_cohort_form_offers_and_saves_only_the_users_courses(world):
-    client = world.client("other_author")
-    form = client.get("/admin/snippets/courses/cohort/add/").content.decode()
-    assert "Course B" in form
-    assert "Course A" not in form
-    response = client.post(
-        "/admin/snippets/courses/cohort/add/",
-        {"course": world.course.pk, "name": "Valmiera"},
-    )
+    """The course a host's hook leaves out is neither offered nor saved."""
+    client = world.client("programme_admin")
+    course_b = world.other_course.translation_key
+
+    def without_course_b(user, courses):
+        return courses.exclude(translation_key=course_b)
+
+    with hooks.register_temporarily(FILTER_COURSES_HOOK, without_course_b):
+        form = client.get("/admin/snippets/courses/cohort/add/").content.decode()
+        assert "Course A" in form
+        assert "Course B" not in form
+        response = client.post(
+            "/admin/snippets/courses/cohort/add/",
+            {"course": world.other_course.pk, "name": "Valmiera"},
+        )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Cohort.objects.filter(name="Valmiera").exists()
@@ -49,7 +64,8 @@ def test_deleting_what_learners_records_refer_to_is_refused(world, kind):
     message that says why; nothing of the learners' records is lost."""
     instance = world.cohort if kind == "cohort" else world.session
     enrolments, attendance = Enrolment.objects.count(), world.session.attendance.count()
-    client = world.client("course_author")
+    # Cohorts are the programme administrators', sessions the course authors'.
+    client = world.client("programme_admin" if kind == "cohort" else "course_author")
     url = f"/admin/snippets/courses/{kind}/delete/{instance.pk}/"
     response = client.post(url)
     assert response.status_code == 302
@@ -66,7 +82,7 @@ def test_zip_entries_are_file_names_whatever_the_learner_is_called(world):
     Certificate.objects.filter(pk=world.certificate.pk).update(
         learner_name="../../../../tmp/x"
     )
-    client = world.client("course_author")
+    client = world.client("programme_admin")
     response = client.get(
         "/admin/certificates/zip/download/", {"course": world.course.pk}
     )
@@ -75,7 +91,7 @@ def test_zip_entries_are_file_names_whatever_the_learner_is_called(world):
 
 
 def test_a_latvian_name_stays_as_it_is_in_the_zip(world):
-    client = world.client("course_author")
+    client = world.client("programme_admin")
     response = client.get(
         "/admin/certificates/zip/download/", {"course": world.course.pk}
     )
