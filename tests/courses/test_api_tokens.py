@@ -414,6 +414,8 @@ def test_learner_progress_and_checklist(editor, course_staff):
     body = response.json()
     assert body["enrolment"]["percent"] == 50
     assert body["enrolment"]["completed_items"] == 1
+    assert body["enrolment"]["requirements_done"] == 1
+    assert body["enrolment"]["requirements_total"] == 2
     assert body["checklist"] == [
         {
             "code": "lessons",
@@ -422,6 +424,8 @@ def test_learner_progress_and_checklist(editor, course_staff):
             "needed": 2.0,
             "met": False,
             "note": "",
+            "added_after_completion": 0.0,
+            "kept": False,
         }
     ]
 

@@ -126,6 +126,9 @@ def test_checklist_api(client):
         "done": 0.0,
         "needed": 1.0,
         "met": False,
+        "note": "",
+        "added_after_completion": 0.0,
+        "kept": False,
     }
     stranger = Client()
     stranger.force_login(make_user())
