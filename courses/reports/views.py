@@ -15,13 +15,11 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_base import CourseStaffMenuItem
 from courses.reports import charts, rows, summary
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
@@ -201,14 +199,8 @@ class ReportsViewSet(ViewSet):
     name = "reports"
     url_prefix = "reports"
     icon = "table"
-    menu_icon = "table"
-    menu_label = _("Reports")
-    add_to_admin_menu = True
-    menu_order = 220
-
-    @cached_property
-    def menu_item_class(self) -> type[MenuItem]:
-        return CourseStaffMenuItem
+    # Listed in Wagtail's own Reports menu (courses.reports.menu), not a second one.
+    add_to_admin_menu = False
 
     @cached_property
     def url_names(self) -> dict[str, str]:
