@@ -27,6 +27,7 @@ from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.models import Cohort, CoursePage, ModulePage
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -102,7 +103,9 @@ def course_choices(request: HttpRequest | None) -> QuerySet[CoursePage]:
     calls this with ``None`` while it builds the filter)."""
     if request is None:
         return CoursePage.objects.none()
-    return editable_courses(request.user).select_related("locale").order_by("title")
+    return reader_language_first(
+        editable_courses(request.user).select_related("locale")
+    )
 
 
 def cohort_choices(request: HttpRequest | None) -> QuerySet[Cohort]:

@@ -36,6 +36,7 @@ from certificates.printed import languages_of
 from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.permissions import editable_cohorts, editable_course_keys, editable_courses
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -74,8 +75,8 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = (
-            editable_courses(user).select_related("locale").order_by("title")
+        self.fields["course"].queryset = reader_language_first(
+            editable_courses(user).select_related("locale")
         )
 
 

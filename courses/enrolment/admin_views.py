@@ -42,6 +42,7 @@ from courses.permissions import (
     course_choices,
     editable_courses,
 )
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -63,7 +64,7 @@ class CohortForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["course"]
         self.fields["course"] = CourseChoiceField(
-            queryset=editable_courses(self.for_user).order_by("title", "pk"),
+            queryset=reader_language_first(editable_courses(self.for_user)),
             label=field.label,
         )
 
@@ -188,8 +189,8 @@ class EnrolFromCsvForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = (
-            editable_courses(user).select_related("locale").order_by("title")
+        self.fields["course"].queryset = reader_language_first(
+            editable_courses(user).select_related("locale")
         )
 
 

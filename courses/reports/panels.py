@@ -60,9 +60,7 @@ def add_summary_items(request: HttpRequest, items: list[SummaryItem]) -> None:
             for figure in figures
         },
     )
-    courses = (
-        editable_courses(user).live().values("translation_key").distinct().count()
-    )
+    courses = editable_courses(user).live().values("translation_key").distinct().count()
     progress, summary = reverse("reports:progress"), reverse("reports:summary")
     texts = [
         (
