@@ -84,7 +84,7 @@ def test_every_public_page_links_the_sites_stylesheet(certificates):
 def test_the_verification_page_keeps_its_noindex_beside_the_stylesheet(certificates):
     """The verification pages add their robots rule to the site's head, not
     instead of it, and a revoked certificate is marked as such."""
-    valid, revoked = certificates
+    _valid, revoked = certificates
     html = Client().get(revoked.get_absolute_url()).content.decode()
     head = head_of(html)
     assert has_stylesheet(html)
