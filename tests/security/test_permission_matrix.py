@@ -148,6 +148,7 @@ EXPECTED: dict[str, str] = {
     "reports:competences_results GET": "LLLYNYY",
     "reports:export GET": "LLLYNYY",
     "reports:summary GET": "LLLYNYY",
+    "reports:summary_results GET": "LLLYNYY",
     "certificates_admin:index GET": "LLLYNYY",
     "certificates_admin:index_results GET": "LLLYNYY",
     "certificates_admin:issue GET": "LLLYNYY",
