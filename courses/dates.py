@@ -96,6 +96,11 @@ def moment_in_words(value: datetime) -> str:
     return f"{date_in_words(local)}, {time}"
 
 
+#: What a date filter reads: ISO, as Wagtail's date picker writes it, and the
+#: Latvian form (07.12.2026) typed by hand, whatever the admin's language.
+FILTER_DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+
 def accepted_dates() -> tuple[date, date]:
     """The first and last date a date filter accepts: from
     :data:`EARLIEST_DATE` to :data:`YEARS_AHEAD` years after today."""

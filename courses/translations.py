@@ -9,9 +9,13 @@ for one object), so a learner is never offered what they then cannot open.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 T = TypeVar("T")
 
@@ -38,3 +42,21 @@ def translation_to_show(obj: T, language: str | None = None) -> T | None:
     """:func:`shown_translation` for one page or snippet: one query."""
     candidates = obj.get_translations(inclusive=True).select_related("locale")
     return shown_translation(candidates, obj, language)
+
+
+def reader_language_first(
+    pages: QuerySet[T], language: str | None = None
+) -> QuerySet[T]:
+    """``pages`` with those in ``language`` (the active one: in the admin, the
+    reader's admin language) first, each group by title: a chooser whose first
+    choice is its default then defaults to the version its reader reads."""
+    language = language or get_language()
+    return pages.order_by(
+        Case(
+            When(locale__language_code=language, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "title",
+        "pk",
+    )

@@ -3,6 +3,8 @@ and page hooks, registered with Wagtail. The screens themselves live in each
 feature's ``admin_views.py`` (Wagtail viewsets and admin views;
 Django's own admin is not installed)."""
 
+from functools import partial
+
 from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +60,9 @@ from courses.privacy.admin_views import (
     user_listing_buttons,
 )
 from courses.quizzes.admin_views import QuizViewSet
-from courses.reports.panels import ReportsPanel
+from courses.reports.listing import REPORTS
+from courses.reports.menu import report_menu_item
+from courses.reports.panels import add_summary_items
 from courses.reports.views import ReportsViewSet
 from courses.task_queue.panel import TaskQueuePanel
 
@@ -103,6 +107,10 @@ def register_reports_viewset() -> ReportsViewSet:
     return ReportsViewSet()
 
 
+for _name, _label in REPORTS:
+    hooks.register("register_reports_menu_item", partial(report_menu_item, _name))
+
+
 @hooks.register("register_admin_viewset")
 def register_privacy_log_viewset() -> PrivacyLogViewSet:
     return PrivacyLogViewSet()
@@ -134,7 +142,9 @@ def register_capability_permissions():
 @hooks.register("construct_homepage_panels")
 def add_home_panels(request, panels: list) -> None:
     panels.append(TaskQueuePanel())
-    panels.append(ReportsPanel())
+
+
+hooks.register("construct_homepage_summary_items", add_summary_items)
 
 
 # Deleting a learner's account: refused with reasons while records hold it.

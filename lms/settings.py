@@ -280,6 +280,9 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "lv")
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Wagtail offers only the admin languages it translates almost fully, which leaves
+# out Latvian; the plugin's catalogue (below) completes it.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # The plugin's Latvian for the Wagtail admin messages Wagtail's own Latvian lacks.
 LOCALE_PATHS = [BASE_DIR / "lms" / "locale", WAGTAIL_LOCALE_PATH]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Riga")

@@ -37,6 +37,7 @@ from certificates.printed import languages_of
 from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
 from courses.permissions import Capability, cohorts_for, courses_for
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -76,10 +77,8 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = (
-            courses_for(user, ISSUE_CERTIFICATE)
-            .select_related("locale")
-            .order_by("title")
+        self.fields["course"].queryset = reader_language_first(
+            courses_for(user, ISSUE_CERTIFICATE).select_related("locale")
         )
 
 

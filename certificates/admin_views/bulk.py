@@ -62,11 +62,35 @@ class BulkJobView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Bulk issue")
     header_icon = "doc-full-inverse"
 
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.job = _job_for(request, kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        return str(self.job.course.title)
+
+    def get_breadcrumbs_items(self) -> list[dict]:
+        # Without its own trail the header would name the last crumb: "Home".
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("certificates_admin:index"),
+                "label": _("Issued certificates"),
+            },
+            {
+                "url": "",
+                "label": self.page_title,
+                "sublabel": self.get_page_subtitle(),
+            },
+        ]
+
     def get_context_data(self, **kwargs) -> dict:
-        job = _job_for(self.request, kwargs["pk"])
+        job = self.job
         return {
             **super().get_context_data(**kwargs),
             "job": job,
+            "finished": job.status
+            in (BulkIssueJob.Status.FINISHED, BulkIssueJob.Status.FAILED),
             "status_url": reverse("certificates_admin:bulk_job_status", args=[job.pk]),
         }
 

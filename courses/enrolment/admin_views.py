@@ -46,6 +46,7 @@ from courses.permissions import (
     course_choices_for,
     courses_for,
 )
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -86,8 +87,8 @@ class CohortForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["course"]
         self.fields["course"] = CourseChoiceField(
-            queryset=courses_for(self.for_user, MANAGE_ENROLMENT).order_by(
-                "title", "pk"
+            queryset=reader_language_first(
+                courses_for(self.for_user, MANAGE_ENROLMENT)
             ),
             label=field.label,
         )
@@ -220,10 +221,8 @@ class EnrolFromCsvForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = (
-            courses_for(user, MANAGE_ENROLMENT)
-            .select_related("locale")
-            .order_by("title")
+        self.fields["course"].queryset = reader_language_first(
+            courses_for(user, MANAGE_ENROLMENT).select_related("locale")
         )
 
 

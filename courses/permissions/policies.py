@@ -28,6 +28,7 @@ from courses.permissions.capabilities import (
     may,
     whole_courses,
 )
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -72,10 +73,8 @@ def course_choices_for(
     def choices(request: HttpRequest | None) -> QuerySet[CoursePage]:
         if request is None:
             return CoursePage.objects.none()
-        return (
-            courses_for(request.user, capability)
-            .select_related("locale")
-            .order_by("title", "pk")
+        return reader_language_first(
+            courses_for(request.user, capability).select_related("locale")
         )
 
     return choices

@@ -14,7 +14,7 @@ from django_filters.fields import DateRangeField
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.admin_base import CourseChoiceField, IdChoiceFilter
-from courses.dates import validate_date_in_range
+from courses.dates import FILTER_DATE_INPUT_FORMATS, validate_date_in_range
 from courses.models import CoursePage, Enrolment
 from courses.permissions import (
     VIEW_PROGRESS,
@@ -36,11 +36,13 @@ class CourseFilter(IdChoiceFilter):
 
 
 class AcceptedDateRangeField(DateRangeField):
-    """A date range whose ends are refused outside the dates filters accept."""
+    """A date range whose ends are read in ISO or the Latvian form and refused
+    outside the dates filters accept."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields:
+            field.input_formats = FILTER_DATE_INPUT_FORMATS
             field.validators.append(validate_date_in_range)
 
 
@@ -48,15 +50,12 @@ class AcceptedDateRangeFilter(django_filters.DateFromToRangeFilter):
     field_class = AcceptedDateRangeField
 
 
-class ProgressFilterSet(WagtailFilterSet):
-    """Course, cohort, status, dates and a name or e-mail search."""
+class SummaryFilterSet(WagtailFilterSet):
+    """Course, cohort and dates: what a summary of many learners is narrowed by."""
 
     course = CourseFilter(queryset=course_choices_for(VIEW_PROGRESS), label=_("Course"))
     cohort = IdChoiceFilter(
         queryset=cohort_choices_for(VIEW_PROGRESS), label=_("Cohort")
-    )
-    status = django_filters.ChoiceFilter(
-        choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )
     enrolled = AcceptedDateRangeFilter(
         field_name="enrolled_at",
@@ -67,6 +66,18 @@ class ProgressFilterSet(WagtailFilterSet):
         field_name="completed_at",
         label=_("Completed between"),
         widget=DateRangePickerWidget,
+    )
+
+    class Meta:
+        model = Enrolment
+        fields: list[str] = []
+
+
+class ProgressFilterSet(SummaryFilterSet):
+    """The summary's filters, a status and a name or e-mail search."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Enrolment.Status.choices, label=_("Status"), widget=forms.RadioSelect
     )
     search = django_filters.CharFilter(
         method="filter_search", label=_("Name or e-mail")

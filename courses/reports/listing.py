@@ -18,6 +18,7 @@ from courses.models import CoursePage
 from courses.permissions import VIEW_PROGRESS, courses_for, sees_personal_data
 from courses.reports import rows
 from courses.reports.filters import ProgressFilterSet, filter_errors
+from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,8 +54,8 @@ class ReportAccessMixin:
     @cached_property
     def course(self) -> CoursePage | None:
         """The course asked for, or for per-course reports the first one the user
-        may follow."""
-        courses = courses_for(self.request.user, VIEW_PROGRESS).order_by("title", "pk")
+        may follow, in the reader's language if there is one."""
+        courses = reader_language_first(courses_for(self.request.user, VIEW_PROGRESS))
         course_id = as_id(self.request.GET.get("course"))
         return courses.filter(pk=course_id).first() if course_id else courses.first()
 

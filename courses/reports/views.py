@@ -16,20 +16,21 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView, View
-from wagtail.admin.menu import MenuItem
+from django.views.generic import View
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_base import capability_menu_item
-from courses.permissions import VIEW_PROGRESS
+from courses.models import Enrolment
 from courses.reports import charts, rows, summary
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
 from courses.reports.exports import export_response
-from courses.reports.filters import ProgressFilterSet, filter_errors
+from courses.reports.filters import (
+    ProgressFilterSet,
+    SummaryFilterSet,
+    filter_errors,
+)
 from courses.reports.listing import (
     REPORTS,
     ReportAccessMixin,
@@ -138,38 +139,27 @@ class ProgressExportView(ReportAccessMixin, View):
         return export_response(report, fmt, f"progress-{stamp}", self.with_email)
 
 
-class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class SummaryView(ReportListingView):
     """Per course and cohort, and for the programme; enrolments and completions
-    by month."""
+    by month. Filtered in the same drawer as the other reports."""
 
-    template_name = "courses/reports/summary.html"
+    results_template_name = "courses/reports/summary_results.html"
+    filterset_class = SummaryFilterSet
     page_title = _("Cohorts and programme")
-    header_icon = "table"
     report_name = "summary"
+    paginate_by = None
 
-    def get_breadcrumbs_items(self) -> list[dict]:
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    @cached_property
-    def filters(self) -> ProgressFilterSet:
-        return ProgressFilterSet(
-            self.request.GET,
-            queryset=rows.visible_enrolments(self.request.user),
-            request=self.request,
-        )
-
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if filter_errors(self.filters):
-            # The form with its message, and no figures that would pass off the
-            # whole programme as the filtered part.
-            context = super().get_context_data(
-                filters=self.filters, report_links=self.report_links(), **kwargs
-            )
-            return self.render_to_response(context, status=400)
-        return super().get(request, *args, **kwargs)
+    def get_queryset(self) -> QuerySet:
+        # The page lists no rows of its own: its figures are sums over the
+        # filtered enrolments (get_context_data).
+        return Enrolment.objects.none()
 
     def get_context_data(self, **kwargs) -> dict:
-        enrolments = self.filters.qs
+        context = super().get_context_data(**kwargs)
+        if self.filter_errors:
+            # No figures that would pass off the whole programme as the part asked for.
+            return context
+        enrolments = self.filter_queryset(self.get_base_queryset())
         months = summary.monthly_activity(enrolments)
         chart = None
         if months:
@@ -189,29 +179,21 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
                     (str(_("Completions")), [c for _m, _e, c in months]),
                 ],
             )
-        return super().get_context_data(
-            filters=self.filters,
+        context.update(
             summary=summary.programme_summary(enrolments),
             municipalities=summary.reach_by_municipality(enrolments),
             figures=summary_figures(),
             chart=chart,
-            report_links=self.report_links(),
-            **kwargs,
         )
+        return context
 
 
 class ReportsViewSet(ViewSet):
     name = "reports"
     url_prefix = "reports"
     icon = "table"
-    menu_icon = "table"
-    menu_label = _("Reports")
-    add_to_admin_menu = True
-    menu_order = 220
-
-    @cached_property
-    def menu_item_class(self) -> type[MenuItem]:
-        return capability_menu_item(VIEW_PROGRESS)
+    # Listed in Wagtail's own Reports menu (courses.reports.menu), not a second one.
+    add_to_admin_menu = False
 
     @cached_property
     def url_names(self) -> dict[str, str]:
@@ -225,6 +207,7 @@ class ReportsViewSet(ViewSet):
             "progress": ProgressReportView,
             "matrix": ModuleMatrixView,
             "competences": CompetenceReportView,
+            "summary": SummaryView,
         }
         patterns = []
         for name, view in listings.items():
@@ -244,10 +227,5 @@ class ReportsViewSet(ViewSet):
                 "export/<str:fmt>/",
                 ProgressExportView.as_view(url_names=self.url_names),
                 name="export",
-            ),
-            path(
-                "summary/",
-                SummaryView.as_view(url_names=self.url_names),
-                name="summary",
             ),
         ]

@@ -97,7 +97,15 @@ def test_bulk_issue_runs_and_its_progress_survives_a_reload(
     status = client.get(f"/admin/certificates/bulk/{job.pk}/status/").json()
     assert status["total"] == 3
     page = client.get(f"/admin/certificates/bulk/{job.pk}/").content.decode()
-    assert "<progress" in page
+    # Wagtail's progress bar, and the page's own title with its course.
+    assert (
+        '<div class="progress active w-mb-2" role="progressbar" '
+        'aria-label="Bulk issue progress" aria-valuemin="0" aria-valuemax="3" '
+        'aria-valuenow="0">'
+    ) in page
+    assert '<div class="bar" style="width: 0%">0%</div>' in page
+    heading = " ".join(page[page.index("<h1") : page.index("</h1>")].split())
+    assert heading.endswith(f"> Bulk issue: {course.title}")
 
 
 def test_bulk_task_issues_and_reports(template, django_capture_on_commit_callbacks):

@@ -699,16 +699,18 @@ def test_streamed_exports_read_rows_in_chunks(school, monkeypatch):
     assert len(read_xlsx(body)) == 5
 
 
-def test_home_panel_shows_figures_and_links(school, client):
-    """The admin home page shows the course team's headline figures."""
+def test_home_summary_shows_figures_and_links(school, client):
+    """The admin home's site summary (Wagtail's own list) shows the course team's
+    headline figures, each a link to its report."""
     client.force_login(course_editor(school["course"]))
     html = client.get("/admin/").content.decode()
-    assert 'id="course-reports-section"' in html
-    assert reverse("reports:progress") in html
-    assert reverse("reports:summary") in html
-    figures = html[html.index("course-reports-section") :]
-    assert "<dd>3</dd>" in figures  # learners still enrolled
-    assert "<dd>1</dd>" in figures  # certificates issued
+    summary = html[html.index('class="w-summary__list"') :]
+    summary = summary[: summary.index("</ul>")]
+    progress, report = reverse("reports:progress"), reverse("reports:summary")
+    assert f'<a href="{progress}">1 active course</a>' in summary
+    assert f'<a href="{progress}">3 learners</a>' in summary  # still enrolled
+    assert f'<a href="{report}">Certificates issued: 1</a>' in summary
+    assert "course-reports" not in html  # no home-made panel besides
 
 
 def test_reach_by_municipality_counts_each_teacher_once(client):

@@ -149,6 +149,7 @@ EXPECTED: dict[str, str] = {
     "reports:competences_results GET": "LLLYNYYYY",
     "reports:export GET": "LLLYNYYYY",
     "reports:summary GET": "LLLYNYYYY",
+    "reports:summary_results GET": "LLLYNYYYY",
     "certificates_admin:index GET": "LLLNNNNYY",
     "certificates_admin:index_results GET": "LLLNNNNYY",
     "certificates_admin:issue GET": "LLLNNNNYY",
