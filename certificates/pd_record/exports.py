@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -64,7 +65,7 @@ def csv_bytes(record: PdRecord) -> bytes:
             _("Programme"),
             _("Provider"),
             _("Academic hours"),
-            _("Completed on"),
+            pgettext("course", "Completed on"),
             _("Source"),
             _("Counts in the last 3 years"),
         ]
@@ -118,7 +119,7 @@ def pdf_bytes(record: PdRecord, name: str) -> bytes:
                 _("Programme"),
                 _("Provider"),
                 _("Hours"),
-                _("Completed on"),
+                pgettext("course", "Completed on"),
                 _("Counts"),
             )
         ]
