@@ -283,6 +283,9 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # The plugin's Latvian for the Wagtail admin messages Wagtail's own Latvian lacks.
 LOCALE_PATHS = [BASE_DIR / "lms" / "locale", WAGTAIL_LOCALE_PATH]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Riga")
+# English dates in one European style ("7 December 2026", 14:30); Latvian keeps
+# Django's own formats.
+FORMAT_MODULE_PATH = ["lms.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-import segno
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from certificates.printed import LABELS, languages_of
+from certificates.printed import LABELS, hours_phrase, languages_of, period_text
 from certificates.rendering import register
 from certificates.rendering.base import BaseRenderer
 from certificates.rendering.reportlab_setup import (
     binary_streams,
     image_file,
+    qr_operators,
     register_font,
     split_lines,
 )
@@ -51,6 +52,8 @@ class ReportLabRenderer(BaseRenderer):
     heading_font = "CertSerif-Bold"
     body_font = "CertSans"
     qr_size = 26 * mm
+    #: The least room between a string and the inner frame line.
+    frame_padding = 2 * mm
     qr_mask = 4
 
     def __init__(self) -> None:
@@ -100,14 +103,23 @@ class ReportLabRenderer(BaseRenderer):
         size: float,
         align: str = "left",
     ) -> None:
-        """Every string on the page goes through here."""
+        """Every string on the page goes through here, and stays inside the
+        frame: a string too wide for its place moves in, or shrinks when the
+        frame's whole width is too narrow for it."""
+        left, right = self.inside_frame()
+        width = stringWidth(text, font, size)
+        if width > right - left:
+            size *= (right - left) / width
+            width = right - left
+        start = {"centre": x - width / 2, "right": x - width}.get(align, x)
+        start = max(left, min(start, right - width))
         canvas.setFont(font, size)
-        if align == "centre":
-            canvas.drawCentredString(x, y, text)
-        elif align == "right":
-            canvas.drawRightString(x, y, text)
-        else:
-            canvas.drawString(x, y, text)
+        canvas.drawString(start, y, text)
+
+    def inside_frame(self) -> tuple[float, float]:
+        """The left and right edge of the room inside the inner frame line."""
+        inner = self.margin / 2 + 5 + self.frame_padding
+        return inner, self.width - inner
 
     def wrapped(
         self,
@@ -237,11 +249,15 @@ class ReportLabRenderer(BaseRenderer):
             provider += ", " + self.label(
                 "registration", number=data["registration_number"]
             )
-        period = "–".join(print_date(data["period"][end]) for end in ("start", "end"))
+        period = period_text(data["period"]["start"], data["period"]["end"])
+        hours = self.both(
+            [
+                LABELS[lang]["hours"].format(hours=hours_phrase(data["hours"], lang))
+                for lang in self.languages
+            ]
+        )
         lines = [
-            self.label("hours", hours=data["hours"])
-            + "   ·   "
-            + self.label("period", period=period),
+            hours + "   ·   " + self.label("period", period=period),
             self.label("programme_type", type=data["programme_type"]),
             self.label("provider", provider=provider)
             if len(self.languages) == 1
@@ -362,36 +378,23 @@ class ReportLabRenderer(BaseRenderer):
         size = self.qr_size
         x = self.width - self.margin - size - 2 * mm
         y = self.margin + 12 * mm
-        # A fixed mask: choosing the "best" of eight is most of segno's time, and
-        # readers decode every mask alike.
-        matrix = segno.make(
-            data["verification_url"], error="m", micro=False, mask=self.qr_mask
-        ).matrix
-        rects = []
-        for row_index, row in enumerate(matrix):
-            start = None
-            # A run of dark modules is one rectangle: fewer operators to write.
-            for col, dark in enumerate((*row, 0)):
-                if dark and start is None:
-                    start = col
-                elif not dark and start is not None:
-                    rects.append(f"{start} {row_index} {col - start} 1 re")
-                    start = None
+        rects, modules = qr_operators(data["verification_url"], self.qr_mask)
         canvas.saveState()
         canvas.setFillColor(BLACK)
         # One unit per module, rows downwards: the operators are short integers.
         canvas.translate(x, y + size)
-        canvas.scale(size / len(matrix), -size / len(matrix))
-        canvas.addLiteral("\n".join(rects) + "\nf")
+        canvas.scale(size / modules, -size / modules)
+        canvas.addLiteral(rects)
         canvas.restoreState()
         canvas.setFillColor(GREY)
         centre = x + size / 2
-        self.draw_text(
-            canvas, centre, y - 8, self.label("verify"), self.body_font, 6, "centre"
-        )
-        self.draw_text(
-            canvas, centre, y - 15, data["short_url"], self.body_font, 6, "centre"
-        )
-        self.draw_text(
-            canvas, centre, y - 22, data["code"], self.heading_font, 6.5, "centre"
-        )
+        # One line per language: side by side they are wider than the code.
+        lines = [(LABELS[lang]["verify"], self.body_font, 6) for lang in self.languages]
+        lines += [
+            (data["short_url"], self.body_font, 6),
+            (data["code"], self.heading_font, 6.5),
+        ]
+        for n, (text, font, font_size) in enumerate(lines):
+            self.draw_text(
+                canvas, centre, y - 8 - 7 * n, text, font, font_size, "centre"
+            )
