@@ -1,11 +1,16 @@
-"""The Latvian catalogues as files: one translation per message across them."""
+"""The Latvian catalogues as files: one translation per message across them,
+plural forms that hold for every number, and each valid for ``msgfmt -c``."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = [
@@ -61,3 +66,47 @@ def test_the_clash_check_finds_a_clash(tmp_path):
     finally:
         ROOT = saved
     assert list(found) == [("django", None, "Withdrawn", "")]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext")
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_msgfmt_check_passes(path, tmp_path):
+    """``msgfmt -c`` (formats, header, plural forms) reports nothing."""
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", str(tmp_path / "out.mo"), str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+NUMBER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdif]|\{[^}]*\}")
+
+
+def singulars_without_a_number(path: Path) -> list[str]:
+    """Plural messages whose Latvian form [0] has no number although the other
+    forms differ: form [0] also serves 21, 31 and 101, for which "šo attēlu"
+    (this image) is wrong."""
+    return [
+        e.msgid
+        for e in polib.pofile(str(path))
+        if e.msgid_plural
+        and not NUMBER.search(e.msgstr_plural.get(0, ""))
+        and e.msgstr_plural.get(0) != e.msgstr_plural.get(1)
+    ]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_first_plural_form_reads_right_for_21(path):
+    assert singulars_without_a_number(path) == []
+
+
+def test_the_first_plural_form_check_finds_a_singular(tmp_path):
+    path = tmp_path / "django.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=3; plural=0;\\n"\n\n'
+        'msgid "Delete this image?"\nmsgid_plural "Delete these images?"\n'
+        'msgstr[0] "Dzēst šo attēlu?"\nmsgstr[1] "Dzēst šos attēlus?"\n'
+        'msgstr[2] "Dzēst šos attēlus?"\n'
+    )
+    assert singulars_without_a_number(path) == ["Delete this image?"]
