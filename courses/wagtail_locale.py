@@ -196,6 +196,9 @@ def rebuild_catalogue(domain: str) -> tuple[int, int]:
     po = polib.POFile(wrapwidth=79)
     po.metadata = {
         "Project-Id-Version": "wagtail-stem-lms (Wagtail admin, supplementary)",
+        "Last-Translator": "wagtail-stem-lms <lv@wagtail-stem-lms.invalid>",
+        "Language-Team": "Latvian",
+        "PO-Revision-Date": old.metadata.get("PO-Revision-Date", "") if old else "",
         "Language": LANGUAGE,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
