@@ -110,3 +110,67 @@ def test_the_first_plural_form_check_finds_a_singular(tmp_path):
         'msgstr[2] "Dzēst šos attēlus?"\n'
     )
     assert singulars_without_a_number(path) == ["Delete this image?"]
+
+
+#: Words docs/glossary-lv.md rules out, each with the reason, and the English
+#: that makes the Latvian wrong when it is given (None: wrong everywhere).
+FORBIDDEN = [
+    (r"\bdatn|\bdatņ", None, "file is „fails” (Wagtail's word)"),
+    (r"aizstājvārd|\baizstājlap", None, "alias is „aizstājējlapa” (Wagtail's word)"),
+    (r"[Ss]ertifikāt", r"^(?!.*(X\.509|PEM))", "certificate is „apliecība”"),
+    (
+        r"[Pp]ieteik",
+        r"(?i)^(?!.*enrol).*((sign|log)[- ]?(ged )?(in|on)\b|login)",
+        "sign in is „pierakstīties”; „pieteikties” is enrol",
+    ),
+    (r"pakalpojumu sniedzēj", None, "provider is „īstenotājs”"),
+    (
+        r"\b(ne)?esat( \w+)? \w+(ījis|ējis|ājis|ojis|sis|dis|cis|zis|ris|lis|nis)\b",
+        None,
+        "masculine-only participle for the reader",
+    ),
+    (r"pārliecināts|viņa pieprasījum", None, "masculine-only for an unknown person"),
+]
+
+
+def forbidden_variants(path: Path) -> list[tuple[str, str]]:
+    found = []
+    for entry in polib.pofile(str(path)):
+        texts = [entry.msgstr, *entry.msgstr_plural.values()]
+        for pattern, english, reason in FORBIDDEN:
+            if english and not re.search(english, entry.msgid):
+                continue
+            if any(re.search(pattern, text) for text in texts):
+                found.append((entry.msgid, reason))
+    return found
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_glossary_holds_in_every_catalogue(path):
+    """One word for each thing (docs/glossary-lv.md), and no masculine-only
+    forms for a reader or a person whose gender is unknown."""
+    assert forbidden_variants(path) == []
+
+
+def test_the_glossary_check_finds_each_variant(tmp_path):
+    path = tmp_path / "django.po"
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entries = {
+        "Log in": "Pieteikties",
+        "Enrol": "Pieteikties kursam",
+        "Check the file": "Pārbaudīt datni",
+        "Certificate revoked": "Sertifikāts atsaukts",
+        "X.509 certificate (PEM)": "X.509 sertifikāts (PEM)",
+        "If you have forgotten it": "Ja esat aizmirsis",
+        "You haven't uploaded any images.": "Jūs vēl neesat augšupielādējis nevienu attēlu.",
+    }
+    path.write_text(
+        header + "\n".join(f'msgid "{k}"\nmsgstr "{v}"\n' for k, v in entries.items())
+    )
+    assert [msgid for msgid, _reason in forbidden_variants(path)] == [
+        "Log in",
+        "Check the file",
+        "Certificate revoked",
+        "If you have forgotten it",
+        "You haven't uploaded any images.",
+    ]
