@@ -314,7 +314,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
 
-WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "STEM teacher courses")
+# The admin's name for the site, in the admin's language unless SITE_NAME fixes one.
+WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME") or _("STEM teacher courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
