@@ -102,15 +102,16 @@ class ReportLabRenderer(BaseRenderer):
         font: str,
         size: float,
         align: str = "left",
+        room: float | None = None,
     ) -> None:
         """Every string on the page goes through here, and stays inside the
-        frame: a string too wide for its place moves in, or shrinks when the
-        frame's whole width is too narrow for it."""
+        frame: it shrinks to fit ``room`` (by default the frame's width), and
+        one too wide for its place moves in."""
         left, right = self.inside_frame()
+        room = min(room or right - left, right - left)
         width = stringWidth(text, font, size)
-        if width > right - left:
-            size *= (right - left) / width
-            width = right - left
+        if width > room:
+            size, width = size * room / width, room
         start = {"centre": x - width / 2, "right": x - width}.get(align, x)
         start = max(left, min(start, right - width))
         canvas.setFont(font, size)
@@ -196,29 +197,14 @@ class ReportLabRenderer(BaseRenderer):
             )
 
     def draw_title(self, canvas: Canvas, data: dict, y: float) -> float:
-        texts = data["texts"]
         canvas.setFillColor(self.primary)
-        self.draw_text(
-            canvas,
-            self.width / 2,
-            y,
-            texts[self.languages[0]]["title"],
-            self.heading_font,
-            30,
-            "centre",
-        )
-        y -= 20
-        for lang in self.languages[1:]:
+        for index, lang in enumerate(self.languages):
+            title = data["texts"][lang]["title"]
+            size, step = (30, 20) if index == 0 else (14, 16)
             self.draw_text(
-                canvas,
-                self.width / 2,
-                y,
-                texts[lang]["title"],
-                self.heading_font,
-                14,
-                "centre",
+                canvas, self.width / 2, y, title, self.heading_font, size, "centre"
             )
-            y -= 16
+            y -= step
         return y - 14
 
     def draw_learner(self, canvas: Canvas, data: dict, y: float) -> float:
@@ -349,12 +335,17 @@ class ReportLabRenderer(BaseRenderer):
         canvas.setFillColor(BLACK)
         x = self.margin + 4 * mm
         y = self.margin + 12 * mm
-        issued = self.dated_label("issued", data["issued"])
+        room = self.width - self.margin - self.qr_size - 6 * mm - x
+        dates = [self.dated_label("issued", data["issued"])]
         if data["expires"]:
-            issued += "   " + self.dated_label("expires", data["expires"])
+            dates.append(self.dated_label("expires", data["expires"]))
+        if stringWidth("   ".join(dates), self.body_font, 7.5) <= room:
+            dates = ["   ".join(dates)]
+        # Beside the QR code of a portrait page: a line for each date.
         serial = self.label("serial", serial=data["serial"])
-        self.draw_text(canvas, x, y + 9, serial, self.heading_font, 8)
-        self.draw_text(canvas, x, y, issued, self.body_font, 7.5)
+        self.draw_text(canvas, x, y + 9, serial, self.heading_font, 8, room=room)
+        for n, line in enumerate(dates):
+            self.draw_text(canvas, x, y - 8 * n, line, self.body_font, 7.5, room=room)
         funding = self.both([data["texts"][lang]["funding"] for lang in self.languages])
         if not funding:
             return
@@ -394,7 +385,8 @@ class ReportLabRenderer(BaseRenderer):
             (data["short_url"], self.body_font, 6),
             (data["code"], self.heading_font, 6.5),
         ]
+        room = 2 * (self.inside_frame()[1] - centre)
         for n, (text, font, font_size) in enumerate(lines):
             self.draw_text(
-                canvas, centre, y - 8 - 7 * n, text, font, font_size, "centre"
+                canvas, centre, y - 8 - 7 * n, text, font, font_size, "centre", room
             )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from certificates.printed import hours_phrase, period_text
@@ -117,9 +118,9 @@ def test_the_certificate_prints_hours_title_and_period_right(template):
 FONTS = {"DejaVuSans": "CertSans", "DejaVuSerif-Bold": "CertSerif-Bold"}
 
 
-def text_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
+def text_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:
     """Each string drawn on the page with its left and right edge, measured
-    with the font it was drawn in."""
+    with the font it was drawn in, and its baseline."""
     boxes = []
 
     def visit(text, cm, tm, font, size):
@@ -128,7 +129,8 @@ def text_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
         name = FONTS[str(font["/BaseFont"]).split("+")[-1]]
         left = tm[4] * cm[0] + cm[4]
         scale = (tm[0] * cm[0]) or 1
-        boxes.append((text, left, left + stringWidth(text, name, size) * scale))
+        right = left + stringWidth(text, name, size) * scale
+        boxes.append((text, left, right, tm[5] * cm[3] + cm[5]))
 
     [page] = PdfReader(io.BytesIO(pdf)).pages
     page.extract_text(visitor_text=visit)
@@ -152,13 +154,24 @@ def test_nothing_crosses_the_gold_frame(template, orientation):
     frame_left = renderer.margin / 2 + 5
     frame_right = renderer.width - frame_left
     boxes = text_boxes(pdf)
-    assert any("Verify this certificate" in text for text, _, _ in boxes)
+    assert any("Verify this certificate" in box[0] for box in boxes)
     outside = [
         (text, round(left), round(right))
-        for text, left, right in boxes
+        for text, left, right, _y in boxes
         if left < frame_left or right > frame_right
     ]
     assert outside == []
+    # Nor does any string run into the QR code (the dates beside it).
+    qr_left = renderer.width - renderer.margin - renderer.qr_size - 2 * mm
+    qr_bottom = renderer.margin + 12 * mm
+    over_qr = [
+        text
+        for text, left, right, y in boxes
+        if right > qr_left
+        and left < qr_left + renderer.qr_size
+        and qr_bottom <= y <= qr_bottom + renderer.qr_size
+    ]
+    assert over_qr == []
 
 
 def test_the_pd_summary_keeps_its_column_headers_whole():
