@@ -58,6 +58,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	for po in */locale*/lv/LC_MESSAGES/*.po; do msgfmt -c -o /dev/null "$$po" || exit 1; done
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

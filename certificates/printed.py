@@ -7,10 +7,14 @@ are data chosen by the certificate's language rather than interface translations
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
+from courses.dates import print_date
+
 LABELS: dict[str, dict[str, str]] = {
     "lv": {
         "programme_type": "Programmas veids: {type}",
-        "hours": "Apjoms: {hours} akadēmiskās stundas",
+        "hours": "Apjoms: {hours}",
         "period": "Laikposms: {period}",
         "provider": "Izglītības programmas īstenotājs: {provider}",
         "registration": "reģ. Nr. {number}",
@@ -25,7 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "programme_type": "Programme type: {type}",
-        "hours": "Volume: {hours} academic hours",
+        "hours": "Volume: {hours}",
         "period": "Period: {period}",
         "provider": "Provider: {provider}",
         "registration": "reg. No {number}",
@@ -49,3 +53,44 @@ def texts_in_order(snapshot: dict) -> dict[str, dict]:
     (PostgreSQL's jsonb keeps no key order, so the dict's own order is not it.)"""
     texts = snapshot["texts"]
     return {lang: texts[lang] for lang in languages_of(snapshot["language"])}
+
+
+def number_text(value: str, language: str) -> str:
+    """A number as the certificate stores it ("12.5") written in ``language``:
+    Latvian takes the decimal comma ("12,5")."""
+    return value.replace(".", ",") if language == "lv" else value
+
+
+def hours_phrase(value: str, language: str, case: str = "nominative") -> str:
+    """``value`` academic hours, the noun agreeing with the number: "1
+    akadēmiskā stunda", "21 akadēmiskā stunda", "12 akadēmiskās stundas",
+    "12,5 akadēmiskās stundas"; "1 academic hour", "21 academic hours".
+
+    ``case="genitive"`` is the Latvian form after the number in "… apjomā" ("21
+    akadēmiskās stundas apjomā", "12 akadēmisko stundu apjomā")."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    written = number_text(value, language)
+    if language != "lv":
+        return f"{written} academic {'hour' if number == 1 else 'hours'}"
+    if number != number.to_integral_value():
+        # A fraction takes the genitive singular, which reads as the plural
+        # nominative: "12,5 akadēmiskās stundas (apjomā)".
+        return f"{written} akadēmiskās stundas"
+    whole = int(number)
+    singular = whole % 10 == 1 and whole % 100 != 11
+    if case == "genitive" or whole == 0:
+        noun = "akadēmiskās stundas" if singular else "akadēmisko stundu"
+    else:
+        noun = "akadēmiskā stunda" if singular else "akadēmiskās stundas"
+    return f"{written} {noun}"
+
+
+def period_text(start: str, end: str) -> str:
+    """The period between two ISO dates as printed: "12.01.2026–07.12.2026", or
+    one date for a one-day course."""
+    if start[:10] == end[:10]:
+        return print_date(start)
+    return f"{print_date(start)}–{print_date(end)}"

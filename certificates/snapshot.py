@@ -25,10 +25,17 @@ from certificates.models import (
     CertificateTemplate,
 )
 from certificates.models.certificate import format_serial
-from certificates.printed import LABELS, languages_of
+from certificates.printed import (
+    LABELS,
+    hours_phrase,
+    languages_of,
+    number_text,
+    period_text,
+)
 from certificates.verification import verification_url
 from courses.dates import print_date
 from courses.models import CoursePage
+from courses.quoting import quoted
 from courses.site import base_url
 
 ASSET_MAX_PX = 480
@@ -97,29 +104,38 @@ def hours_text(hours: Decimal) -> str:
     return f"{hours:.1f}".removesuffix(".0")
 
 
-# Quote pairs a course title may already carry: Latvian „…” (and „…“), English “…”
-# and typed "…".
-QUOTE_PAIRS = (("„", "”"), ("„", "“"), ("“", "”"), ('"', '"'))
-_QUOTED_COURSE = re.compile(r'([„“"])\{course\}([”“"])')
+_QUOTED_COURSE = re.compile(r'[„“"]\{course\}[”“"]')
+# Template texts written before the hours agreed with their number: the number
+# and its noun become one phrase that does.
+_HOURS_PHRASES = {
+    "lv": (
+        (re.compile(r"\{hours\} akadēmisko stundu"), "{hours_genitive}"),
+        (re.compile(r"\{hours\} akadēmiskās stundas"), "{hours_nominative}"),
+    ),
+    "en": ((re.compile(r"\{hours\} academic hours"), "{hours_nominative}"),),
+}
 
 
-def unquoted(title: str) -> str:
-    """``title`` without one enclosing pair of quotes, if it has one."""
-    title = title.strip()
-    for opening, closing in QUOTE_PAIRS:
-        if len(title) > 2 and title.startswith(opening) and title.endswith(closing):
-            return title[1:-1].strip()
-    return title
+def fill_wording(text: str, values: dict[str, str], language: str) -> str:
+    """A template's text in ``language`` with its placeholders filled.
 
-
-def fill_wording(text: str, values: dict[str, str]) -> str:
-    """A template's text with its placeholders filled.
-
-    Where the text puts quotes around ``{course}``, a title that carries its own
-    quotes loses them, so that it is not printed in doubled quotes („„…””).
+    A title is quoted once whatever quotes it carries (never „„…””), and the
+    hours agree with their number ("21 akadēmiskās stundas apjomā").
     """
-    text = _QUOTED_COURSE.sub(r"\1{course_unquoted}\2", text)
-    return fill(text, {**values, "course_unquoted": unquoted(values["course"])})
+    text = _QUOTED_COURSE.sub("{course_quoted}", text)
+    for pattern, phrase in _HOURS_PHRASES.get(language, ()):
+        text = pattern.sub(phrase, text)
+    hours = values["hours"]
+    return fill(
+        text,
+        {
+            **values,
+            "hours": number_text(hours, language),
+            "hours_nominative": hours_phrase(hours, language),
+            "hours_genitive": hours_phrase(hours, language, "genitive"),
+            "course_quoted": quoted(values["course"], language),
+        },
+    )
 
 
 def competence_text(competences: list[dict[str, str]], lang: str) -> str:
@@ -136,10 +152,6 @@ def competence_text(competences: list[dict[str, str]], lang: str) -> str:
         )
         for c in competences
     )
-
-
-def _period_text(start: str, end: str) -> str:
-    return f"{print_date(start)}–{print_date(end)}"
 
 
 def build_snapshot(
@@ -162,7 +174,7 @@ def build_snapshot(
 ) -> dict[str, Any]:
     """Everything printed on a certificate, as plain JSON data."""
     languages = languages_of(template.language)
-    period = _period_text(start.isoformat(), end.isoformat())
+    period = period_text(start.isoformat(), end.isoformat())
     texts = {}
     wording = {}
     for lang in languages:
@@ -193,8 +205,8 @@ def build_snapshot(
                 else "—",
             )
         texts[lang] = {
-            "title": fill_wording(wording[lang]["title"], values),
-            "body": fill_wording(wording[lang]["body"], values),
+            "title": fill_wording(wording[lang]["title"], values, lang),
+            "body": fill_wording(wording[lang]["body"], values, lang),
             "course": course.title,
             "provider": getattr(template, f"provider_name_{lang}")
             or course.provider_name,
@@ -253,7 +265,7 @@ def reissued_snapshot(
     course_titles = course_titles or {}
     if hours is not None:
         data["hours"] = hours_text(hours)
-    period = _period_text(data["period"]["start"], data["period"]["end"])
+    period = period_text(data["period"]["start"], data["period"]["end"])
     for lang in languages_of(data["language"]):
         text = data["texts"][lang]
         values = {
@@ -267,8 +279,8 @@ def reissued_snapshot(
         }
         wording = data.get("wording", {}).get(lang)
         if wording:
-            text["title"] = fill_wording(wording["title"], values)
-            text["body"] = fill_wording(wording["body"], values)
+            text["title"] = fill_wording(wording["title"], values, lang)
+            text["body"] = fill_wording(wording["body"], values, lang)
         else:
             # Issued before the wording was kept: the old values are swapped
             # for the new ones in the printed text.

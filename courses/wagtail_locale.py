@@ -196,6 +196,9 @@ def rebuild_catalogue(domain: str) -> tuple[int, int]:
     po = polib.POFile(wrapwidth=79)
     po.metadata = {
         "Project-Id-Version": "wagtail-stem-lms (Wagtail admin, supplementary)",
+        "Last-Translator": "wagtail-stem-lms <lv@wagtail-stem-lms.invalid>",
+        "Language-Team": "Latvian",
+        "PO-Revision-Date": old.metadata.get("PO-Revision-Date", "") if old else "",
         "Language": LANGUAGE,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -240,15 +243,24 @@ def keeps_placeholders(entry: polib.POEntry) -> bool:
     """Whether a translation has exactly the placeholders and tags of its English.
     A plural form may use any placeholder of either English form (Latvian's first
     form also serves 21, 31…, so it may name the number) and keeps all of its own:
-    the first form those of the singular, the others those of the plural."""
+    the first form those of the singular, the others those of the plural.
+
+    A template's ``{% blocktrans count counter=… %}`` hands every form the number
+    as ``%(counter)s`` though neither English form need name it ("Delete this
+    image?"), so a template's message may use it too."""
     if not entry.msgid_plural:
         return _placeholders(entry.msgstr) == _placeholders(entry.msgid)
     singular = set(_placeholders(entry.msgid))
     plural = set(_placeholders(entry.msgid_plural))
+    allowed = singular | plural
+    if entry.occurrences and all(
+        path.endswith(".html") for path, _line in entry.occurrences
+    ):
+        allowed |= set(PLACEHOLDER.findall("%(counter)s"))
     for index, form in entry.msgstr_plural.items():
         used = set(_placeholders(form))
         needed = singular if int(index) == 0 else plural
-        if not used <= singular | plural or not needed <= used:
+        if not used <= allowed or not needed <= used:
             return False
     return True
 

@@ -286,6 +286,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # The plugin's Latvian for the Wagtail admin messages Wagtail's own Latvian lacks.
 LOCALE_PATHS = [BASE_DIR / "lms" / "locale", WAGTAIL_LOCALE_PATH]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Riga")
+# English dates in one European style ("7 December 2026", 14:30); Latvian keeps
+# Django's own formats.
+FORMAT_MODULE_PATH = ["lms.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -314,7 +317,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@localhost")
 
-WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "STEM teacher courses")
+# The admin's name for the site, in the admin's language unless SITE_NAME fixes one.
+WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME") or _("STEM teacher courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BulkIssueJob(models.Model):
@@ -16,7 +17,7 @@ class BulkIssueJob(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
+        RUNNING = "running", pgettext_lazy("bulk issue", "Running")
         FINISHED = "finished", _("Finished")
         FAILED = "failed", _("Failed")
 
@@ -82,8 +83,8 @@ class BulkIssueChunk(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        RUNNING = "running", pgettext_lazy("bulk issue", "Running")
+        DONE = "done", pgettext_lazy("bulk issue", "Done")
         FAILED = "failed", _("Failed")
 
     job = models.ForeignKey(
@@ -93,7 +94,9 @@ class BulkIssueChunk(models.Model):
         related_name="chunks",
     )
     number = models.PositiveIntegerField(_("number"))
-    enrolment_ids = models.JSONField(_("enrolments"), default=list)
+    enrolment_ids = models.JSONField(
+        pgettext_lazy("bulk issue", "enrolments"), default=list
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

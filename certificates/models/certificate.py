@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certificates.codes import format_code
 from certificates.models.templates import CertificateTemplate
@@ -72,7 +73,7 @@ class Certificate(models.Model):
 
         ISSUED_IN_ERROR = "error", _("Issued in error")
         REPLACED = "replaced", _("Replaced by another certificate")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("revocation reason", "Withdrawn")
 
     serial = models.CharField(_("number"), max_length=40, unique=True)
     verification_code = models.CharField(
@@ -125,7 +126,9 @@ class Certificate(models.Model):
     snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
 
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
-    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    expires_on = models.DateField(
+        pgettext_lazy("certificate", "expires"), null=True, blank=True
+    )
     issued_how = models.CharField(_("issued how"), max_length=10, choices=How.choices)
     issue_reason = models.CharField(_("reason for issuing"), max_length=500, blank=True)
     issued_by = models.ForeignKey(
@@ -139,7 +142,9 @@ class Certificate(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("certificate", "revoked"), null=True, blank=True
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail import hooks
@@ -89,10 +90,16 @@ class CertificateTemplate(
         default=Orientation.LANDSCAPE,
     )
     title_lv = models.CharField(
-        _("title (Latvian)"), max_length=255, blank=True, default="APLIECĪBA"
+        pgettext_lazy("certificate template", "title (Latvian)"),
+        max_length=255,
+        blank=True,
+        default="APLIECĪBA",
     )
     title_en = models.CharField(
-        _("title (English)"), max_length=255, blank=True, default="CERTIFICATE"
+        pgettext_lazy("certificate template", "title (English)"),
+        max_length=255,
+        blank=True,
+        default="CERTIFICATE",
     )
     body_lv = models.TextField(
         _("text (Latvian)"),

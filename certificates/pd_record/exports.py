@@ -8,14 +8,17 @@ import io
 from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import date as format_date
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certificates.pd_record.record import PdRecord
+from certificates.printed import number_text
 from certificates.rendering.reportlab_pdf import ReportLabRenderer
 from certificates.rendering.reportlab_setup import register_font
 from certificates.snapshot import hours_text
@@ -23,6 +26,8 @@ from courses.dates import date_in_words
 from courses.reports.exports import neutralise
 
 CSV_TYPE = "text/csv; charset=utf-8"
+#: ReportLab's padding on each side of a table cell.
+CELL_PADDING = 6
 
 
 def status_text(record: PdRecord) -> str:
@@ -64,7 +69,7 @@ def csv_bytes(record: PdRecord) -> bytes:
             _("Programme"),
             _("Provider"),
             _("Academic hours"),
-            _("Completed on"),
+            pgettext("course", "Completed on"),
             _("Source"),
             _("Counts in the last 3 years"),
         ]
@@ -111,29 +116,34 @@ def pdf_bytes(record: PdRecord, name: str) -> bytes:
         "start": format_date(record.window_start, "DATE_FORMAT"),
         "end": format_date(record.today, "DATE_FORMAT"),
     }
-    rows = [
-        [
-            Paragraph(escape(label), cell)
-            for label in (
-                _("Programme"),
-                _("Provider"),
-                _("Hours"),
-                _("Completed on"),
-                _("Counts"),
-            )
-        ]
-    ]
+    labels = (
+        _("Programme"),
+        _("Provider"),
+        _("Hours"),
+        pgettext("course", "Completed on"),
+        _("Counts"),
+    )
+    # A header never breaks inside a word ("Stunda/s"): a column is at least as
+    # wide as its header's longest word, and the programme gives up the room.
+    header = ParagraphStyle("header", parent=cell, splitLongWords=0)
+    widths = [70 * mm, 50 * mm, 15 * mm, 28 * mm, 17 * mm]
+    for index, label in enumerate(labels):
+        longest = max(stringWidth(word, body, cell.fontSize) for word in label.split())
+        widths[index] = max(widths[index], longest + 2 * CELL_PADDING)
+    widths[0] -= sum(widths) - 180 * mm
+    language = get_language() or ""
+    rows = [[Paragraph(escape(label), header) for label in labels]]
     for entry in record.entries:
         rows.append(
             [
                 Paragraph(escape(entry.title), cell),
                 Paragraph(escape(entry.provider), cell),
-                Paragraph(hours_text(entry.hours), cell),
+                Paragraph(number_text(hours_text(entry.hours), language[:2]), cell),
                 Paragraph(format_date(entry.completed_on, "DATE_FORMAT"), cell),
                 Paragraph(_("yes") if entry.counts else _("no"), cell),
             ]
         )
-    table = Table(rows, colWidths=[70 * mm, 50 * mm, 15 * mm, 28 * mm, 17 * mm])
+    table = Table(rows, colWidths=widths)
     table.setStyle(
         TableStyle(
             [

@@ -11,18 +11,19 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-import segno
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from certificates.printed import LABELS, languages_of
+from certificates.printed import LABELS, hours_phrase, languages_of, period_text
 from certificates.rendering import register
 from certificates.rendering.base import BaseRenderer
 from certificates.rendering.reportlab_setup import (
     binary_streams,
     image_file,
+    qr_operators,
     register_font,
     split_lines,
 )
@@ -51,6 +52,8 @@ class ReportLabRenderer(BaseRenderer):
     heading_font = "CertSerif-Bold"
     body_font = "CertSans"
     qr_size = 26 * mm
+    #: The least room between a string and the inner frame line.
+    frame_padding = 2 * mm
     qr_mask = 4
 
     def __init__(self) -> None:
@@ -99,15 +102,25 @@ class ReportLabRenderer(BaseRenderer):
         font: str,
         size: float,
         align: str = "left",
+        room: float | None = None,
     ) -> None:
-        """Every string on the page goes through here."""
+        """Every string on the page goes through here, and stays inside the
+        frame: it shrinks to fit ``room`` (by default the frame's width), and
+        one too wide for its place moves in."""
+        left, right = self.inside_frame()
+        room = min(room or right - left, right - left)
+        width = stringWidth(text, font, size)
+        if width > room:
+            size, width = size * room / width, room
+        start = {"centre": x - width / 2, "right": x - width}.get(align, x)
+        start = max(left, min(start, right - width))
         canvas.setFont(font, size)
-        if align == "centre":
-            canvas.drawCentredString(x, y, text)
-        elif align == "right":
-            canvas.drawRightString(x, y, text)
-        else:
-            canvas.drawString(x, y, text)
+        canvas.drawString(start, y, text)
+
+    def inside_frame(self) -> tuple[float, float]:
+        """The left and right edge of the room inside the inner frame line."""
+        inner = self.margin / 2 + 5 + self.frame_padding
+        return inner, self.width - inner
 
     def wrapped(
         self,
@@ -184,29 +197,14 @@ class ReportLabRenderer(BaseRenderer):
             )
 
     def draw_title(self, canvas: Canvas, data: dict, y: float) -> float:
-        texts = data["texts"]
         canvas.setFillColor(self.primary)
-        self.draw_text(
-            canvas,
-            self.width / 2,
-            y,
-            texts[self.languages[0]]["title"],
-            self.heading_font,
-            30,
-            "centre",
-        )
-        y -= 20
-        for lang in self.languages[1:]:
+        for index, lang in enumerate(self.languages):
+            title = data["texts"][lang]["title"]
+            size, step = (30, 20) if index == 0 else (14, 16)
             self.draw_text(
-                canvas,
-                self.width / 2,
-                y,
-                texts[lang]["title"],
-                self.heading_font,
-                14,
-                "centre",
+                canvas, self.width / 2, y, title, self.heading_font, size, "centre"
             )
-            y -= 16
+            y -= step
         return y - 14
 
     def draw_learner(self, canvas: Canvas, data: dict, y: float) -> float:
@@ -237,11 +235,15 @@ class ReportLabRenderer(BaseRenderer):
             provider += ", " + self.label(
                 "registration", number=data["registration_number"]
             )
-        period = "–".join(print_date(data["period"][end]) for end in ("start", "end"))
+        period = period_text(data["period"]["start"], data["period"]["end"])
+        hours = self.both(
+            [
+                LABELS[lang]["hours"].format(hours=hours_phrase(data["hours"], lang))
+                for lang in self.languages
+            ]
+        )
         lines = [
-            self.label("hours", hours=data["hours"])
-            + "   ·   "
-            + self.label("period", period=period),
+            hours + "   ·   " + self.label("period", period=period),
             self.label("programme_type", type=data["programme_type"]),
             self.label("provider", provider=provider)
             if len(self.languages) == 1
@@ -333,12 +335,17 @@ class ReportLabRenderer(BaseRenderer):
         canvas.setFillColor(BLACK)
         x = self.margin + 4 * mm
         y = self.margin + 12 * mm
-        issued = self.dated_label("issued", data["issued"])
+        room = self.width - self.margin - self.qr_size - 6 * mm - x
+        dates = [self.dated_label("issued", data["issued"])]
         if data["expires"]:
-            issued += "   " + self.dated_label("expires", data["expires"])
+            dates.append(self.dated_label("expires", data["expires"]))
+        if stringWidth("   ".join(dates), self.body_font, 7.5) <= room:
+            dates = ["   ".join(dates)]
+        # Beside the QR code of a portrait page: a line for each date.
         serial = self.label("serial", serial=data["serial"])
-        self.draw_text(canvas, x, y + 9, serial, self.heading_font, 8)
-        self.draw_text(canvas, x, y, issued, self.body_font, 7.5)
+        self.draw_text(canvas, x, y + 9, serial, self.heading_font, 8, room=room)
+        for n, line in enumerate(dates):
+            self.draw_text(canvas, x, y - 8 * n, line, self.body_font, 7.5, room=room)
         funding = self.both([data["texts"][lang]["funding"] for lang in self.languages])
         if not funding:
             return
@@ -362,36 +369,24 @@ class ReportLabRenderer(BaseRenderer):
         size = self.qr_size
         x = self.width - self.margin - size - 2 * mm
         y = self.margin + 12 * mm
-        # A fixed mask: choosing the "best" of eight is most of segno's time, and
-        # readers decode every mask alike.
-        matrix = segno.make(
-            data["verification_url"], error="m", micro=False, mask=self.qr_mask
-        ).matrix
-        rects = []
-        for row_index, row in enumerate(matrix):
-            start = None
-            # A run of dark modules is one rectangle: fewer operators to write.
-            for col, dark in enumerate((*row, 0)):
-                if dark and start is None:
-                    start = col
-                elif not dark and start is not None:
-                    rects.append(f"{start} {row_index} {col - start} 1 re")
-                    start = None
+        rects, modules = qr_operators(data["verification_url"], self.qr_mask)
         canvas.saveState()
         canvas.setFillColor(BLACK)
         # One unit per module, rows downwards: the operators are short integers.
         canvas.translate(x, y + size)
-        canvas.scale(size / len(matrix), -size / len(matrix))
-        canvas.addLiteral("\n".join(rects) + "\nf")
+        canvas.scale(size / modules, -size / modules)
+        canvas.addLiteral(rects)
         canvas.restoreState()
         canvas.setFillColor(GREY)
         centre = x + size / 2
-        self.draw_text(
-            canvas, centre, y - 8, self.label("verify"), self.body_font, 6, "centre"
-        )
-        self.draw_text(
-            canvas, centre, y - 15, data["short_url"], self.body_font, 6, "centre"
-        )
-        self.draw_text(
-            canvas, centre, y - 22, data["code"], self.heading_font, 6.5, "centre"
-        )
+        # One line per language: side by side they are wider than the code.
+        lines = [(LABELS[lang]["verify"], self.body_font, 6) for lang in self.languages]
+        lines += [
+            (data["short_url"], self.body_font, 6),
+            (data["code"], self.heading_font, 6.5),
+        ]
+        room = 2 * (self.inside_frame()[1] - centre)
+        for n, (text, font, font_size) in enumerate(lines):
+            self.draw_text(
+                canvas, centre, y - 8 - 7 * n, text, font, font_size, "centre", room
+            )

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 
+import segno
 from django.core.files.storage import default_storage
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
@@ -83,3 +84,22 @@ def split_lines(text: str, font: str, size: float, width: float) -> tuple[str, .
     # Certificates of one course share most of their lines; measuring them once
     # per process saves most of the layout time of a bulk issue.
     return tuple(simpleSplit(text, font, size, width))
+
+
+def qr_operators(url: str, mask: int) -> tuple[str, int]:
+    """``url`` as a QR code: the PDF path operators that fill its dark modules
+    (one unit per module, rows downwards) and the number of modules a side."""
+    # A fixed mask: choosing the "best" of eight is most of segno's time, and
+    # readers decode every mask alike.
+    matrix = segno.make(url, error="m", micro=False, mask=mask).matrix
+    rects = []
+    for row_index, row in enumerate(matrix):
+        start = None
+        # A run of dark modules is one rectangle: fewer operators to write.
+        for col, dark in enumerate((*row, 0)):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                rects.append(f"{start} {row_index} {col - start} 1 re")
+                start = None
+    return "\n".join(rects) + "\nf", len(matrix)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiToken(models.Model):
@@ -35,8 +36,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("begins with"), max_length=16)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(pgettext_lazy("api token", "expires"))
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("api token", "revoked"), null=True, blank=True
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     wagtail_reference_index_ignore = True

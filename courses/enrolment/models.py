@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Cohort(models.Model):
@@ -85,7 +86,7 @@ class Enrolment(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("enrolment", "Withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -164,7 +165,7 @@ class Enrolment(models.Model):
             ("manage_enrolment", _("Can enrol learners and set up cohorts")),
         ]
         verbose_name = _("enrolment")
-        verbose_name_plural = _("enrolments")
+        verbose_name_plural = pgettext_lazy("model", "enrolments")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.course}"
@@ -184,7 +185,7 @@ class EnrolmentEvent(models.Model):
 
     class Kind(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("enrolment", "Withdrawn")
         REENROLLED = "reenrolled", _("Re-enrolled")
         COMPLETED = "completed", _("Completed")
 

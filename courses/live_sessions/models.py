@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -64,8 +64,12 @@ class LiveSession(models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
 
-    title = models.CharField(_("title (Latvian)"), max_length=255)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title = models.CharField(
+        pgettext_lazy("live session", "title (Latvian)"), max_length=255
+    )
+    title_en = models.CharField(
+        pgettext_lazy("live session", "title (English)"), max_length=255, blank=True
+    )
     module = models.ForeignKey(
         "courses.ModulePage",
         verbose_name=_("module"),

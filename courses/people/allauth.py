@@ -22,7 +22,7 @@ from courses.client_address import client_address
 from courses.conf import lms_setting
 from courses.people.accounts import confirm_email
 from courses.people.models import LearnerProfile
-from courses.people.municipalities import MUNICIPALITIES
+from courses.people.municipalities import CHOICES_IN_ORDER
 from courses.people.names import clean_name
 from courses.site import base_url
 
@@ -45,7 +45,7 @@ class SignupForm(forms.Form):
 
     municipality = forms.ChoiceField(
         label=_("Municipality of your school"),
-        choices=[("", _("Not given")), *MUNICIPALITIES],
+        choices=[("", _("Not given")), *CHOICES_IN_ORDER],
         required=False,
         help_text=_("Optional. Used only for the programme's figures by municipality."),
     )

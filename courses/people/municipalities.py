@@ -5,6 +5,8 @@ Official Latvian names in both languages: they are names, and the ones funders'
 tables use. Codes are stable identifiers stored in the profile.
 """
 
+from courses.collation import sorted_latvian
+
 CITIES = (
     ("daugavpils", "Daugavpils"),
     ("jelgava", "Jelgava"),
@@ -55,4 +57,10 @@ COUNTIES = (
 )
 
 MUNICIPALITIES = CITIES + COUNTIES
+#: As a chooser lists them: the cities, then the counties, each in Latvian
+#: alphabetical order (Krāslavas before Ķekavas).
+CHOICES_IN_ORDER = (
+    *sorted_latvian(CITIES, key=lambda choice: choice[1]),
+    *sorted_latvian(COUNTIES, key=lambda choice: choice[1]),
+)
 NAMES = dict(MUNICIPALITIES)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column
 
 from courses.reports import charts, matrix, rows
@@ -44,7 +45,7 @@ class ModuleMatrixView(CourseReportView):
     page_title = _("Module progress")
     report_name = "matrix"
     default_ordering = "user__last_name"
-    verbose_name_plural = _("enrolments")
+    verbose_name_plural = pgettext_lazy("model", "enrolments")
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -91,7 +92,7 @@ class CompetenceReportView(CourseReportView):
 
     page_title = _("Competence report")
     report_name = "competences"
-    verbose_name_plural = _("enrolments")
+    verbose_name_plural = pgettext_lazy("model", "enrolments")
 
     @cached_property
     def filtered(self) -> QuerySet:

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import (
     CoursePage,
@@ -71,7 +72,7 @@ class ModuleState:
     NOT_STARTED = "not_started"
 
     labels = {
-        DONE: _("Done"),
+        DONE: pgettext_lazy("module", "Done"),
         STARTED: _("In progress"),
         NOT_STARTED: _("Not started"),
     }

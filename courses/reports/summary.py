@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.collation import sorted_latvian
 from courses.models import (
     Enrolment,
 )
@@ -202,7 +203,7 @@ def reach_by_municipality(enrolments: QuerySet[Enrolment]) -> list[ReachRow]:
             values["hours"] or Decimal(0),
         )
         (rows if name else unknown).append(row)
-    return sorted(rows, key=lambda row: row.label) + unknown
+    return sorted_latvian(rows, key=lambda row: row.label) + unknown
 
 
 def monthly_activity(

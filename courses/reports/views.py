@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
@@ -49,7 +50,7 @@ class ProgressReportView(ReportListingView):
     page_title = _("Progress report")
     report_name = "progress"
     default_ordering = "user__last_name"
-    verbose_name_plural = _("enrolments")
+    verbose_name_plural = pgettext_lazy("model", "enrolments")
 
     sort_keys = {
         "learner": "user__last_name",

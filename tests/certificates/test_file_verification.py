@@ -143,3 +143,21 @@ def test_a_certificates_page_checks_files_against_itself(client, issued):
     page = text_of(client.get(certificate.get_absolute_url()))
     assert "Or check a PDF file" in page
     assert f'name="code" value="{certificate.verification_code}"' in page
+
+
+def test_an_erased_holders_file_names_the_holder_as_erased(client, issued):
+    """The file check of a certificate whose holder was erased says so where
+    the name stood, rather than leaving it blank, and the certificate is still
+    valid."""
+    from django.utils import timezone
+
+    certificate, data = issued
+    Certificate.objects.filter(pk=certificate.pk).update(
+        holder_erased_at=timezone.now(), learner_name=""
+    )
+    certificate.snapshot["learner"] = ""
+    Certificate.objects.filter(pk=certificate.pk).update(snapshot=certificate.snapshot)
+    page = text_of(upload(client, data))
+    assert "This certificate is valid." in page
+    assert "<dd><em>erased on request</em></dd>" in page
+    assert "Anna Liepa" not in page

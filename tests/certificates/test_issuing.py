@@ -414,7 +414,7 @@ def test_reissue_prints_only_the_corrections_staff_made(template):
         ),
     )
     text = one_line(pdf_text(new.pdf.read()))
-    assert "„Labotais nosaukums” 10.5 akadēmisko stundu apjomā" in text
+    assert "„Labotais nosaukums” 10,5 akadēmiskās stundas apjomā" in text
     assert f"“{english}”, 10.5 academic hours" in text
     assert (new.course_title, new.hours) == ("Labotais nosaukums", Decimal("10.5"))
 

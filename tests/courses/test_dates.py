@@ -36,3 +36,19 @@ def test_a_date_outside_the_range_is_refused_with_the_range(monkeypatch, day):
     with pytest.raises(ValidationError) as refused:
         validate_date_in_range(day)
     assert refused.value.messages == ["Enter a date from 2000-01-01 to 2036-12-07."]
+
+
+def test_english_dates_are_european_everywhere():
+    """English pages write "7 December 2026" and 24-hour time, never
+    "Dec. 7, 2026" or "9:01 a.m."."""
+    from datetime import datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    moment = datetime(2026, 12, 7, 21, 1)
+    with translation.override("en"):
+        assert date_format(moment.date()) == "7 December 2026"
+        assert date_format(moment, "DATETIME_FORMAT") == "7 December 2026, 21:01"
+        assert date_format(moment, "SHORT_DATE_FORMAT") == "07/12/2026"
+        assert date_format(moment, "TIME_FORMAT") == "21:01"

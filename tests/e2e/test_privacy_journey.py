@@ -55,7 +55,7 @@ def test_a_teacher_is_erased_and_their_certificate_still_verifies(new_page):
     visitor.goto(certificate.get_absolute_url())
     expect(
         visitor.get_by_text(
-            "This certificate was valid; its holder's details were erased on request."
+            "This certificate is valid; its holder's details were erased on request."
         )
     ).to_be_visible()
     expect(visitor.get_by_text(certificate.serial).first).to_be_visible()

@@ -128,3 +128,14 @@ def test_signing_in_on_a_latvian_page_chooses_latvian(client):
         "/lv/accounts/login/", {"login": user.email, "password": SIGNUP["password1"]}
     )
     assert chosen_language(user) == "en"  # a choice once made is kept
+
+
+def test_the_admin_names_the_site_in_its_own_language(client):
+    """The Wagtail admin's name for the site follows the admin's language."""
+    with translation.override("en"):
+        assert str(settings.WAGTAIL_SITE_NAME) == "STEM teacher courses"
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    with translation.override("lv"):
+        html = client.get("/admin/").content.decode()
+    assert "Kursi STEM skolotājiem" in html
+    assert "STEM teacher courses" not in html
