@@ -41,7 +41,7 @@ def test_waiting_tasks_and_the_oldest_age_are_shown(client, admin, database_queu
     html = client.get("/admin/").content.decode()
     assert "Background tasks" in html
     assert "<dt>Waiting</dt><dd>2</dd>" in html
-    assert "<dd>1\xa0minute</dd>" in html
+    assert "<dd>1\xa0minute ago</dd>" in html
     assert "no worker is running" not in html
 
 
