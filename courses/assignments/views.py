@@ -21,7 +21,6 @@ from courses.assignments.peer import (
     reviewer_name,
     write_comment,
 )
-
 from courses.assignments.submissions import (
     SubmissionError,
     allowed_extensions,
