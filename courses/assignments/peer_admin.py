@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -116,8 +117,9 @@ class ModerateCommentView(View):
                 else _("The comment is hidden."),
             )
         back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
+        # Only a path of this site: never a view name, nor another site.
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             back = reverse(self.list_url_name)
-        return redirect(back)
+        return HttpResponseRedirect(back)

@@ -127,8 +127,8 @@ def _assignment_page(
     )
 
 
-@login_required
 @require_POST
+@login_required
 def peer_comment(request: HttpRequest, review_id: int) -> HttpResponse:
     """Keep a learner's comment on a colleague's work they were offered."""
     review = review_for(request.user, review_id)

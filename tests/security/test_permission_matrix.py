@@ -83,6 +83,8 @@ EXPECTED: dict[str, str] = {
     "courses:assignment GET": "LYNNNYY",
     "courses:assignment POST": "LFNNNYY",
     "courses:submission_file GET": "NYNNNYY",
+    "courses:peer_comment GET": "MMMMMMM",
+    "courses:peer_comment POST": "LYNNNNN",
     # The API (operations from its OpenAPI schema)
     "api-v1:openapi-json GET": "YYYYYYY",
     "api-v1:openapi-view GET": "YYYYYYY",
@@ -135,6 +137,9 @@ EXPECTED: dict[str, str] = {
     "submissions:index_results GET": "LLLYNYY",
     "submissions:edit GET": "LLLNNYY",
     "submissions:edit POST": "LLLNNYY",
+    "submissions:peer_comments GET": "LLLYNYY",
+    "submissions:moderate_comment GET": "LLLMMMM",
+    "submissions:moderate_comment POST": "LLLNNYY",
     "courses_api_tokens GET": "LLLYNYY",
     "courses_api_tokens_add GET": "LLLYNYY",
     "courses_api_tokens_add POST": "LLLYNYY",
@@ -422,6 +427,7 @@ def pk_for(name: str, world) -> int:
         "certificatetemplate": world.template,
         "coursecertificatesettings": world.course_settings,
         "submissions": world.submission,
+        "submissions:moderate_comment": world.peer_review,
         "certificates_admin:bulk_job": world.bulk_job,
         "certificates_admin:bulk_job_status": world.bulk_job,
         "certificates_admin": world.certificate,
@@ -535,6 +541,8 @@ POSTS = {
         "file": SimpleUploadedFile("certificate.pdf", _issued_pdf(w))
     },
     "submissions:edit": lambda w: {"status": "accepted", "feedback": "Good."},
+    "submissions:moderate_comment": lambda w: {"decision": "approved"},
+    "courses:peer_comment": lambda w: {"comment": "The goals are clear."},
     "wagtailsnippets_courses_cohort:add": lambda w: {
         "course": w.course.pk,
         "name": "Valmiera",
