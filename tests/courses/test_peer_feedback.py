@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from courses.assignments.peer import (
     MAX_COMMENT,
@@ -411,3 +412,17 @@ def test_moderation_without_csrf_token_is_refused():
     assert response.status_code == 403
     review.refresh_from_db()
     assert review.status == PeerReview.Status.PENDING
+
+
+def test_the_peer_feedback_section_reads_in_latvian():
+    """A learner reading in Latvian gets the section and the form in Latvian."""
+    world = Class(size=2, reviews=1)
+    world.submit(0)
+    world.submit(1)
+    client = browser(world.learners[0])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "lv"
+    with translation.override("lv"):
+        url = reverse("courses:assignment", args=[world.assignment.pk])
+    html = client.get(url).content.decode()
+    assert "Kolēģu atgriezeniskā saite" in html
+    assert "Nosūtīt komentāru" in html
