@@ -73,7 +73,7 @@ def assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
         request,
         item,
         course,
-        enrolment if enrolled else None,
+        enrolment,
         {"error": error, "text": request.POST.get("text", "") if error else ""},
     )
 
@@ -85,9 +85,10 @@ def _assignment_page(
     enrolment: Enrolment | None,
     errors: dict,
 ) -> TemplateResponse:
-    """The assignment page for an active learner (``enrolment``) or for staff
-    (``None``), with the error of a refused submission or comment."""
-    peer = enrolment is not None and item.peer_feedback
+    """The assignment page for a learner (``enrolment``) or for staff, with the
+    error of a refused submission or comment."""
+    active = enrolment is not None and enrolment.is_active
+    peer = active and item.peer_feedback
     reviews = offer_peer_reviews(enrolment, item) if peer else []
     for review in reviews:
         review.error = errors.get("review_id") == review.pk and errors["comment_error"]
@@ -104,10 +105,10 @@ def _assignment_page(
             "enrolment": enrolment,
             "submissions": (
                 list(submissions_for(enrolment, [item.translation_key]))
-                if enrolment
+                if active
                 else []
             ),
-            "can_submit": enrolment is not None and can_submit(enrolment, item),
+            "can_submit": active and can_submit(enrolment, item),
             "error": errors.get("error", ""),
             "text": errors.get("text", ""),
             "extensions": allowed_extensions(),

@@ -4,6 +4,7 @@ the comment form, and the course team's moderation before the author sees it."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -426,3 +427,20 @@ def test_the_peer_feedback_section_reads_in_latvian():
     html = client.get(url).content.decode()
     assert "Kolēģu atgriezeniskā saite" in html
     assert "Nosūtīt komentāru" in html
+
+
+def test_the_author_switches_peer_feedback_on_in_the_assignment_editor():
+    """The assignment's edit screen has the switch and the number of reviews, and
+    a number out of range is refused with a message."""
+    world = Class(size=1)
+    author = in_english_admin(make_user(is_staff=True, is_superuser=True))
+    client = browser(author)
+    url = reverse("wagtailsnippets_courses_assignment:edit", args=[world.assignment.pk])
+    html = client.get(url).content.decode()
+    assert 'name="peer_feedback"' in html
+    assert 'name="peer_reviews_per_learner"' in html
+    assert "Reviews each learner gives" in html
+    world.assignment.peer_reviews_per_learner = 0
+    with pytest.raises(ValidationError) as refused:
+        world.assignment.full_clean()
+    assert "peer_reviews_per_learner" in refused.value.message_dict
