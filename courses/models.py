@@ -9,6 +9,7 @@ from courses.assignments.models import (
     AssessedCompetence,
     Assignment,
     AssignmentSubmission,
+    PeerReview,
 )
 from courses.catalogue.content_version import ContentVersion
 from courses.catalogue.models import (
@@ -63,6 +64,7 @@ __all__ = [
     "LiveSession",
     "ModuleCompetence",
     "ModulePage",
+    "PeerReview",
     "PrivacyLog",
     "Quiz",
     "QuizAttempt",

@@ -61,6 +61,11 @@ urlpatterns = [
         name="assignment",
     ),
     path(
+        "assignments/peer-reviews/<id:review_id>/comment/",
+        assignment_views.peer_comment,
+        name="peer_comment",
+    ),
+    path(
         "assignments/submissions/<id:submission_id>/file/",
         assignment_views.download,
         name="submission_file",

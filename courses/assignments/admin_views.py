@@ -17,11 +17,18 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
 from courses.admin_base import (
     ContentSnippetViewSet,
     ListingOnlyViewSet,
     capability_menu_item,
+)
+from courses.assignments.peer_admin import (
+    ModerateCommentView,
+    PeerCommentsView,
+    comments_to_moderate,
+    with_names,
 )
 from courses.assignments.submissions import SubmissionError, review_submission
 from courses.models import (
@@ -58,10 +65,23 @@ class SubmissionPermissionPolicy(CourseRecordPermissionPolicy):
 
 
 class SubmissionIndexView(IndexView):
+    peer_comments_url_name: str = ""
+
     def get_base_queryset(self) -> QuerySet[AssignmentSubmission]:
         return self.permission_policy.instances_user_has_permission_for(
             self.request.user, "view"
         ).select_related("enrolment__user", "enrolment__course", "assignment")
+
+    @cached_property
+    def header_buttons(self) -> list:
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Peer comments"),
+                url=reverse(self.peer_comments_url_name),
+                icon_name="comment",
+            ),
+        ]
 
 
 def _learner(submission: AssignmentSubmission) -> str:
@@ -164,6 +184,12 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
             .exclude(pk=self.submission.pk)
             .order_by("-submitted_at")
         )
+        context["peer_reviews"] = with_names(
+            comments_to_moderate(self.permission_policy, self.request.user)
+            .filter(submission=self.submission)
+            .order_by("commented_at", "pk")
+        )
+        context["next"] = self.request.get_full_path()
         return context
 
     def form_valid(self, form: ReviewForm) -> HttpResponse:
@@ -212,6 +238,12 @@ class SubmissionViewSet(ListingOnlyViewSet):
     search_fields = ["enrolment__user__first_name", "enrolment__user__last_name"]
     search_backend_name = None
 
+    def get_index_view_kwargs(self, **kwargs) -> dict:
+        return {
+            **super().get_index_view_kwargs(**kwargs),
+            "peer_comments_url_name": self.get_url_name("peer_comments"),
+        }
+
     @property
     def review_view(self):
         return ReviewView.as_view(
@@ -221,7 +253,25 @@ class SubmissionViewSet(ListingOnlyViewSet):
 
     def get_extra_urlpatterns(self) -> list:
         # Submissions change only by review; learners create them.
-        return [path("<id:pk>/", self.review_view, name="edit")]
+        return [
+            path("<id:pk>/", self.review_view, name="edit"),
+            path(
+                "peer-comments/",
+                PeerCommentsView.as_view(
+                    permission_policy=self.permission_policy,
+                    index_url_name=self.get_url_name("index"),
+                ),
+                name="peer_comments",
+            ),
+            path(
+                "peer-comments/<id:pk>/moderate/",
+                ModerateCommentView.as_view(
+                    permission_policy=self.permission_policy,
+                    list_url_name=self.get_url_name("peer_comments"),
+                ),
+                name="moderate_comment",
+            ),
+        ]
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:

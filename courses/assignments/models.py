@@ -10,13 +10,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
@@ -49,12 +50,34 @@ class Assignment(TranslatableMixin, index.Indexed, ClusterableModel):
         blank=True,
         related_name="+",
     )
+    peer_feedback = models.BooleanField(
+        _("peer feedback"),
+        default=False,
+        help_text=_(
+            "Learners of the same cohort comment on each other's submissions. "
+            "A member of the course team approves each comment before its "
+            "recipient sees it."
+        ),
+    )
+    peer_reviews_per_learner = models.PositiveSmallIntegerField(
+        _("reviews each learner gives"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "How many colleagues' submissions each learner is offered to comment "
+            "on, once they have submitted their own."
+        ),
+    )
 
     panels = [
         FieldPanel("title"),
         PageChooserPanel("page", ["courses.ModulePage", "courses.LessonPage"]),
         FieldPanel("instructions"),
         FieldPanel("competences"),
+        MultiFieldPanel(
+            [FieldPanel("peer_feedback"), FieldPanel("peer_reviews_per_learner")],
+            heading=_("Peer feedback"),
+        ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
@@ -200,3 +223,62 @@ class AssessedCompetence(models.Model):
 
     def clean(self) -> None:
         check_level_matches("competence", "level", self)
+
+
+class PeerReview(models.Model):
+    """A colleague's submission given to a learner to comment on, and the comment.
+
+    The row is made when the submission is offered (so the offer stays the same
+    across visits and the fewest-reviewed work is offered first); the comment is
+    held until the course team approves it."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Not written yet")
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        HIDDEN = "hidden", _("Hidden")
+
+    reviewer = models.ForeignKey(
+        "courses.Enrolment",
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="peer_reviews_given",
+    )
+    submission = models.ForeignKey(
+        AssignmentSubmission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="peer_reviews",
+    )
+    assignment_key = models.UUIDField(_("assignment translation key"))
+    offered_at = models.DateTimeField(_("offered"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    commented_at = models.DateTimeField(_("commented"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["offered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "submission"], name="one_peer_review_per_work"
+            )
+        ]
+        indexes = [models.Index(fields=["assignment_key", "status"])]
+        verbose_name = _("peer review")
+        verbose_name_plural = _("peer reviews")
+
+    def __str__(self) -> str:
+        return f"{self.reviewer.user} → {self.submission}"

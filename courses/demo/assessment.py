@@ -123,6 +123,9 @@ def ensure_assignment(data: dict, courses: dict[str, CoursePage]) -> list[Assign
                 page=ModulePage.objects.child_of(course).get(
                     slug=assignment_data["module"]
                 ),
+                # Teachers comment on two colleagues' units.
+                peer_feedback=True,
+                peer_reviews_per_learner=2,
             )
             assignment.competences = competences
             assignment.save()

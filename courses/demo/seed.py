@@ -20,6 +20,7 @@ from wagtail.users.models import UserProfile
 
 from courses.competences.frameworks import load_frameworks
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
+from courses.demo.peer import ensure_peer_feedback
 from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
 from courses.enrolment.enrolling import enrol
 from courses.models import (
@@ -327,7 +328,7 @@ def seed_demo() -> list[DemoAccount]:
     catalogues = ensure_catalogues(locales)
     courses = ensure_course(data, catalogues, locales)
     ensure_quizzes(data, courses)
-    ensure_assignment(data, courses)
+    assignments = ensure_assignment(data, courses)
     cohorts = ensure_cohorts(courses["lv"])
     # Other installed apps add their demo data for the course (certificates: the
     # default certificate template) without courses importing them.
@@ -336,5 +337,7 @@ def seed_demo() -> list[DemoAccount]:
             app_config.seed_demo(courses)
     sessions = ensure_sessions(data, courses["lv"])
     accounts = ensure_accounts(courses["lv"], cohorts[0])
+    if assignments:
+        ensure_peer_feedback(assignments[0], courses["lv"], cohorts[0])
     ensure_demo_attendance(sessions, username="teacher")
     return accounts

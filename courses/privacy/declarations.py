@@ -234,6 +234,29 @@ def declare() -> None:
             erasure=Erasure(Strategy.TOMBSTONE),
         ),
         PersonalData(
+            model="courses.PeerReview",
+            name="peer_comments_written",
+            # Not whose work it was: that is the colleague's.
+            description=_(
+                "The comments you wrote on colleagues' work (peer feedback), and "
+                "whether the course team approved them."
+            ),
+            user_path="reviewer__user",
+            fields=(
+                "reviewer_id",
+                "submission__assignment__title",
+                "assignment_key",
+                "offered_at",
+                "comment",
+                "commented_at",
+                "status",
+                "moderated_at",
+            ),
+            # A comment is its writer's words: it goes with them, and the work's
+            # author no longer sees it.
+            erasure=Erasure(Strategy.DELETE),
+        ),
+        PersonalData(
             model="courses.Attendance",
             name="attendance",
             description=_("Your attendance at live sessions, with the hours."),
@@ -290,6 +313,7 @@ def declare() -> None:
     register_actor_reference("courses.EnrolmentEvent", "actor")
     register_actor_reference("courses.AssignmentSubmission", "reviewed_by")
     register_actor_reference("courses.Attendance", "marked_by")
+    register_actor_reference("courses.PeerReview", "moderated_by")
     register_exclusion(
         "courses.PrivacyLog",
         "subject_user_id",

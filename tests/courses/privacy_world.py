@@ -33,6 +33,7 @@ from courses.models import (
     IdempotentRequest,
     LearnerProfile,
     LessonPage,
+    PeerReview,
 )
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt, submit_attempt
@@ -121,11 +122,31 @@ def person_world() -> Course:
 
     other = make_user(username="peteris", first_name="Pēteris", last_name="Ozols")
     other_enrolment = enrol(other, course)
-    submit_assignment(
+    others_work = submit_assignment(
         other_enrolment,
         assignment,
         text="Pēteris's secret draft",
         upload=ContentFile(b"%PDF-1.7 Peteris", name="peteris-draft.pdf"),
+    )
+    # Peer feedback both ways: Anna's words on his work are hers; his on hers,
+    # his.
+    PeerReview.objects.create(
+        reviewer=enrolment,
+        submission=others_work,
+        assignment_key=assignment.translation_key,
+        comment="Anna's comment: the goals are clear",
+        commented_at=now,
+        status=PeerReview.Status.APPROVED,
+        moderated_by=author,
+        moderated_at=now,
+    )
+    PeerReview.objects.create(
+        reviewer=other_enrolment,
+        submission=submission,
+        assignment_key=assignment.translation_key,
+        comment="A comment by Pēteris on the plan",
+        commented_at=now,
+        status=PeerReview.Status.PENDING,
     )
     other_attempt, _ = start_attempt(other_enrolment, quiz)
     submit_attempt(other_attempt, {TEXT: "Zinātne"})

@@ -47,7 +47,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 #: What Anna's records said about her, none of which may remain anywhere.
-ANNAS_DATA = ("Anna", "Bērziņa", "anna@e.lv", "My plan for grade 7", "Well argued")
+ANNAS_DATA = (
+    "Anna",
+    "Bērziņa",
+    "anna@e.lv",
+    "My plan for grade 7",
+    "Well argued",
+    "the goals are clear",
+)
 
 
 def everything_declared() -> str:
@@ -81,6 +88,8 @@ def test_nothing_personal_remains_in_any_declared_model(person_world):
     assert [value for value in ANNAS_DATA if value in after] == []
     # Pēteris's records are untouched.
     assert "Pēteris" in after and "Pēteris's secret draft" in after
+    # His comment on her (now erased) work is his, and stays.
+    assert "A comment by Pēteris on the plan" in after
     learner = type(person_world.learner).objects.get(pk=person_world.learner.pk)
     assert (learner.username, learner.email, learner.first_name) == (
         f"erased-{learner.pk}",

@@ -118,6 +118,7 @@ def test_staff_actor_fields_are_declared_as_actor_references():
         ("courses.EnrolmentEvent", "actor"),
         ("courses.AssignmentSubmission", "reviewed_by"),
         ("courses.Attendance", "marked_by"),
+        ("courses.PeerReview", "moderated_by"),
         ("certificates.Certificate", "issued_by"),
         ("certificates.Certificate", "revoked_by"),
         ("certificates.BulkIssueJob", "created_by"),
@@ -156,6 +157,12 @@ def test_export_holds_everything_of_the_learner(course):
     assert submission["file"].endswith(".pdf")
     assert files[submission["file"]] == b"%PDF-1.7 Anna's plan"
     assert records(files, "competence_assessments")[0]["competence__code"] == "2.1"
+    [comment] = records(files, "peer_comments_written")
+    assert comment["comment"] == "Anna's comment: the goals are clear"
+    assert (comment["status"], comment["submission__assignment__title"]) == (
+        "approved",
+        "Lesson plan",
+    )
     [attendance] = records(files, "attendance")
     assert (attendance["session__title"], attendance["status"]) == (
         "Kick-off",

@@ -14,6 +14,7 @@ from courses.demo.seed import ensure_site
 from courses.live_sessions.attendance import attended_hours
 from courses.models import (
     Assignment,
+    AssignmentSubmission,
     Attendance,
     Cohort,
     Competence,
@@ -23,6 +24,7 @@ from courses.models import (
     LiveSession,
     ModuleCompetence,
     ModulePage,
+    PeerReview,
     Quiz,
 )
 from courses.roles import (
@@ -47,6 +49,8 @@ MODELS = (
     Attendance,
     Quiz,
     Assignment,
+    AssignmentSubmission,
+    PeerReview,
 )
 
 
@@ -68,6 +72,26 @@ def test_seed_demo_builds_the_programme(demo):
     assert lv.provider_name == "Daugavpils Universitāte"
     assert "NFI/IC/VIAA/2020/4" in lv.funding_line
     assert lv.self_enrolment
+
+
+def test_demo_teacher_is_offered_two_colleagues_units_to_comment_on(demo):
+    """The demo assignment asks for peer feedback; once the teacher has submitted,
+    both colleagues' units of the cohort are offered, and the course team has a
+    colleague's comment to moderate."""
+    from courses.assignments.peer import offer_peer_reviews
+    from courses.assignments.submissions import submit_assignment
+
+    assignment = Assignment.objects.get(locale__language_code="lv")
+    assert assignment.peer_feedback and assignment.peer_reviews_per_learner == 2
+    [pending] = PeerReview.objects.filter(status=PeerReview.Status.PENDING)
+    assert pending.reviewer.user.first_name == "Ilze"
+    teacher = Enrolment.objects.get(user__username="teacher")
+    submit_assignment(teacher, assignment, text="Fizika, 9. klase")
+    offered = offer_peer_reviews(teacher, assignment)
+    assert sorted(r.submission.enrolment.user.first_name for r in offered) == [
+        "Artūrs",
+        "Ilze",
+    ]
 
 
 @pytest.mark.django_db

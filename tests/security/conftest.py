@@ -36,6 +36,7 @@ from courses.models import (
     CompetenceArea,
     Framework,
     LessonPage,
+    PeerReview,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -117,6 +118,8 @@ class World:
     session: object
     assignment: object
     submission: object
+    #: The learner's offer to comment on a classmate's work, with a comment.
+    peer_review: object
     attempt: object
     certificate: object
     external_certificate: object
@@ -143,6 +146,7 @@ class World:
             "attempt_id": self.attempt.pk,
             "assignment_id": self.assignment.pk,
             "submission_id": self.submission.pk,
+            "review_id": self.peer_review.pk,
             "quiz_id": self.quiz.pk,
             "user_id": self.users["learner"].pk,
             "key": self.calendar_key,
@@ -214,6 +218,18 @@ def build_world() -> World:
     certificate = Certificate.objects.filter(enrolment=enrolment).first() or (
         issue_certificate(enrolment, how=Certificate.How.MANUAL, reason="Register")
     )
+    classmate = make_user(username="classmate", first_name="Ieva", last_name="Kalna")
+    classmates_work = submit_assignment(
+        enrol(classmate, course, cohort=cohort), assignment, text="Ieva's plan."
+    )
+    peer_review = PeerReview.objects.create(
+        reviewer=enrolment,
+        submission=classmates_work,
+        assignment_key=assignment.translation_key,
+        comment="Clear goals.",
+        commented_at=now,
+        status=PeerReview.Status.PENDING,
+    )
     token = CalendarToken.for_user(learner)
     other_learner = make_user(username="other_learner")
     enrol(other_learner, other_course)
@@ -268,6 +284,7 @@ def build_world() -> World:
         session=session,
         assignment=assignment,
         submission=submission,
+        peer_review=peer_review,
         attempt=attempt,
         certificate=certificate,
         external_certificate=ExternalCertificate.objects.create(

@@ -84,6 +84,8 @@ EXPECTED: dict[str, str] = {
     "courses:assignment GET": "LYNNNYYYY",
     "courses:assignment POST": "LFNNNYYYY",
     "courses:submission_file GET": "NYNNNNYNY",
+    "courses:peer_comment GET": "MMMMMMMMM",
+    "courses:peer_comment POST": "LYNNNNNNN",
     # The API (operations from its OpenAPI schema)
     "api-v1:openapi-json GET": "YYYYYYYYY",
     "api-v1:openapi-view GET": "YYYYYYYYY",
@@ -136,6 +138,9 @@ EXPECTED: dict[str, str] = {
     "submissions:index_results GET": "LLLNNNYNY",
     "submissions:edit GET": "LLLNNNYNY",
     "submissions:edit POST": "LLLNNNYNY",
+    "submissions:peer_comments GET": "LLLNNNYNY",
+    "submissions:moderate_comment GET": "LLLMMMMMM",
+    "submissions:moderate_comment POST": "LLLNNNYNY",
     "courses_api_tokens GET": "LLLNNNNYY",
     "courses_api_tokens_add GET": "LLLNNNNYY",
     "courses_api_tokens_add POST": "LLLNNNNYY",
@@ -426,6 +431,7 @@ def pk_for(name: str, world) -> int:
         "certificatetemplate": world.template,
         "coursecertificatesettings": world.course_settings,
         "submissions": world.submission,
+        "submissions:moderate_comment": world.peer_review,
         "certificates_admin:bulk_job": world.bulk_job,
         "certificates_admin:bulk_job_status": world.bulk_job,
         "certificates_admin": world.certificate,
@@ -539,6 +545,8 @@ POSTS = {
         "file": SimpleUploadedFile("certificate.pdf", _issued_pdf(w))
     },
     "submissions:edit": lambda w: {"status": "accepted", "feedback": "Good."},
+    "submissions:moderate_comment": lambda w: {"decision": "approved"},
+    "courses:peer_comment": lambda w: {"comment": "The goals are clear."},
     "wagtailsnippets_courses_cohort:add": lambda w: {
         "course": w.course.pk,
         "name": "Valmiera",
