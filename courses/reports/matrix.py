@@ -3,31 +3,19 @@ done, started or not begun, counted per module in one grouped query."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import (
-    CoursePage,
-    Enrolment,
-    LessonProgress,
-)
+from courses.models import CoursePage, Enrolment, ModuleSummary
 from courses.progress.outline import (
     CourseOutline,
     ModuleOutline,
     outline_across_versions,
 )
-from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
+from courses.reports.rows import LearnerRow, learners_of
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -46,17 +34,6 @@ class CourseStructure:
     @property
     def modules(self) -> list[ModuleOutline]:
         return self.outline.modules
-
-    def module_index(self) -> Case:
-        """An expression giving a progress row's module's position (-1: none)."""
-        whens = [
-            When(lesson_key__in=module.lesson_keys, then=Value(index))
-            for index, module in enumerate(self.modules)
-            if module.lesson_keys
-        ]
-        if not whens:
-            return Value(-1, output_field=IntegerField())
-        return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
 def course_structure(course: CoursePage) -> CourseStructure:
@@ -77,55 +54,22 @@ class ModuleState:
     }
 
 
-def module_counts(
-    structure: CourseStructure,
-    enrolments: QuerySet | list[int],
-    completed_only: bool = False,
-) -> Iterator[tuple[int, int, int, int]]:
-    """(enrolment id, module index, lessons touched, required lessons done) for
-    every pair with progress (or, ``completed_only``, with a lesson completed, which
-    halves the work over a whole course): one grouped query."""
-    required = [
-        key
-        for module in structure.modules
-        for key in structure.outline.required_of(module)
-    ]
-    progress = LessonProgress.objects.filter(
-        enrolment_id__in=enrolments,
-        lesson_key__in=list(structure.outline.lesson_ids),
-    )
-    if completed_only:
-        progress = progress.filter(completed_at__isnull=False)
-    rows = (
-        progress.annotate(module=structure.module_index())
-        .values("enrolment_id", "module")
-        .annotate(
-            touched=Count("pk"),
-            done=Count(
-                "pk", filter=Q(completed_at__isnull=False, lesson_key__in=required)
-            ),
-        )
-        .order_by()
-        .values_list("enrolment_id", "module", "touched", "done")
-    )
-    return rows.iterator(chunk_size=CHUNK_SIZE)
-
-
 def module_matrix(
     structure: CourseStructure, enrolment_ids: list[int]
 ) -> dict[int, list[str]]:
-    """Per enrolment, each module's :class:`ModuleState`, in one query."""
+    """Per enrolment, each module's :class:`ModuleState`, from the stored module
+    summaries in one query (a few rows per learner)."""
+    position = {module.key: index for index, module in enumerate(structure.modules)}
     states = {
         pk: [ModuleState.NOT_STARTED] * len(structure.modules) for pk in enrolment_ids
     }
-    for enrolment_id, index, touched, done in module_counts(structure, enrolment_ids):
-        if index < 0:
-            continue
-        module = structure.modules[index]
-        if structure.outline.module_complete(module, done):
-            states[enrolment_id][index] = ModuleState.DONE
-        elif touched:
-            states[enrolment_id][index] = ModuleState.STARTED
+    for enrolment_id, key, started, complete in ModuleSummary.objects.filter(
+        enrolment_id__in=enrolment_ids, module_key__in=list(position)
+    ).values_list("enrolment_id", "module_key", "lessons_started", "complete"):
+        if complete:
+            states[enrolment_id][position[key]] = ModuleState.DONE
+        elif started:
+            states[enrolment_id][position[key]] = ModuleState.STARTED
     return states
 
 
@@ -147,22 +91,25 @@ def matrix_page(
 def module_funnel(
     structure: CourseStructure, enrolments: QuerySet[Enrolment]
 ) -> list[tuple[str, int]]:
-    """How many learners completed each module, after "Enrolled": two queries."""
-    ids = enrolments.order_by().values("pk")
-    completed = [0] * len(structure.modules)
-    for _enrolment, index, _touched, done in module_counts(
-        structure, ids, completed_only=True
-    ):
-        if index >= 0 and structure.outline.module_complete(
-            structure.modules[index], done
-        ):
-            completed[index] += 1
+    """How many learners completed each module, after "Enrolled": two queries
+    over the stored module summaries, grouped in the database."""
+    completed = dict(
+        ModuleSummary.objects.filter(
+            enrolment__in=enrolments.order_by().values("pk"),
+            module_key__in=[module.key for module in structure.modules],
+            complete=True,
+        )
+        .values("module_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("module_key", "n")
+    )
     enrolled = enrolments.count()
-    for index, module in enumerate(structure.modules):
+    counts = []
+    for module in structure.modules:
         # A module of optional lessons only has nothing to do: all have done it.
         if structure.outline.module_complete(module, 0):
-            completed[index] = enrolled
-    return [(str(_("Enrolled")), enrolled)] + [
-        (module.title, count)
-        for module, count in zip(structure.modules, completed, strict=True)
-    ]
+            counts.append((module.title, enrolled))
+        else:
+            counts.append((module.title, completed.get(module.key, 0)))
+    return [(str(_("Enrolled")), enrolled), *counts]
