@@ -85,7 +85,9 @@ class _Line:
         return value
 
 
-def table_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def table_csv(
+    headings: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Iterator[bytes]:
     """The CSV file in pieces: a BOM first, so Excel reads Latvian letters."""
     writer = csv.writer(_Line())
     yield "\ufeff".encode()

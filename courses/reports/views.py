@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpResponseBadRequest
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -19,18 +19,24 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.widgets.button import HeaderButton
 
 from courses.admin_base import CourseStaffMenuItem
-from courses.reports import charts, rows, summary
+from courses.reports import charts, rows, summary, tables
 from courses.reports.columns import report_columns, summary_figures
-from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
+from courses.reports.course_views import (
+    CompetenceExportView,
+    CompetenceReportView,
+    ModuleMatrixExportView,
+    ModuleMatrixView,
+)
 from courses.reports.exports import export_response
 from courses.reports.filters import ProgressFilterSet, filter_errors
 from courses.reports.listing import (
     REPORTS,
+    ExportMixin,
     ReportAccessMixin,
     ReportListingView,
+    export_buttons,
     short_date,
 )
 
@@ -98,17 +104,7 @@ class ProgressReportView(ReportListingView):
         return rows.report_page(page)
 
     def get_header_buttons(self) -> list:
-        query = self.request.GET.copy()
-        query.pop(self.page_kwarg, None)
-        suffix = f"?{query.urlencode()}" if query else ""
-        return [
-            HeaderButton(
-                label,
-                url=reverse(self.url_names["export"], args=[fmt]) + suffix,
-                icon_name="download",
-            )
-            for fmt, label in (("csv", _("CSV")), ("xlsx", _("XLSX")))
-        ]
+        return export_buttons(self.request, self.url_names["export"])
 
 
 class ProgressExportView(ReportAccessMixin, View):
@@ -146,6 +142,9 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self) -> list[dict]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_header_buttons(self) -> list:
+        return export_buttons(self.request, self.url_names["summary_export"])
 
     @cached_property
     def filters(self) -> ProgressFilterSet:
@@ -197,6 +196,13 @@ class SummaryView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
+class SummaryExportView(ExportMixin, SummaryView):
+    """The cohort summary as a CSV or XLSX download."""
+
+    def export_table(self) -> tables.Table:
+        return tables.summary_table(summary.programme_summary(self.filters.qs))
+
+
 class ReportsViewSet(ViewSet):
     name = "reports"
     url_prefix = "reports"
@@ -214,7 +220,7 @@ class ReportsViewSet(ViewSet):
     def url_names(self) -> dict[str, str]:
         names = ["export"]
         for report, _label in REPORTS:
-            names += [report, f"{report}_results"]
+            names += [report, f"{report}_results", f"{report}_export"]
         return {name: self.get_url_name(name) for name in names}
 
     def get_urlpatterns(self) -> list:
@@ -234,6 +240,19 @@ class ReportsViewSet(ViewSet):
                     name=f"{name}_results",
                 ),
             ]
+        exports = {
+            "matrix": ModuleMatrixExportView,
+            "competences": CompetenceExportView,
+            "summary": SummaryExportView,
+        }
+        patterns += [
+            path(
+                f"{name}/export/<str:fmt>/",
+                view.as_view(url_names=self.url_names),
+                name=f"{name}_export",
+            )
+            for name, view in exports.items()
+        ]
         # After the progress report, which the menu item opens (the first pattern).
         return [
             *patterns,
