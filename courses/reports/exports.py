@@ -56,7 +56,8 @@ def neutralise(value: Any) -> Any:
     a spreadsheet would evaluate prefixed with a quote so it stays text."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
+    if not value.isprintable():  # rare: most text has no control character
+        value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -69,6 +70,8 @@ def _local(value: datetime) -> datetime:
 
 
 def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime):

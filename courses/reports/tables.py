@@ -15,7 +15,7 @@ from courses.reports import summary
 from courses.reports.columns import summary_figures
 from courses.reports.competences import assessed_levels
 from courses.reports.exports import Table
-from courses.reports.matrix import CourseStructure, ModuleState, module_matrix
+from courses.reports.matrix import CourseStructure, ModuleState, matrix_rows
 from courses.reports.rows import CHUNK_SIZE, learner_label
 
 if TYPE_CHECKING:
@@ -54,10 +54,8 @@ def matrix_table(structure: CourseStructure, enrolments: QuerySet[Enrolment]) ->
     labels = {state: str(label) for state, label in ModuleState.labels.items()}
 
     def rows() -> Iterator[list[Any]]:
-        for chunk in learner_chunks(enrolments):
-            states = module_matrix(structure, [pk for pk, *_rest in chunk])
-            for pk, learner, cohort in chunk:
-                yield [learner, cohort, *(labels[state] for state in states[pk])]
+        for row in matrix_rows(structure, enrolments):
+            yield [row.learner, row.cohort, *(labels[state] for state in row.states)]
 
     return Table(
         [_("Learner"), _("Cohort"), *(module.title for module in structure.modules)],
