@@ -1,21 +1,33 @@
-"""Staff reports at scale: CSV and XLSX export of a whole course and the first page
-of the progress report.
+"""Staff reports at scale: every report page, every export and the learner pages.
 
-Builds 5,000 learners in a course of 12 modules × 10 lessons (600,000 lesson
-progress rows, written with bulk_create) in a fresh database, then, through the
-Django test client as a superuser with DEBUG off, downloads both exports (consuming
-the streamed bodies) and renders the report's first page of 50 rows. Peak memory is
-traced (tracemalloc) in separate runs of the exports, so tracing does not slow the
-timed ones.
+Builds ``--learners`` learners in a course of 12 modules × 10 lessons (120 lesson
+progress rows each, written with bulk_create; 2.4 million at 20,000) whose modules
+develop competences, then, through the Django test client with DEBUG off, as a
+superuser: renders the first and the last page of every paged report (progress,
+module matrix, competences) and the cohorts-and-programme summary, downloads every
+report's CSV and XLSX (consuming the streamed bodies), and as a learner renders the
+dashboard and a lesson page. Times are medians of ``--rounds`` (pages: at least 5).
+Peak memory of each export is traced (tracemalloc) in a separate run, so tracing
+does not slow the timed ones.
 
-    .venv/bin/python bench/reports.py [--learners 5000] [--rounds 3]
+The database is ``DATABASE_URL`` (PostgreSQL or SQLite), or a fresh SQLite file.
+With ``--reuse`` a database that already holds the bench course is migrated and
+measured again without being rebuilt (building 20,000 learners takes minutes).
 
-Last line: learners=… lessons=… csv_export_s=… xlsx_export_s=… report_page_ms=… peak_mb=…
+    .venv/bin/python bench/reports.py [--learners 5000] [--rounds 3] [--reuse]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_reports_bench \
+        .venv/bin/python bench/reports.py --learners 20000 --reuse
+
+Last line: learners=… lessons=… <report>_first_ms=… <report>_last_ms=… summary_ms=…
+<report>_csv_s=… <report>_xlsx_s=… <report>_<format>_mb=… dashboard_ms=…
+lesson_ms=… (a report without an export prints ``n/a``)
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import math
 import os
 import statistics
 import sys
@@ -33,18 +45,48 @@ MODULES, LESSONS_PER_MODULE = 12, 10
 BATCH = 10_000
 
 
+COURSE_TITLE = "Kompetenču pieeja STEM"
+
+
 def build_course():
     """The course pages, through the factories (a few seconds)."""
+    from django.core.management import call_command
+
+    from courses.competences.models import Competence
+    from courses.models import ModuleCompetence
     from tests.factories import make_catalogue, make_course, make_lesson, make_module
 
-    course = make_course(make_catalogue(), title="Kompetenču pieeja STEM")
+    call_command("load_frameworks", stdout=io.StringIO())
+    competences = list(Competence.objects.order_by("framework__code", "code")[:4])
+    course = make_course(make_catalogue(), title=COURSE_TITLE)
     lessons = []
     for m in range(MODULES):
         module = make_module(course, title=f"Modulis {m + 1}", hours=Decimal(4))
+        ModuleCompetence.objects.create(
+            module=module, competence=competences[m % len(competences)]
+        )
         lessons += [
             make_lesson(module, title=f"Nodarbība {m + 1}.{n + 1}")
             for n in range(LESSONS_PER_MODULE)
         ]
+    return course, lessons
+
+
+def existing_course(learners: int):
+    """The bench course and its lessons if the database holds them for
+    ``learners`` learners already, else None."""
+    from courses.models import CoursePage, Enrolment, LessonPage
+
+    course = CoursePage.objects.filter(title=COURSE_TITLE).first()
+    if course is None:
+        return None
+    if Enrolment.objects.filter(course=course).count() != learners:
+        raise SystemExit(
+            f"The database holds the bench course with another number of "
+            f"learners; drop it or pass --learners "
+            f"{Enrolment.objects.filter(course=course).count()}."
+        )
+    lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
     return course, lessons
 
 
@@ -156,8 +198,9 @@ def download(client, url: str) -> tuple[float, int]:
     """Seconds to fetch and consume a streamed download, and its size in bytes."""
     started = time.perf_counter()
     response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    size = sum(len(chunk) for chunk in response.streaming_content)
+    assert response.status_code == 200, (url, response.status_code)
+    content = response.streaming_content if response.streaming else [response.content]
+    size = sum(len(chunk) for chunk in content)
     return time.perf_counter() - started, size
 
 
@@ -170,16 +213,91 @@ def traced_peak_mb(client, url: str) -> float:
         tracemalloc.stop()
 
 
+def page_ms(client, url: str, rounds: int) -> float:
+    """Median milliseconds to render a page (after one warm-up request)."""
+    assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+#: Report name → its page and its export (``{fmt}``), each below /admin/reports/.
+REPORTS = {
+    "progress": ("", "export/{fmt}/"),
+    "matrix": ("matrix/", "matrix/export/{fmt}/"),
+    "competences": ("competences/", "competences/export/{fmt}/"),
+    "summary": ("summary/", "summary/export/{fmt}/"),
+}
+PAGED = ("progress", "matrix", "competences")
+
+
+def measure_reports(client, course, learners: int, rounds: int) -> dict[str, str]:
+    figures: dict[str, str] = {}
+    query = f"?course={course.pk}"
+    last = math.ceil(learners / 50)
+    for name, (page, _export) in REPORTS.items():
+        url = f"/admin/reports/{page}{query}"
+        if name in PAGED:
+            first = page_ms(client, url, max(rounds, 5))
+            figures[f"{name}_first_ms"] = f"{first:.0f}"
+            end = page_ms(client, f"{url}&p={last}", max(rounds, 5))
+            figures[f"{name}_last_ms"] = f"{end:.0f}"
+        else:
+            figures[f"{name}_ms"] = f"{page_ms(client, url, max(rounds, 5)):.0f}"
+        log(f"  {name} page timed")
+    for name, (_page, export) in REPORTS.items():
+        for fmt in ("csv", "xlsx"):
+            url = f"/admin/reports/{export.format(fmt=fmt)}{query}"
+            if client.get(url).status_code != 200:  # not offered
+                figures[f"{name}_{fmt}_s"] = figures[f"{name}_{fmt}_mb"] = "n/a"
+                continue
+            seconds = statistics.median(download(client, url)[0] for _ in range(rounds))
+            figures[f"{name}_{fmt}_s"] = f"{seconds:.2f}"
+            figures[f"{name}_{fmt}_mb"] = f"{traced_peak_mb(client, url):.1f}"
+            log(f"  {name} {fmt}: {seconds:.2f}s")
+    return figures
+
+
+def measure_learner(client, course, lessons, rounds: int) -> dict[str, str]:
+    """The dashboard and a lesson page of a learner halfway through the course."""
+    from courses.models import Enrolment
+
+    enrolment = (
+        Enrolment.objects.filter(course=course, completed_items=len(lessons) // 2)
+        .select_related("user")
+        .first()
+    )
+    client.force_login(enrolment.user)
+    lesson_url = lessons[len(lessons) // 2 + 1].url
+    return {
+        "dashboard_ms": f"{page_ms(client, '/lv/my/', max(rounds, 20)):.1f}",
+        "lesson_ms": f"{page_ms(client, lesson_url, max(rounds, 20)):.1f}",
+    }
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the bench course already in DATABASE_URL instead of building",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("MEDIA_ROOT", str(workdir / "media"))
 
     import django
 
@@ -188,37 +306,37 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    course, lessons = build_course()
-    build_learners(course, lessons, args.learners)
-    print(f"seeded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    log(f"migrated in {time.perf_counter() - started:.1f}s")
+    built = existing_course(args.learners) if args.reuse else None
+    if built is None:
+        started = time.perf_counter()
+        course, lessons = build_course()
+        build_learners(course, lessons, args.learners)
+        log(f"seeded in {time.perf_counter() - started:.1f}s")
+        # The progress rows went in with bulk_create, past the recording that
+        # keeps the module summaries: count them as a restored backup would be.
+        started = time.perf_counter()
+        call_command("recount_progress", stdout=io.StringIO())
+        log(f"module summaries recounted in {time.perf_counter() - started:.1f}s")
+    else:
+        course, lessons = built
+        log("reusing the database's bench course")
 
-    admin = get_user_model().objects.create_superuser(
-        "bench-admin", "admin@example.edu", "bench"
-    )
+    User = get_user_model()
+    admin = User.objects.filter(username="bench-admin").first()
+    if admin is None:
+        admin = User.objects.create_superuser("bench-admin", "admin@example.edu", "x")
     client = Client(HTTP_HOST="localhost")
     client.force_login(admin)
-    query = f"?course={course.pk}"
-    csv_url = f"/admin/reports/export/csv/{query}"
-    xlsx_url = f"/admin/reports/export/xlsx/{query}"
-    page_url = f"/admin/reports/{query}"
-
-    assert client.get(page_url).status_code == 200  # warm caches and templates
-    csv_s = [download(client, csv_url)[0] for _ in range(args.rounds)]
-    xlsx_s = [download(client, xlsx_url)[0] for _ in range(args.rounds)]
-    page_ms = []
-    for _ in range(max(args.rounds, 5)):
-        started = time.perf_counter()
-        response = client.get(page_url)
-        page_ms.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    peak = max(traced_peak_mb(client, csv_url), traced_peak_mb(client, xlsx_url))
+    figures = measure_reports(client, course, args.learners, args.rounds)
+    figures.update(
+        measure_learner(Client(HTTP_HOST="localhost"), course, lessons, args.rounds)
+    )
     print(
         f"learners={args.learners} lessons={len(lessons)} "
-        f"csv_export_s={statistics.median(csv_s):.2f} "
-        f"xlsx_export_s={statistics.median(xlsx_s):.2f} "
-        f"report_page_ms={statistics.median(page_ms):.0f} peak_mb={peak:.1f}"
+        + " ".join(f"{key}={value}" for key, value in figures.items())
     )
 
 

@@ -35,7 +35,7 @@ from courses.integrations.models import (
 from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
 from courses.people.models import LearnerProfile
 from courses.privacy.models import PrivacyLog
-from courses.progress.models import LessonProgress
+from courses.progress.models import LessonProgress, ModuleSummary
 from courses.quizzes.models import Quiz, QuizAttempt
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "LiveSession",
     "ModuleCompetence",
     "ModulePage",
+    "ModuleSummary",
     "PeerReview",
     "PrivacyLog",
     "Quiz",

@@ -315,6 +315,12 @@ def declare() -> None:
     register_actor_reference("courses.Attendance", "marked_by")
     register_actor_reference("courses.PeerReview", "moderated_by")
     register_exclusion(
+        "courses.ModuleSummary",
+        "enrolment",
+        "Counts derived from the lesson progress declared above, which is exported "
+        "and erased; the counts stay with the enrolment's figures.",
+    )
+    register_exclusion(
         "courses.PrivacyLog",
         "subject_user_id",
         "Accountability: the log of exports outlives the account it names, and "

@@ -42,3 +42,43 @@ class LessonProgress(models.Model):
     def __str__(self) -> str:
         state = _("done") if self.completed_at else _("started")
         return f"{self.lesson_key} {state}"
+
+
+class ModuleSummary(models.Model):
+    """One learner's progress in one module, kept by
+    :mod:`courses.progress.recording` beside the enrolment's own summary.
+
+    The reports aggregate these few rows per learner (one per module begun) in the
+    database rather than every lesson's progress row. Keyed by the module's
+    ``translation_key``, as lessons are; a module not begun has no row.
+    """
+
+    enrolment = models.ForeignKey(
+        "courses.Enrolment", on_delete=models.CASCADE, related_name="module_summaries"
+    )
+    module_key = models.UUIDField(_("module translation key"))
+    #: lessons of the module opened or completed
+    lessons_started = models.PositiveIntegerField(_("lessons started"), default=0)
+    #: lessons of the module completed, optional ones included
+    lessons_done = models.PositiveIntegerField(_("lessons done"), default=0)
+    #: every required lesson done (:meth:`CourseOutline.module_done`)
+    complete = models.BooleanField(_("complete"), default=False)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module_key"], name="one_summary_per_module"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["module_key", "complete"], name="module_summary_funnel"
+            )
+        ]
+        verbose_name = _("module summary")
+        verbose_name_plural = _("module summaries")
+
+    def __str__(self) -> str:
+        return f"{self.module_key} {self.lessons_done}/{self.lessons_started}"

@@ -23,11 +23,11 @@ from courses.models import (
     LessonProgress,
 )
 from courses.progress.completion import (
-    completed_keys,
     course_progress,
     gather_evidence,
 )
 from courses.progress.outline import CourseOutline, course_outline
+from courses.progress.summaries import store_module_summaries
 from courses.signals import course_completed
 
 
@@ -72,9 +72,16 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: LessonPage) -> LessonProg
         return progress
     if lesson.completion_rule == LessonPage.CompletionRule.VIEW:
         return record_lesson_completed(enrolment, lesson, LessonProgress.Source.VIEW)
-    progress, _created = LessonProgress.objects.get_or_create(
-        enrolment=enrolment, lesson_key=lesson.translation_key
-    )
+    with transaction.atomic():
+        # Under the enrolment's lock, as every write of its summaries: the
+        # module now counts as begun.
+        locked = _lock(enrolment)
+        progress, created = LessonProgress.objects.get_or_create(
+            enrolment=locked, lesson_key=lesson.translation_key
+        )
+        if created:
+            outline = course_outline(locked.course)
+            store_module_summaries(locked, outline, lesson_flags(locked))
     return progress
 
 
@@ -95,7 +102,8 @@ def record_lesson_completed(
     with transaction.atomic():
         locked = _lock(enrolment)
         outline = course_outline(locked.course)
-        done = completed_keys(locked)
+        flags = lesson_flags(locked)
+        done = {key for key, completed in flags.items() if completed}
         module = outline.module_of(lesson.translation_key)
         if module is None:
             raise ProgressError(_("This lesson is not part of your course."))
@@ -126,7 +134,9 @@ def record_lesson_completed(
                 key=f"lesson.completed:{progress.pk}",
             )
         done.add(lesson.translation_key)
+        flags[lesson.translation_key] = True
         _apply_summary(locked, outline, done, now)
+        store_module_summaries(locked, outline, flags)
     _copy_summary(locked, enrolment)
     return progress
 
@@ -193,7 +203,10 @@ def refresh_summary(enrolment: Enrolment, activity: bool = False) -> Enrolment:
         locked = _lock(enrolment)
         outline = course_outline(locked.course)
         now = timezone.now() if activity else None
-        _apply_summary(locked, outline, completed_keys(locked), now)
+        flags = lesson_flags(locked)
+        done = {key for key, completed in flags.items() if completed}
+        _apply_summary(locked, outline, done, now)
+        store_module_summaries(locked, outline, flags)
     _copy_summary(locked, enrolment)
     return locked
 

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import Count, Q
 
 from courses.competences.models import Competence
 from courses.models import (
@@ -18,8 +16,9 @@ from courses.models import (
     AssignmentSubmission,
     Enrolment,
     ModuleCompetence,
+    ModuleSummary,
 )
-from courses.reports.matrix import CourseStructure, module_counts
+from courses.reports.matrix import CourseStructure
 from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
 
 if TYPE_CHECKING:
@@ -127,18 +126,31 @@ def competence_counts(
     """Per competence: learners developing it (a lesson completed in a module
     that develops it) and learners per highest assessed level (two queries)."""
     ids = enrolments.order_by().values("pk")
-    begun: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, index, _touched, _done in module_counts(
-        structure, ids, completed_only=True
-    ):
-        if index >= 0:
-            begun[index].add(enrolment_id)
     counts = {c.pk: CompetenceCount(c) for c in competences}
-    for competence_id, indexes in developed_by.items():
-        if competence_id in counts:
-            counts[competence_id].developing = len(
-                set().union(*(begun[index] for index in indexes))
-            )
+    developing = {
+        competence_id: indexes
+        for competence_id, indexes in developed_by.items()
+        if competence_id in counts
+    }
+    if developing:
+        # A learner counts once per competence, however many of its modules they
+        # have begun: one query over the stored module summaries.
+        keys = {
+            competence_id: [structure.modules[index].key for index in indexes]
+            for competence_id, indexes in developing.items()
+        }
+        figures = ModuleSummary.objects.filter(
+            enrolment__in=ids, lessons_done__gt=0
+        ).aggregate(
+            **{
+                f"c{competence_id}": Count(
+                    "enrolment_id", distinct=True, filter=Q(module_key__in=modules)
+                )
+                for competence_id, modules in keys.items()
+            }
+        )
+        for competence_id in developing:
+            counts[competence_id].developing = figures[f"c{competence_id}"]
     for _enrolment, competence_id, level in assessed_levels(ids):
         if competence_id in counts:
             levels = counts[competence_id].levels

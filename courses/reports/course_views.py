@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column
 
-from courses.reports import charts, matrix, rows
+from courses.reports import charts, matrix, rows, tables
 from courses.reports import competences as competence_report
-from courses.reports.listing import ReportListingView
+from courses.reports.listing import ExportMixin, ReportListingView
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -147,3 +147,21 @@ class CompetenceReportView(CourseReportView):
             ],
         )
         return context
+
+
+class ModuleMatrixExportView(ExportMixin, ModuleMatrixView):
+    """The module matrix as a CSV or XLSX download."""
+
+    def export_table(self) -> tables.Table:
+        enrolments = self.order_queryset(self.filter_queryset(self.get_base_queryset()))
+        return tables.matrix_table(self.structure, enrolments, self.with_email)
+
+
+class CompetenceExportView(ExportMixin, CompetenceReportView):
+    """The competence report as a CSV or XLSX download."""
+
+    def export_table(self) -> tables.Table:
+        competences, _developed = self.competences
+        return tables.competence_table(
+            competences, self.order_queryset(self.filtered), self.with_email
+        )

@@ -6,17 +6,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.base import BaseListingView
+from wagtail.admin.widgets.button import HeaderButton
 
 from courses.converters import as_id
 from courses.models import CoursePage
 from courses.permissions import VIEW_PROGRESS, courses_for, sees_personal_data
 from courses.reports import rows
+from courses.reports.exports import Table, table_response
 from courses.reports.filters import ProgressFilterSet, filter_errors
 from courses.translations import reader_language_first
 
@@ -129,10 +132,17 @@ class ReportListingView(ReportAccessMixin, BaseListingView):
         return filter_errors(self.filters) if self.filters is not None else []
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(
-            queryset, page_size
+        """Page through the ids alone, then read the page's rows by id: the
+        offset skips bare ids, and each row's columns are computed only for the
+        rows shown, so the last page costs what the first does."""
+        paginator, page, ids, is_paginated = super().paginate_queryset(
+            queryset.values_list("pk", flat=True), page_size
         )
-        return paginator, page, self.rows(object_list), is_paginated
+        ids = list(ids)
+        position = {pk: index for index, pk in enumerate(ids)}
+        rows = self.rows(queryset.order_by().filter(pk__in=ids))
+        rows.sort(key=lambda row: position[row.pk])
+        return paginator, page, rows, is_paginated
 
     def rows(self, page: QuerySet) -> list:
         raise NotImplementedError
@@ -142,3 +152,38 @@ class ReportListingView(ReportAccessMixin, BaseListingView):
         context["report_links"] = self.report_links()
         context["filter_errors"] = self.filter_errors
         return context
+
+    def get_header_buttons(self) -> list:
+        return export_buttons(
+            self.request, self.url_names[f"{self.report_name}_export"]
+        )
+
+
+def export_buttons(request: HttpRequest, url_name: str) -> list[HeaderButton]:
+    """CSV and XLSX downloads of the report as filtered (whatever the page)."""
+    query = request.GET.copy()
+    query.pop("p", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return [
+        HeaderButton(
+            label, url=reverse(url_name, args=[fmt]) + suffix, icon_name="download"
+        )
+        for fmt, label in (("csv", _("CSV")), ("xlsx", _("XLSX")))
+    ]
+
+
+class ExportMixin:
+    """A report's download: ``export_table()`` as CSV or XLSX, with the report's
+    filters; refused filters are a bad request with their messages."""
+
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        if errors := filter_errors(self.filters):
+            return HttpResponseBadRequest(
+                "\n".join(errors), content_type="text/plain; charset=utf-8"
+            )
+        return table_response(self.export_table(), fmt)
+
+    def export_table(self) -> Table:
+        raise NotImplementedError

@@ -8,27 +8,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
-    IntegerField,
     Q,
+    Sum,
     Value,
     When,
 )
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import (
-    CoursePage,
-    Enrolment,
-    LessonProgress,
-)
+from courses.models import CoursePage, Enrolment, ModuleSummary
 from courses.progress.outline import (
     CourseOutline,
     ModuleOutline,
     outline_across_versions,
 )
-from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
+from courses.reports.rows import CHUNK_SIZE, LearnerRow, learner_label
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -47,17 +44,6 @@ class CourseStructure:
     @property
     def modules(self) -> list[ModuleOutline]:
         return self.outline.modules
-
-    def module_index(self) -> Case:
-        """An expression giving a progress row's module's position (-1: none)."""
-        whens = [
-            When(lesson_key__in=module.lesson_keys, then=Value(index))
-            for index, module in enumerate(self.modules)
-            if module.lesson_keys
-        ]
-        if not whens:
-            return Value(-1, output_field=IntegerField())
-        return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
 def course_structure(course: CoursePage) -> CourseStructure:
@@ -78,56 +64,80 @@ class ModuleState:
     }
 
 
-def module_counts(
-    structure: CourseStructure,
-    enrolments: QuerySet | list[int],
-    completed_only: bool = False,
-) -> Iterator[tuple[int, int, int, int]]:
-    """(enrolment id, module index, lessons touched, required lessons done) for
-    every pair with progress (or, ``completed_only``, with a lesson completed, which
-    halves the work over a whole course): one grouped query."""
-    required = [
-        key
-        for module in structure.modules
-        for key in structure.outline.required_of(module)
-    ]
-    progress = LessonProgress.objects.filter(
-        enrolment_id__in=enrolments,
-        lesson_key__in=list(structure.outline.lesson_ids),
-    )
-    if completed_only:
-        progress = progress.filter(completed_at__isnull=False)
-    rows = (
-        progress.annotate(module=structure.module_index())
-        .values("enrolment_id", "module")
-        .annotate(
-            touched=Count("pk"),
-            done=Count(
-                "pk", filter=Q(completed_at__isnull=False, lesson_key__in=required)
-            ),
+#: Modules per bit mask: a mask is a 64-bit integer in both databases.
+MASK_BITS = 62
+
+
+def _masks(structure: CourseStructure) -> dict[str, Sum]:
+    """Per group of :data:`MASK_BITS` modules, the modules done and begun as bit
+    masks, summed over an enrolment's module summaries (joined, not a subquery)."""
+    masks = {}
+    for start in range(0, len(structure.modules), MASK_BITS):
+        part = structure.modules[start : start + MASK_BITS]
+        for name, condition in (("done", True), ("begun", None)):
+            whens = [
+                When(
+                    Q(module_summaries__module_key=m.key)
+                    & (
+                        Q(module_summaries__complete=True)
+                        if condition
+                        else Q(module_summaries__lessons_started__gt=0)
+                    ),
+                    then=Value(1 << bit),
+                )
+                for bit, m in enumerate(part)
+            ]
+            masks[f"{name}_{start}"] = Sum(
+                Case(*whens, default=Value(0), output_field=BigIntegerField())
+            )
+    return masks
+
+
+def matrix_rows(
+    structure: CourseStructure, enrolments: QuerySet[Enrolment], with_email: bool = True
+) -> Iterator[MatrixRow]:
+    """The learners of ``enrolments`` in its order, each with every module's
+    :class:`ModuleState`: one query, a row per learner, streamed in chunks; their
+    e-mail addresses only if ``with_email``."""
+    count = len(structure.modules)
+    masks = _masks(structure)
+    for pk, first, last, email, active, cohort, *values in (
+        enrolments.annotate(**masks)
+        .values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__is_active",
+            "cohort__name",
+            *masks,
         )
-        .order_by()
-        .values_list("enrolment_id", "module", "touched", "done")
-    )
-    return rows.iterator(chunk_size=CHUNK_SIZE)
+        .iterator(chunk_size=CHUNK_SIZE)
+    ):
+        states = [ModuleState.NOT_STARTED] * count
+        for group, start in enumerate(range(0, count, MASK_BITS)):
+            done, begun = values[2 * group] or 0, values[2 * group + 1] or 0
+            for bit in range(min(MASK_BITS, count - start)):
+                if done >> bit & 1:
+                    states[start + bit] = ModuleState.DONE
+                elif begun >> bit & 1:
+                    states[start + bit] = ModuleState.STARTED
+        email = email if with_email else ""
+        yield MatrixRow(
+            pk, learner_label(first, last, email, active), email, cohort or "", states
+        )
 
 
 def module_matrix(
     structure: CourseStructure, enrolment_ids: list[int]
 ) -> dict[int, list[str]]:
     """Per enrolment, each module's :class:`ModuleState`, in one query."""
-    states = {
-        pk: [ModuleState.NOT_STARTED] * len(structure.modules) for pk in enrolment_ids
+    return {
+        row.pk: row.states
+        for row in matrix_rows(
+            structure, Enrolment.objects.filter(pk__in=enrolment_ids).order_by()
+        )
     }
-    for enrolment_id, index, touched, done in module_counts(structure, enrolment_ids):
-        if index < 0:
-            continue
-        module = structure.modules[index]
-        if structure.outline.module_complete(module, done):
-            states[enrolment_id][index] = ModuleState.DONE
-        elif touched:
-            states[enrolment_id][index] = ModuleState.STARTED
-    return states
 
 
 @dataclass
@@ -138,32 +148,32 @@ class MatrixRow(LearnerRow):
 def matrix_page(
     structure: CourseStructure, page: QuerySet[Enrolment], with_email: bool = True
 ) -> list[MatrixRow]:
-    """A page of the module matrix: the learners, then their progress aggregated
-    per module, two queries whatever the page or course size."""
-    learners = learners_of(page, with_email)
-    states = module_matrix(structure, [row[0] for row in learners])
-    return [MatrixRow(*row, states=states[row[0]]) for row in learners]
+    """A page of the module matrix: one query whatever the page or course size."""
+    return list(matrix_rows(structure, page, with_email))
 
 
 def module_funnel(
     structure: CourseStructure, enrolments: QuerySet[Enrolment]
 ) -> list[tuple[str, int]]:
-    """How many learners completed each module, after "Enrolled": two queries."""
-    ids = enrolments.order_by().values("pk")
-    completed = [0] * len(structure.modules)
-    for _enrolment, index, _touched, done in module_counts(
-        structure, ids, completed_only=True
-    ):
-        if index >= 0 and structure.outline.module_complete(
-            structure.modules[index], done
-        ):
-            completed[index] += 1
+    """How many learners completed each module, after "Enrolled": two queries
+    over the stored module summaries, grouped in the database."""
+    completed = dict(
+        ModuleSummary.objects.filter(
+            enrolment__in=enrolments.order_by().values("pk"),
+            module_key__in=[module.key for module in structure.modules],
+            complete=True,
+        )
+        .values("module_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("module_key", "n")
+    )
     enrolled = enrolments.count()
-    for index, module in enumerate(structure.modules):
+    counts = []
+    for module in structure.modules:
         # A module of optional lessons only has nothing to do: all have done it.
         if structure.outline.module_complete(module, 0):
-            completed[index] = enrolled
-    return [(str(_("Enrolled")), enrolled)] + [
-        (module.title, count)
-        for module, count in zip(structure.modules, completed, strict=True)
-    ]
+            counts.append((module.title, enrolled))
+        else:
+            counts.append((module.title, completed.get(module.key, 0)))
+    return [(str(_("Enrolled")), enrolled), *counts]

@@ -17,10 +17,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
+    F,
     Max,
     OuterRef,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
@@ -79,7 +84,6 @@ _VALUES = (
     "percent",
     "hours_earned",
     "attended_hours",
-    "assignments_accepted",
     "enrolled_at",
     "completed_at",
 )
@@ -129,24 +133,29 @@ def report_headings(with_email: bool = True) -> list[str]:
     ]
 
 
-def course_title() -> Coalesce:
+def course_title() -> Case | F:
     """The course's one name in reports: the title of its live version in the
     reader's language, else of the version the learner enrolled through.
 
     Learners of the Latvian and the English version are one course's learners;
     without this the same course would be listed (and sorted) under two names.
+    The titles are read first (a row per course) and written into the query as
+    constants, so no row runs a subquery of its own.
     """
-    shown = CoursePage.objects.filter(
-        translation_key=OuterRef("course_key"),
-        locale__language_code=get_language(),
-        live=True,
-    ).values("title")[:1]
-    return Coalesce(Subquery(shown), "course__title")
+    titles = CoursePage.objects.filter(
+        locale__language_code=get_language(), live=True
+    ).values_list("translation_key", "title")
+    whens = [When(course_key=key, then=Value(title)) for key, title in titles]
+    if not whens:
+        return F("course__title")
+    return Case(*whens, default=F("course__title"), output_field=CharField())
 
 
 def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """The enrolments with the counts the stored summary lacks and the columns
-    other apps registered, all as annotations of one query."""
+    """The enrolments with the columns other apps registered, as annotations of
+    one query, and the counts the stored summary lacks, for sorting by them (the
+    rows themselves take the counts from :func:`accepted_assignments`, a grouped
+    query per page or chunk)."""
     accepted = (
         AssignmentSubmission.objects.filter(
             enrolment=OuterRef("pk"), status=AssignmentSubmission.Status.ACCEPTED
@@ -160,6 +169,20 @@ def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         course_title=course_title(),
         assignments_accepted=Coalesce(Subquery(accepted), 0),
         **{column.annotation: column.expression() for column in report_columns()},
+    )
+
+
+def accepted_assignments(enrolment_ids: list[int]) -> dict[int, int]:
+    """Per enrolment, the distinct assignments accepted (one grouped query)."""
+    return dict(
+        AssignmentSubmission.objects.filter(
+            enrolment_id__in=enrolment_ids,
+            status=AssignmentSubmission.Status.ACCEPTED,
+        )
+        .values("enrolment_id")
+        .annotate(n=Count("assignment_key", distinct=True))
+        .order_by()
+        .values_list("enrolment_id", "n")
     )
 
 
@@ -192,13 +215,16 @@ def quiz_averages(enrolment_ids: Iterable[int]) -> dict[int, Decimal]:
 
 def _build_rows(records: list[tuple], with_email: bool = True) -> list[ReportRow]:
     columns = report_columns()
-    averages = quiz_averages(record[0] for record in records)
+    ids = [record[0] for record in records]
+    averages = quiz_averages(ids)
+    accepted = accepted_assignments(ids)
     rows = []
     for record in records:
         (pk, first, last, email, active, course, cohort, *summary) = record[
             : len(_VALUES)
         ]
         email = email if with_email else ""
+        status, percent, hours, attended, enrolled_at, completed_at = summary
         rows.append(
             ReportRow(
                 pk,
@@ -206,7 +232,13 @@ def _build_rows(records: list[tuple], with_email: bool = True) -> list[ReportRow
                 email,
                 course,
                 cohort or "",
-                *summary,
+                status,
+                percent,
+                hours,
+                attended,
+                accepted.get(pk, 0),
+                enrolled_at,
+                completed_at,
                 quiz_average=averages.get(pk),
                 extra={
                     column.key: value
@@ -240,9 +272,8 @@ def report_rows(
 ) -> Iterator[ReportRow]:
     """Every row, read in chunks, so memory stays flat however many there are;
     without e-mail addresses unless ``with_email``."""
-    records = _values(annotate_report(enrolments).order_by(*ordering)).iterator(
-        chunk_size=CHUNK_SIZE
-    )
+    annotated = annotate_report(enrolments).order_by(*ordering)
+    records = _values(annotated).iterator(chunk_size=CHUNK_SIZE)
     chunk: list[tuple] = []
     for record in records:
         chunk.append(record)

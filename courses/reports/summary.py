@@ -121,22 +121,26 @@ class ProgrammeSummary:
 
 
 def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
-    """Figures per course, per cohort and in total, in five queries.
+    """Figures per course, per cohort and in total, in three queries.
 
-    "Learners" counts distinct people enrolled; "teachers" the distinct learners
-    with at least one completed course.
+    The enrolments are counted once, per cohort; a course's and the programme's
+    figures are the sums of their cohorts' (every figure but the median is a
+    count or a sum). "Learners" counts distinct people enrolled; "teachers" the
+    distinct learners with at least one completed course.
     """
     enrolments = enrolments.order_by()
     days = _days_to_complete(enrolments)
-    cohorts = []
+    cohorts, courses = [], {}
     by_course: dict[uuid.UUID, list[float]] = defaultdict(list)
     for (course_key, _cohort), values in days.items():
         by_course[course_key] += values
-    for values in (
+    grouped = list(
         enrolments.values("course_key", "cohort_id", "cohort__name")
         .annotate(title=Max(course_title()), **_summary_aggregates())
         .order_by("title", "cohort__name")
-    ):
+    )
+    totals: dict[str, Any] = {}
+    for values in grouped:
         row = _summary_row(
             values["cohort__name"] or str(_("No cohort")),
             values,
@@ -144,15 +148,17 @@ def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
         )
         row.course = values["title"]
         cohorts.append(row)
-    courses = [
-        _summary_row(values["title"], values, by_course.get(values["course_key"], []))
-        for values in enrolments.values("course_key")
-        .annotate(title=Max(course_title()), **_summary_aggregates())
-        .order_by("title")
+        course = courses.setdefault(values["course_key"], {"title": values["title"]})
+        for counts in (course, totals):
+            for name in _summary_aggregates():
+                counts[name] = (counts.get(name) or 0) + (values[name] or 0)
+    course_rows = [
+        _summary_row(values["title"], values, by_course.get(key, []))
+        for key, values in sorted(courses.items(), key=lambda item: item[1]["title"])
     ]
     total = _summary_row(
         str(_("Programme")),
-        enrolments.aggregate(**_summary_aggregates()),
+        totals or enrolments.none().aggregate(**_summary_aggregates()),
         [d for values in days.values() for d in values],
     )
     people = enrolments.aggregate(
@@ -160,7 +166,7 @@ def programme_summary(enrolments: QuerySet[Enrolment]) -> ProgrammeSummary:
         teachers=Count("user", distinct=True, filter=Q(completed_at__isnull=False)),
     )
     return ProgrammeSummary(
-        courses, cohorts, total, people["learners"], people["teachers"]
+        course_rows, cohorts, total, people["learners"], people["teachers"]
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpResponseBadRequest
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +20,16 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.widgets.button import HeaderButton
 
 from courses.models import Enrolment
-from courses.reports import charts, rows, summary
+from courses.reports import charts, rows, summary, tables
 from courses.reports.columns import report_columns, summary_figures
-from courses.reports.course_views import CompetenceReportView, ModuleMatrixView
+from courses.reports.course_views import (
+    CompetenceExportView,
+    CompetenceReportView,
+    ModuleMatrixExportView,
+    ModuleMatrixView,
+)
 from courses.reports.exports import export_response
 from courses.reports.filters import (
     ProgressFilterSet,
@@ -34,8 +38,10 @@ from courses.reports.filters import (
 )
 from courses.reports.listing import (
     REPORTS,
+    ExportMixin,
     ReportAccessMixin,
     ReportListingView,
+    export_buttons,
     short_date,
 )
 
@@ -103,17 +109,7 @@ class ProgressReportView(ReportListingView):
         return rows.report_page(page, self.with_email)
 
     def get_header_buttons(self) -> list:
-        query = self.request.GET.copy()
-        query.pop(self.page_kwarg, None)
-        suffix = f"?{query.urlencode()}" if query else ""
-        return [
-            HeaderButton(
-                label,
-                url=reverse(self.url_names["export"], args=[fmt]) + suffix,
-                icon_name="download",
-            )
-            for fmt, label in (("csv", _("CSV")), ("xlsx", _("XLSX")))
-        ]
+        return export_buttons(self.request, self.url_names["export"])
 
 
 class ProgressExportView(ReportAccessMixin, View):
@@ -189,6 +185,15 @@ class SummaryView(ReportListingView):
         return context
 
 
+class SummaryExportView(ExportMixin, SummaryView):
+    """The cohort summary as a CSV or XLSX download."""
+
+    def export_table(self) -> tables.Table:
+        # The filtered enrolments the reader may see, as the page sums them.
+        enrolments = self.filter_queryset(self.get_base_queryset())
+        return tables.summary_table(summary.programme_summary(enrolments))
+
+
 class ReportsViewSet(ViewSet):
     name = "reports"
     url_prefix = "reports"
@@ -200,7 +205,7 @@ class ReportsViewSet(ViewSet):
     def url_names(self) -> dict[str, str]:
         names = ["export"]
         for report, _label in REPORTS:
-            names += [report, f"{report}_results"]
+            names += [report, f"{report}_results", f"{report}_export"]
         return {name: self.get_url_name(name) for name in names}
 
     def get_urlpatterns(self) -> list:
@@ -221,6 +226,19 @@ class ReportsViewSet(ViewSet):
                     name=f"{name}_results",
                 ),
             ]
+        exports = {
+            "matrix": ModuleMatrixExportView,
+            "competences": CompetenceExportView,
+            "summary": SummaryExportView,
+        }
+        patterns += [
+            path(
+                f"{name}/export/<str:fmt>/",
+                view.as_view(url_names=self.url_names),
+                name=f"{name}_export",
+            )
+            for name, view in exports.items()
+        ]
         # After the progress report, which the menu item opens (the first pattern).
         return [
             *patterns,

@@ -237,7 +237,7 @@ def test_recount_progress_fills_the_counts(completed_then_grown):
     )
     out = io.StringIO()
     call_command("recount_progress", stdout=out)
-    assert out.getvalue() == "Recounted 1 enrolments.\n"
+    assert out.getvalue() == "1 enrolments recounted.\n"
     stored = Enrolment.objects.get(pk=enrolment.pk)
     assert (stored.requirements_done, stored.requirements_total) == (15, 15)
     with pytest.raises(CommandError, match="No enrolments in a course with key"):
