@@ -48,7 +48,9 @@ class Command(BaseCommand):
             if page is None:
                 raise CommandError(f"There is no course with id {course}.")
             course_key = page.translation_key
-        keys = Enrolment.objects.values_list("course_key", flat=True).distinct()
+        keys = (
+            Enrolment.objects.order_by().values_list("course_key", flat=True).distinct()
+        )
         if course_key:
             keys = keys.filter(course_key=course_key)
             if not keys and course is None:
