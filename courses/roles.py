@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import (
     Collection,
@@ -116,10 +118,14 @@ def add_role_permissions(role: str, permissions: list[tuple[str, str]]) -> None:
 
 
 def courses_collection() -> Collection:
-    """The "Courses" collection below the root, made if missing."""
+    """The "Courses" collection below the root, made if missing and named in the
+    site's language (a collection's name is data, shown as it is in every admin
+    language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(_("Courses"))
     root = Collection.get_first_root_node()
-    found = root.get_children().filter(name=COURSES_COLLECTION).first()
-    return found or root.add_child(name=COURSES_COLLECTION)
+    found = root.get_children().filter(name__in={COURSES_COLLECTION, name}).first()
+    return found or root.add_child(name=name)
 
 
 def _permission(app_label: str, codename: str) -> Permission:

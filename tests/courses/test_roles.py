@@ -118,7 +118,7 @@ def test_author_writes_quizzes_and_uploads_images_and_documents(client, author):
     for model in (get_image_model(), get_document_model()):
         policy = policy_registry.get_by_type(model)
         collections = policy.collections_user_has_permission_for(author, "add")
-        assert [c.name for c in collections] == ["Courses"]
+        assert [c.name for c in collections] == ["Kursi"]
 
 
 def test_setup_roles_makes_four_groups_and_is_repeatable():
@@ -139,8 +139,8 @@ def test_setup_roles_makes_four_groups_and_is_repeatable():
     authors = before[COURSE_AUTHORS]
     assert ("courses", "add_quiz") in authors[0]
     assert {page for page, _codename in authors[1]} == {course.pk}
-    assert ("Courses", "add_image") in authors[2]
-    assert Collection.objects.filter(name="Courses").count() == 1
+    assert ("Kursi", "add_image") in authors[2]
+    assert Collection.objects.filter(name="Kursi").count() == 1
     programme = before[PROGRAMME_ADMINISTRATORS][0]
     assert ("certificates", "revoke_certificate") in programme
     assert ("courses", "export_personal_data") in programme

@@ -21,9 +21,9 @@ from tests.factories import (
     make_catalogue,
     make_cohort,
     make_course,
-    make_course_editor,
     make_lesson,
     make_module,
+    make_tutor,
     make_user,
 )
 
@@ -51,9 +51,7 @@ def test_teacher_comments_tutor_approves_colleague_reads(new_page, screenshot):
     cohort = make_cohort(course, name="Cycle 1")
     teacher = make_user(first_name="Jolanta", last_name="Ūzuliņa", password=PASSWORD)
     colleague = make_user(first_name="Ilze", last_name="Liepa", password=PASSWORD)
-    tutor = make_course_editor(
-        course, username="tutor", first_name="Māris", password=PASSWORD
-    )
+    tutor = make_tutor(cohort, username="tutor", first_name="Māris", password=PASSWORD)
     submit_assignment(
         enrol(colleague, course, cohort=cohort),
         assignment,
