@@ -23,7 +23,7 @@ from courses.converters import as_id
 from courses.models import (
     CoursePage,
 )
-from courses.permissions import Capability, courses_for
+from courses.permissions import Capability, holds_any
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -60,10 +60,7 @@ def capability_menu_item(*capabilities: Capability) -> type[MenuItem]:
 
     class CapabilityMenuItem(MenuItem):
         def is_shown(self, request: HttpRequest) -> bool:
-            return any(
-                courses_for(request.user, capability).exists()
-                for capability in capabilities
-            )
+            return holds_any(request.user, *capabilities)
 
     return CapabilityMenuItem
 

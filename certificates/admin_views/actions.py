@@ -36,7 +36,7 @@ from certificates.permissions import ISSUE_CERTIFICATE, REVOKE_CERTIFICATE
 from certificates.printed import languages_of
 from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.permissions import Capability, cohorts_for, courses_for
+from courses.permissions import Capability, cohorts_for, courses_for, holds
 from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class StaffFormView(WagtailAdminTemplateMixin, FormView):
     capability: Capability = ISSUE_CERTIFICATE
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not courses_for(request.user, self.capability).exists():
+        if not holds(request.user, self.capability):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

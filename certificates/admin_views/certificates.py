@@ -30,7 +30,7 @@ from courses.permissions import (
     CourseRecordPermissionPolicy,
     cohort_choices_for,
     course_choices_for,
-    courses_for,
+    holds,
 )
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class CertificateIndexView(IndexView):
 
     @cached_property
     def may_revoke(self) -> bool:
-        return courses_for(self.request.user, REVOKE_CERTIFICATE).exists()
+        return holds(self.request.user, REVOKE_CERTIFICATE)
 
     @cached_property
     def header_more_buttons(self) -> list:

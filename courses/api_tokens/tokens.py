@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses.api_tokens.models import ApiToken
-from courses.permissions import MANAGE_API_TOKENS, courses_for
+from courses.permissions import MANAGE_API_TOKENS, holds
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -69,7 +69,7 @@ def revoke_token(token: ApiToken) -> ApiToken:
 
 def may_have_tokens(user: AbstractBaseUser) -> bool:
     """Those who may make personal API tokens (the programme's administrators)."""
-    return courses_for(user, MANAGE_API_TOKENS).exists()
+    return holds(user, MANAGE_API_TOKENS)
 
 
 def tokens_seen_by(user: AbstractBaseUser) -> QuerySet[ApiToken]:

@@ -45,6 +45,7 @@ from courses.permissions import (
     cohort_choices_for,
     course_choices_for,
     courses_for,
+    holds,
 )
 from courses.translations import reader_language_first
 
@@ -235,7 +236,7 @@ class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):
     header_icon = "upload"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not courses_for(request.user, MANAGE_ENROLMENT).exists():
+        if not holds(request.user, MANAGE_ENROLMENT):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

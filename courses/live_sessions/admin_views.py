@@ -49,8 +49,8 @@ from courses.permissions import (
     Capability,
     CourseRecordPermissionPolicy,
     cohorts_for,
-    courses_for,
     enrolments_for,
+    holds,
     modules_for,
     tutored_cohorts,
 )
@@ -137,7 +137,7 @@ class LiveSessionIndexView(SnippetIndexView):
 
     @cached_property
     def takes_attendance(self) -> bool:
-        return courses_for(self.request.user, TAKE_ATTENDANCE).exists()
+        return holds(self.request.user, TAKE_ATTENDANCE)
 
     def get_list_more_buttons(self, instance: LiveSession) -> list:
         buttons = super().get_list_more_buttons(instance)

@@ -216,9 +216,30 @@ def is_course_team(user: AbstractBaseUser, course: CoursePage | uuid.UUID) -> bo
     return may(user, EDIT_COURSE, course) or may(user, VIEW_PROGRESS, course)
 
 
+def holds(user: AbstractBaseUser, capability: Capability) -> bool:
+    """Whether ``user`` has ``capability`` in some course.
+
+    Every menu item, summary figure and screen of an admin page asks this, so the
+    answer is kept on the user object, which Django builds afresh for each request
+    (as its ``ModelBackend`` keeps a user's permissions)."""
+    answers = getattr(user, "_lms_holds", None)
+    if answers is None:
+        answers = {}
+        user._lms_holds = answers
+    # Whoever holds a capability everywhere holds it wherever a course exists, so
+    # a superuser's or programme administrator's capabilities share one answer.
+    everywhere = holds_everywhere(user, capability) and not hooks.get_hooks(
+        FILTER_COURSES_HOOK
+    )
+    key = None if everywhere else capability
+    if key not in answers:
+        answers[key] = courses_for(user, capability).exists()
+    return answers[key]
+
+
 def holds_any(user: AbstractBaseUser, *capabilities: Capability) -> bool:
     """Whether ``user`` has any of ``capabilities`` in some course."""
-    return any(courses_for(user, cap).exists() for cap in capabilities)
+    return any(holds(user, cap) for cap in capabilities)
 
 
 #: What makes someone staff (of some course), for the API's staff operations;

@@ -25,6 +25,7 @@ from courses.permissions.capabilities import (
     cohorts_for,
     courses_for,
     enrolment_scope,
+    holds_any,
     may,
     whole_courses,
 )
@@ -142,10 +143,7 @@ class CourseRecordPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user: AbstractBaseUser, action: str) -> bool:
         # The screen opens for whoever has the capability somewhere, before any
         # record exists (a tutor's cohort with no submission yet).
-        return any(
-            courses_for(user, capability).exists()
-            for capability in self.capabilities_for(action)
-        )
+        return holds_any(user, *self.capabilities_for(action))
 
     def users_with_any_permission(self, actions) -> QuerySet:
         if not set(self.capabilities) & set(actions):

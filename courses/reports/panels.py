@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.site_summary import SummaryItem
 
 from courses.models import Enrolment
-from courses.permissions import VIEW_PROGRESS, courses_for
+from courses.permissions import VIEW_PROGRESS, courses_for, holds
 from courses.reports.columns import summary_figures
 from courses.reports.rows import visible_enrolments
 
@@ -44,7 +44,7 @@ def add_summary_items(request: HttpRequest, items: list[SummaryItem]) -> None:
     """The course team's headline figures, after Wagtail's own (ordered up to
     400); nothing for those who edit no course, who have no reports to open."""
     user = request.user
-    if not courses_for(user, VIEW_PROGRESS).exists():
+    if not holds(user, VIEW_PROGRESS):
         return
     month_start = timezone.localtime().replace(
         day=1, hour=0, minute=0, second=0, microsecond=0
