@@ -91,7 +91,7 @@ def issuer_profile() -> dict[str, Any]:
         "@context": CONTEXT,
         "id": issuer_url(),
         "type": ["Profile"],
-        "name": getattr(settings, "WAGTAIL_SITE_NAME", "") or base_url(),
+        "name": str(getattr(settings, "WAGTAIL_SITE_NAME", "") or base_url()),
         "url": base_url() + "/",
     }
 

@@ -151,3 +151,19 @@ def test_an_rsa_key_from_a_certificate_authority_signs_too(template, settings):
     issued = issue_certificate(completed_enrolment(), how=Certificate.How.AUTOMATIC)
     status = validate(issued.pdf.open("rb").read(), settings.LMS_SIGNING_CERTIFICATE)
     assert (status.intact, status.valid, status.trusted) == (True, True, True)
+
+
+def test_a_new_key_is_named_after_the_site_by_default(tmp_path):
+    """``make demo`` creates the key without ``--name``: the issuer is the site's
+    name (a translatable setting), written into the certificate as text."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    from django.core.management import call_command
+
+    directory = tmp_path / "signing"
+    call_command("create_signing_key", dir=str(directory))
+    certificate = x509.load_pem_x509_certificate(
+        (directory / "issuer-certificate.pem").read_bytes()
+    )
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    assert names[0].value == "STEM teacher courses"

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             return
         kid = create(
             directory,
-            name or getattr(settings, "WAGTAIL_SITE_NAME", "Issuer"),
+            str(name or getattr(settings, "WAGTAIL_SITE_NAME", "Issuer")),
             organisation,
         )
         self.stdout.write(

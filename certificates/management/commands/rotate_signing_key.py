@@ -26,7 +26,7 @@ class Command(BaseCommand):
         try:
             old_kid, new_kid = rotate(
                 Path(dir),
-                name or getattr(settings, "WAGTAIL_SITE_NAME", "Issuer"),
+                str(name or getattr(settings, "WAGTAIL_SITE_NAME", "Issuer")),
                 organisation,
             )
         except FileNotFoundError:
