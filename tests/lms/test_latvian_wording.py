@@ -18,7 +18,7 @@ from courses.people.languages import chosen_language
 from courses.site import site_name
 from lms import upstream_wording
 from tests.factories import make_user
-from tests.lms.test_accounts import SIGNUP, sign_up
+from tests.lms.accounts_world import SIGNUP, sign_up
 
 pytestmark = pytest.mark.django_db
 
