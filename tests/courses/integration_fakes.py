@@ -1,12 +1,22 @@
-"""A fake webhook receiver and a fake Learning Record Store, as httpx transports."""
+"""A fake webhook receiver and a fake Learning Record Store, as httpx transports;
+a name service that needs no network; and the endpoints and the worker's run
+the integration tests share."""
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
+import socket
 from collections.abc import Callable
 
 import httpx
+import pytest
+
+from courses.integrations.delivery import deliver_due
+from courses.integrations.models import Event, WebhookEndpoint
+
+PUBLIC_IP = "93.184.215.14"
 
 
 class FakeReceiver:
@@ -72,3 +82,42 @@ class FakeLRS:
 
     def client(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self))
+
+
+@pytest.fixture
+def public_dns(monkeypatch):
+    """Host names resolve without the network: ``*.internal`` to a private
+    address, anything else to a public one; literal addresses to themselves."""
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host.endswith(".internal"):
+            address = "10.1.2.3"
+        else:
+            try:
+                address = str(ipaddress.ip_address(host))
+            except ValueError:
+                address = PUBLIC_IP
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def make_endpoint(**kwargs) -> WebhookEndpoint:
+    kwargs.setdefault("name", "Personāla sistēma")
+    kwargs.setdefault("url", "https://hr.example.lv/lms")
+    kwargs.setdefault("events", list(Event.values))
+    return WebhookEndpoint.objects.create(**kwargs)
+
+
+@pytest.fixture
+def lrs(settings):
+    """The site sends xAPI statements to a fake Learning Record Store."""
+    settings.LMS_XAPI_ENDPOINT = "https://lrs.example.lv/xapi/"
+    settings.LMS_XAPI_USERNAME = "lrs-user"
+    settings.LMS_XAPI_PASSWORD = "lrs-pass"
+    return FakeLRS()
+
+
+def drain(fake) -> int:
+    return deliver_due(client_factory=fake.client)

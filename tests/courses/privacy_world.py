@@ -1,7 +1,7 @@
 """A course in which one learner has done everything (quiz, assignment with a
 file, attendance, certificate with its PDF) next to another learner: the
-world of the privacy tests; and what she leaves outside her records when she
-signs in and staff act on her account."""
+world of the privacy tests; what she leaves outside her records when she
+signs in and staff act on her account; and how the tests erase her."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +35,10 @@ from courses.models import (
     LearnerProfile,
     LessonPage,
     PeerReview,
+    PrivacyLog,
 )
+from courses.privacy.erasure import erase_person
+from courses.privacy.registry import personal_data
 from courses.progress.recording import record_lesson_completed
 from courses.quizzes.attempts import start_attempt, submit_attempt
 from tests.certificates.conftest import make_template
@@ -254,3 +258,32 @@ def traced_world(person_world: Course) -> Traces:
         ],
         others_sessions=[peteris.session.session_key, admin.session.session_key],
     )
+
+
+#: What Anna's records said about her, none of which may remain anywhere.
+ANNAS_DATA = (
+    "Anna",
+    "Bērziņa",
+    "anna@e.lv",
+    "My plan for grade 7",
+    "Well argued",
+    "the goals are clear",
+)
+
+
+def everything_declared() -> str:
+    """Every row of every declared model, as one JSON text."""
+    dump = {}
+    for declaration in personal_data():
+        model = declaration.model_class()
+        # In key order: the database may return rows in any order.
+        dump[declaration.name] = list(model._default_manager.order_by("pk").values())
+    return json.dumps(dump, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def erase(world: Course, **kwargs) -> None:
+    kwargs.setdefault("channel", PrivacyLog.Channel.COMMAND)
+    kwargs.setdefault("reason", "Erasure request 2026/7")
+    # Files go once the erasure has committed, as in real use.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        erase_person(world.learner, **kwargs)
