@@ -18,7 +18,7 @@ from certificates.models import (
     Certificate,
 )
 from certificates.permissions import certificate_courses
-from certificates.printed import languages_of, texts_in_order
+from certificates.printed import hours_in_words, languages_of, texts_in_order
 from certificates.rendering import get_renderer
 from certificates.signing import current_key, publish, sign_pdf
 from courses.people.languages import preferred_language
@@ -138,6 +138,7 @@ def notify_learner(certificate: Certificate) -> None:
         context = {
             "certificate": certificate,
             "course": texts.get(language, texts[printed[0]])["course"],
+            "hours": hours_in_words(certificate.snapshot["hours"]),
             "mine_url": base_url() + reverse("certificates:mine"),
             "verification_url": certificate.snapshot["verification_url"],
         }

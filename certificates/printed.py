@@ -3,11 +3,16 @@
 A certificate is printed in its own language(s) whatever language the person who
 issues or renders it is using, and a bilingual one in both at once, so these texts
 are data chosen by the certificate's language rather than interface translations.
+What is said about a certificate elsewhere (its e-mail, its Open Badge) is
+interface text, and takes the same agreement from the catalogues
+(:func:`hours_in_words`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import get_language, ngettext
 
 from courses.dates import print_date
 
@@ -86,6 +91,26 @@ def hours_phrase(value: str, language: str, case: str = "nominative") -> str:
     else:
         noun = "akadēmiskā stunda" if singular else "akadēmiskās stundas"
     return f"{written} {noun}"
+
+
+#: The count that picks the plural form for a fraction of an hour: Latvian puts
+#: the noun after a fraction in the genitive singular, which is written as the
+#: plural ("12,5 akadēmiskās stundas"), and English in the plural.
+FRACTION_COUNT = 2
+
+
+def hours_in_words(value: str) -> str:
+    """``value`` academic hours (as a snapshot stores them: "12", "12.5") in the
+    active language, the noun agreeing with the number through the catalogues'
+    plural forms: "1 akadēmiskā stunda", "21 akadēmiskā stunda", "36
+    akadēmiskās stundas", "12,5 akadēmiskās stundas"; "1 academic hour"."""
+    number = Decimal(value)
+    whole = number == number.to_integral_value()
+    return ngettext(
+        "%(hours)s academic hour",
+        "%(hours)s academic hours",
+        int(number) if whole else FRACTION_COUNT,
+    ) % {"hours": number_text(value, (get_language() or "")[:2])}
 
 
 def period_text(start: str, end: str) -> str:

@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views import snippets as snippet_views
 
+from courses.collation import in_latvian_order
 from courses.converters import as_id
 from courses.models import (
     CoursePage,
@@ -231,6 +232,24 @@ class ContentSnippetViewSet(snippet_views.SnippetViewSet):
 
 
 # Listing-only screens ---------------------------------------------------------
+
+
+class LatvianSortMixin:
+    """An index view whose text columns sort in Latvian order ("Ābele" with A,
+    "Šmits" after "Sproģis"): ``latvian_sort_keys`` maps a column's sort key to
+    the text fields it sorts by, ties broken by id so pages never overlap."""
+
+    latvian_sort_keys: dict[str, tuple[str, ...]] = {}
+
+    def order_queryset(self, queryset: QuerySet) -> QuerySet:
+        ordering = self.ordering if isinstance(self.ordering, str) else ""
+        fields = self.latvian_sort_keys.get(ordering.removeprefix("-"))
+        if not fields:
+            return super().order_queryset(queryset)
+        sign = "-" if ordering.startswith("-") else ""
+        return queryset.order_by(
+            *in_latvian_order(*(sign + field for field in fields)), f"{sign}pk"
+        )
 
 
 class PolicyPermissionsOnlyMixin:

@@ -9,11 +9,14 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from courses import (  # noqa: F401  (system checks, the <id:> converter)
             checks,
             converters,
         )
         from courses.catalogue import signal_handlers as content
+        from courses.collation import register_sqlite_collation
         from courses.integrations import (  # noqa: F401  (receivers)
             signal_handlers as integration_receivers,
         )
@@ -23,6 +26,9 @@ class CoursesConfig(AppConfig):
         from courses.uploads import register_upload_limits
         from courses.wagtail_i18n import translate_wagtail_labels
 
+        connection_created.connect(
+            register_sqlite_collation, dispatch_uid="courses_latvian_collation"
+        )
         register_upload_limits()
         content.connect()
         declarations.declare()

@@ -24,6 +24,7 @@ from certificates.models import (
 )
 from certificates.permissions import ISSUE_CERTIFICATE
 from certificates.rendering import get_renderer
+from courses.collation import in_latvian_order
 from courses.converters import as_id
 from courses.models import Cohort
 from courses.permissions import courses_for
@@ -107,7 +108,7 @@ def download_zip(request: HttpRequest) -> HttpResponse:
     )
     certificates = Certificate.objects.filter(
         course_key=course.translation_key, status=Certificate.Status.VALID
-    ).order_by("learner_name", "pk")
+    ).order_by(*in_latvian_order("learner_name"), "pk")
     name = course.slug
     if cohort_id := request.GET.get("cohort"):
         cohort = get_object_or_404(

@@ -25,7 +25,7 @@ from certificates.models import (
     Certificate,
 )
 from certificates.permissions import ISSUE_CERTIFICATE, REVOKE_CERTIFICATE
-from courses.admin_base import IdChoiceFilter, ListingOnlyViewSet
+from courses.admin_base import IdChoiceFilter, LatvianSortMixin, ListingOnlyViewSet
 from courses.permissions import (
     CourseRecordPermissionPolicy,
     cohort_choices_for,
@@ -72,7 +72,9 @@ class CertificateFilterSet(WagtailFilterSet):
         return queryset.filter(course_key=value.translation_key)
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(LatvianSortMixin, IndexView):
+    latvian_sort_keys = {"learner_name": ("learner_name",)}
+
     def get_base_queryset(self) -> QuerySet[Certificate]:
         return self.permission_policy.instances_user_has_permission_for(
             self.request.user, "view"

@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 from joserfc import jwt
 
 from certificates.models import Certificate
-from certificates.printed import texts_in_order
+from certificates.printed import hours_in_words, texts_in_order
 from certificates.signing import IssuerKey, current_key, publish
 from certificates.verification import verification_url
+from courses.quoting import quoted
 from courses.site import base_url
 
 CONTEXT = [
@@ -190,10 +191,12 @@ def build_credential(certificate: Certificate) -> dict[str, Any]:
             narrative.append(
                 _(
                     "Completed the professional development programme "
-                    "“%(course)s” (%(hours)s academic hours) and met its "
-                    "requirements."
+                    "%(course)s (%(hours)s) and met its requirements."
                 )
-                % {"course": texts[language]["course"], "hours": data["hours"]}
+                % {
+                    "course": quoted(texts[language]["course"]),
+                    "hours": hours_in_words(data["hours"]),
+                }
             )
     with translation.override(languages[0]):
         hours_name = _("Academic hours")

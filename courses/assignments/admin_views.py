@@ -21,6 +21,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from courses.admin_base import (
     ContentSnippetViewSet,
+    LatvianSortMixin,
     ListingOnlyViewSet,
     capability_menu_item,
 )
@@ -64,8 +65,14 @@ class SubmissionPermissionPolicy(CourseRecordPermissionPolicy):
     enrolment_prefix = "enrolment__"
 
 
-class SubmissionIndexView(IndexView):
+class SubmissionIndexView(LatvianSortMixin, IndexView):
     peer_comments_url_name: str = ""
+    latvian_sort_keys = {
+        "enrolment__user__last_name": (
+            "enrolment__user__last_name",
+            "enrolment__user__first_name",
+        )
+    }
 
     def get_base_queryset(self) -> QuerySet[AssignmentSubmission]:
         return self.permission_policy.instances_user_has_permission_for(

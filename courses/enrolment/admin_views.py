@@ -29,6 +29,7 @@ from courses.admin_base import (
     CourseChoiceField,
     CourseRecordSnippetViewSet,
     IdChoiceFilter,
+    LatvianSortMixin,
     ListingOnlyViewSet,
     capability_menu_item,
 )
@@ -39,6 +40,7 @@ from courses.models import (
     CoursePage,
     Enrolment,
 )
+from courses.people.names import name_order
 from courses.permissions import (
     MANAGE_ENROLMENT,
     CourseRecordPermissionPolicy,
@@ -76,8 +78,16 @@ def tutor_candidates() -> QuerySet:
             | Q(user_permissions__in=access)
         )
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by(*name_order(user=""), "username")
     )
+
+
+def staff_label(user: AbstractBaseUser) -> str:
+    """A member of staff as the tutor chooser lists them: by name, in the order
+    the list is sorted, with the username that tells namesakes apart."""
+    name = user.get_full_name()
+    username = user.get_username()
+    return f"{name} ({username})" if name else username
 
 
 class CohortForm(WagtailAdminModelForm):
@@ -94,6 +104,7 @@ class CohortForm(WagtailAdminModelForm):
             label=field.label,
         )
         self.fields["tutors"].queryset = tutor_candidates()
+        self.fields["tutors"].label_from_instance = staff_label
 
 
 class CohortFilterSet(WagtailFilterSet):
@@ -157,7 +168,9 @@ class EnrolmentFilterSet(WagtailFilterSet):
         fields = ["status", "cohort"]
 
 
-class EnrolmentIndexView(IndexView):
+class EnrolmentIndexView(LatvianSortMixin, IndexView):
+    latvian_sort_keys = {"user__last_name": ("user__last_name", "user__first_name")}
+
     def get_base_queryset(self) -> QuerySet[Enrolment]:
         return self.permission_policy.instances_user_has_permission_for(
             self.request.user, "view"

@@ -24,6 +24,7 @@ from courses.models import (
     Enrolment,
     LiveSession,
 )
+from courses.people.names import name_order
 from courses.progress.recording import refresh_summary
 
 
@@ -178,7 +179,5 @@ def register_enrolments(session: LiveSession) -> list[Enrolment]:
     if session.cohort_id:
         enrolments = enrolments.filter(cohort_id=session.cohort_id)
     return list(
-        enrolments.select_related("user", "cohort").order_by(
-            "user__last_name", "user__first_name", "pk"
-        )
+        enrolments.select_related("user", "cohort").order_by(*name_order(), "pk")
     )

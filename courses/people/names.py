@@ -1,6 +1,7 @@
 """A person's name, as every way of giving one takes it: the sign-up form, the CSV
 import and the staff API refuse the same characters, so what a certificate,
-report or export prints is what a person can read."""
+report or export prints is what a person can read; and the order every list of
+people follows."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db.models import OrderBy
 from django.utils.translation import gettext_lazy as _
+
+from courses.collation import in_latvian_order
 
 #: Unicode categories no name contains: control characters (NUL, tab, line
 #: break), invisible formatting marks (U+202E, which shows the rest of the text
@@ -46,3 +50,11 @@ def clean_name(value: str) -> str:
             code="not_letters",
         )
     return value
+
+
+def name_order(user: str = "user__", descending: bool = False) -> list[OrderBy]:
+    """``order_by()`` arguments that list people by surname, then first name, in
+    Latvian order, whichever language the list is read in; ``user`` is the path
+    to the person ("" on the user model itself)."""
+    sign = "-" if descending else ""
+    return in_latvian_order(f"{sign}{user}last_name", f"{sign}{user}first_name")

@@ -17,7 +17,7 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from courses.models import CoursePage, Enrolment, ModuleSummary
 from courses.progress.outline import (
@@ -176,4 +176,4 @@ def module_funnel(
             counts.append((module.title, enrolled))
         else:
             counts.append((module.title, completed.get(module.key, 0)))
-    return [(str(_("Enrolled")), enrolled), *counts]
+    return [(pgettext("count of enrolments", "Enrolled"), enrolled), *counts]

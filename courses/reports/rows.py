@@ -22,6 +22,7 @@ from django.db.models import (
     Count,
     F,
     Max,
+    OrderBy,
     OuterRef,
     Subquery,
     Value,
@@ -31,12 +32,14 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from courses.collation import in_latvian_order
 from courses.models import (
     AssignmentSubmission,
     CoursePage,
     Enrolment,
     QuizAttempt,
 )
+from courses.people.names import name_order
 from courses.permissions import VIEW_PROGRESS, enrolments_for
 from courses.reports.columns import report_columns
 
@@ -186,8 +189,29 @@ def accepted_assignments(enrolment_ids: list[int]) -> dict[int, int]:
     )
 
 
-#: The report's default order: by surname, then first name.
-DEFAULT_ORDERING = ("user__last_name", "user__first_name", "pk")
+#: The report's default order: by surname, then first name, in Latvian order.
+DEFAULT_ORDERING = (*name_order(), "pk")
+
+#: The sort keys of text a person reads, sorted in Latvian order; the learner's
+#: (the surname) with the first name after it.
+TEXT_SORT_KEYS = {
+    "user__last_name": ("user__last_name", "user__first_name"),
+    "course_title": ("course_title",),
+    "cohort__name": ("cohort__name",),
+}
+
+
+def report_ordering(sort: str = "") -> tuple:
+    """``order_by()`` arguments for a report sorted by ``sort`` (a sort key,
+    "-" first for descending), then in the default order so ties keep their
+    place across pages."""
+    fields = TEXT_SORT_KEYS.get(sort.removeprefix("-"))
+    sign = "-" if sort.startswith("-") else ""
+    if fields:
+        first = in_latvian_order(*(sign + field for field in fields))
+    else:
+        first = [sort] if sort else []
+    return (*first, *DEFAULT_ORDERING)
 
 
 def quiz_averages(enrolment_ids: Iterable[int]) -> dict[int, Decimal]:
@@ -267,7 +291,7 @@ def report_page(
 
 def report_rows(
     enrolments: QuerySet[Enrolment],
-    ordering: Iterable[str] = DEFAULT_ORDERING,
+    ordering: Iterable[str | OrderBy] = DEFAULT_ORDERING,
     with_email: bool = True,
 ) -> Iterator[ReportRow]:
     """Every row, read in chunks, so memory stays flat however many there are;

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from courses.reports import summary
 from courses.reports.columns import summary_figures
@@ -125,10 +126,10 @@ def summary_table(programme: summary.ProgrammeSummary) -> Table:
         [
             _("Course"),
             _("Cohort"),
-            _("Enrolled"),
+            pgettext("count of enrolments", "Enrolled"),
             _("Active"),
             _("Completed"),
-            _("Withdrawn"),
+            pgettext("enrolment", "Withdrawn"),
             _("Completion rate"),
             _("Median days to complete"),
             _("Hours delivered"),

@@ -102,8 +102,7 @@ class ProgressReportView(ReportListingView):
         return rows.annotate_report(super().get_base_queryset())
 
     def order_queryset(self, queryset: QuerySet) -> QuerySet:
-        # Ties (same surname, same percent) keep a stable order across pages.
-        return queryset.order_by(self.ordering, *rows.DEFAULT_ORDERING)
+        return queryset.order_by(*rows.report_ordering(self.ordering))
 
     def rows(self, page: QuerySet) -> list[rows.ReportRow]:
         return rows.report_page(page, self.with_email)
@@ -127,11 +126,12 @@ class ProgressExportView(ReportAccessMixin, View):
             return HttpResponseBadRequest(
                 "\n".join(errors), content_type="text/plain; charset=utf-8"
             )
-        sort = request.GET.get("ordering", "").lstrip("-")
-        ordering = rows.DEFAULT_ORDERING
-        if sort in ProgressReportView.sort_keys.values():
-            ordering = (request.GET["ordering"], *ordering)
-        report = rows.report_rows(filters.qs, ordering, self.with_email)
+        sort = request.GET.get("ordering", "")
+        if sort.removeprefix("-") not in ProgressReportView.sort_keys.values():
+            sort = ""
+        report = rows.report_rows(
+            filters.qs, rows.report_ordering(sort), self.with_email
+        )
         stamp = timezone.localdate().isoformat()
         return export_response(report, fmt, f"progress-{stamp}", self.with_email)
 

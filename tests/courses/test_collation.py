@@ -29,6 +29,30 @@ def test_latvian_letters_have_their_own_places():
     ]
 
 
+def test_foreign_letters_and_case_sort_as_icu_does():
+    """q w x where Latin puts them, y as a kind of i; a plain letter before an
+    accented one before a long one; lower case before upper (CLDR, ICU)."""
+    names = ["Xena", "Wolf", "Vilks", "Yolanda", "Irbe", "Ivars", "Qerim", "Pauls"]
+    names += ["Ōzols", "Öberg", "Oberg", "Ozols", "Abele", "abele", "ābele"]
+    assert sorted_latvian(names) == [
+        "abele",
+        "Abele",
+        "ābele",
+        "Yolanda",
+        "Irbe",
+        "Ivars",
+        "Oberg",
+        "Öberg",
+        "Ozols",
+        "Ōzols",
+        "Pauls",
+        "Qerim",
+        "Vilks",
+        "Wolf",
+        "Xena",
+    ]
+
+
 def test_the_sign_up_list_puts_kraslava_before_kekava():
     labels = [label for _code, label in SignupForm.base_fields["municipality"].choices]
     assert labels.index("Krāslavas novads") < labels.index("Kuldīgas novads")
