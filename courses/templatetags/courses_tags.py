@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import npgettext
 from wagtail.models import Page
 
 from courses.catalogue import content_cache
@@ -20,6 +23,30 @@ from courses.people.accounts import login_path, logout_path, signup_path
 from courses.site import site_name
 
 register = template.Library()
+
+#: The plural form a fraction of an hour takes ("12.5 academic hours"): the one
+#: for 2 in English and Latvian alike.
+FRACTION_COUNT = 2
+
+
+@register.filter
+def academic_hours(value: Any) -> str:
+    """``value`` academic hours with the noun agreeing with the number: "1
+    academic hour", "12.5 academic hours" (in Latvian the abbreviation, "akad.
+    st.", which agrees with every number)."""
+    try:
+        number = Decimal(str(value or 0))
+    except InvalidOperation:
+        return ""
+    whole = number == number.to_integral_value()
+    # Its own context: the certificates' full phrase ("1 akadēmiskā stunda") has
+    # the same English.
+    return npgettext(
+        "abbreviated",
+        "%(hours)s academic hour",
+        "%(hours)s academic hours",
+        int(number) if whole else FRACTION_COUNT,
+    ) % {"hours": floatformat(number, "-1")}
 
 
 @register.filter

@@ -103,7 +103,7 @@ def test_both_language_cards_say_the_same(completed_then_grown):
     card = _card(html)
     assert "Course completed" in card
     assert 'value="100"' in html
-    assert "15 of 16 lessons done · 60 academic hours earned" in card
+    assert "15 of 16 lessons done · academic hours earned: 60" in card
     assert "1 lesson was published after you completed the course." in card
     assert "Required lessons done 15 / 15" in card
     assert "not yet" not in card

@@ -52,7 +52,7 @@ def test_both_cards_agree_after_a_module_is_added(page, screenshot):
     card = page.locator(".panel--accent")
     expect(card).to_contain_text("Course completed")
     expect(card.locator("progress#course-progress")).to_have_attribute("value", "100")
-    expect(card).to_contain_text("15 of 16 lessons done · 60 academic hours earned")
+    expect(card).to_contain_text("15 of 16 lessons done · academic hours earned: 60")
     expect(card).to_contain_text("1 lesson was published after you completed")
     expect(card).to_contain_text("Required lessons done 15 / 15")
     expect(card).not_to_contain_text("not yet")
