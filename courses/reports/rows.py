@@ -10,7 +10,7 @@ to report on, already scoped to what the user may see and filtered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -296,23 +296,52 @@ class LearnerRow:
     cohort: str
 
 
-def learners_of(page: QuerySet[Enrolment], with_email: bool = True) -> list[tuple]:
-    return [
-        (
+#: How a per-course report reads its learners (see :func:`learners`).
+LEARNER_VALUES = (
+    "pk",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__is_active",
+    "cohort__name",
+)
+
+
+def learners(
+    enrolments: QuerySet[Enrolment],
+    with_email: bool = True,
+    extra: Sequence[str] = (),
+) -> Iterator[tuple]:
+    """(enrolment id, learner, e-mail, cohort, *``extra``) in the queryset's order,
+    from one query streamed :data:`CHUNK_SIZE` rows at a time; the e-mail address
+    (and the label made from it) only if ``with_email``. ``extra`` names further
+    fields or annotations of ``enrolments`` to read along."""
+    for pk, first, last, email, active, cohort, *values in enrolments.values_list(
+        *LEARNER_VALUES, *extra
+    ).iterator(chunk_size=CHUNK_SIZE):
+        email = email if with_email else ""
+        yield (
             pk,
-            learner_label(first, last, email if with_email else "", active),
-            email if with_email else "",
+            learner_label(first, last, email, active),
+            email,
             cohort or "",
+            *values,
         )
-        for pk, first, last, email, active, cohort in page.values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__is_active",
-            "cohort__name",
-        )
-    ]
+
+
+def learner_chunks(
+    enrolments: QuerySet[Enrolment], with_email: bool = True
+) -> Iterator[list[tuple]]:
+    """:func:`learners` in lists of :data:`CHUNK_SIZE`, for a report that reads
+    more per learner one chunk at a time."""
+    chunk: list[tuple] = []
+    for learner in learners(enrolments, with_email):
+        chunk.append(learner)
+        if len(chunk) == CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def learner_label(first: str, last: str, email: str, active: bool) -> str:
