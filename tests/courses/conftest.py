@@ -7,6 +7,7 @@ from tests.courses.privacy_world import (  # noqa: F401  (fixtures)
     person_world,
     traced_world,
 )
+from tests.courses.report_world import school  # noqa: F401  (a fixture)
 from tests.factories import make_course_tree
 
 
