@@ -6,19 +6,19 @@ never imports this app.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from courses.reports.columns import register_report_column, register_summary_figure
 
 
-def valid_serial() -> Subquery:
-    """The number of the enrolment's valid certificate (there is at most one)."""
-    return Subquery(
-        Certificate.objects.filter(
-            enrolment=OuterRef("pk"), status=Certificate.Status.VALID
-        ).values("serial")[:1]
+def valid_serial() -> Max:
+    """The number of the enrolment's valid certificate (there is at most one):
+    joined into the report's grouped query, not a subquery run for every row."""
+    return Max(
+        "certificates__serial",
+        filter=Q(certificates__status=Certificate.Status.VALID),
     )
 
 
