@@ -7,7 +7,7 @@ and both writers hold one row at a time: the CSV is sent as it is written, the
 workbook is written by XlsxWriter in its constant-memory mode (each row goes to a
 temporary file as it is complete), then sent in pieces. XlsxWriter was chosen over
 openpyxl's write-only mode for speed: it wrote the 20,000-row progress report in
-about half the time (see docs/reports.md).
+about half the time (``bench/reports.py`` times both exports of every report).
 """
 
 from __future__ import annotations
