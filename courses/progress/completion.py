@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,10 @@ from courses.models import (
     LiveSession,
     QuizAttempt,
 )
-from courses.progress.outline import CourseOutline, course_outline
+from courses.progress.outline import CourseOutline, ModuleOutline, course_outline
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 @dataclass
@@ -155,17 +159,22 @@ def gather_evidence(enrolment: Enrolment, lessons_done: set[uuid.UUID]) -> Evide
     )
 
 
-def module_assignment_keys(outline: CourseOutline) -> dict[uuid.UUID, set[uuid.UUID]]:
-    """Practical assignments set on each module or its lessons, by module key."""
+def module_assignment_keys(
+    outline: CourseOutline, assignments: QuerySet[Assignment] | None = None
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Practical assignments set on each module or its lessons, by module key
+    (``assignments``: a migration's ``Assignment`` rows instead of today's)."""
     module_of_page = {module.page_id: module.key for module in outline.modules}
     for module in outline.modules:
         for key in module.lesson_keys:
             module_of_page[outline.lesson_ids[key]] = module.key
     if not module_of_page:
         return {}
+    if assignments is None:
+        assignments = Assignment.objects.all()
     by_module: dict[uuid.UUID, set[uuid.UUID]] = {}
     for page_id, key in (
-        Assignment.objects.filter(page_id__in=module_of_page)
+        assignments.filter(page_id__in=module_of_page)
         .values_list("page_id", "translation_key")
         .distinct()
     ):
@@ -262,26 +271,42 @@ def complete_modules(
     assignments_by_module: dict[uuid.UUID, set[uuid.UUID]],
 ) -> set[uuid.UUID]:
     """Keys of the modules whose every requirement is met: their required lessons
-    done (:meth:`CourseOutline.module_done`, which alone opens the next module),
-    the tests of those lessons passed and their practical assignments accepted.
-    Only these show as completed and earn their hours; a submission awaiting
-    review does not."""
-    complete = set()
-    for module in outline.modules:
-        if not outline.module_done(module, evidence.lessons):
-            continue
-        tests = {
-            outline.quiz_keys[key]
-            for key in outline.required_of(module)
-            if key in outline.quiz_keys
-        }
-        if (
-            tests <= evidence.quizzes_passed
-            and assignments_by_module.get(module.key, set())
-            <= evidence.assignments_accepted
-        ):
-            complete.add(module.key)
-    return complete
+    done (:meth:`CourseOutline.module_done`, which alone opens the next module)
+    and what :func:`module_rest_met` asks. Only these show as completed, earn
+    their hours and count as done in the reports; a submission awaiting review
+    does not."""
+    return {
+        module.key
+        for module in outline.modules
+        if outline.module_done(module, evidence.lessons)
+        and module_rest_met(
+            outline,
+            module,
+            evidence.quizzes_passed,
+            evidence.assignments_accepted,
+            assignments_by_module,
+        )
+    }
+
+
+def module_rest_met(
+    outline: CourseOutline,
+    module: ModuleOutline,
+    quizzes_passed: set[uuid.UUID],
+    assignments_accepted: set[uuid.UUID],
+    assignments_by_module: dict[uuid.UUID, set[uuid.UUID]],
+) -> bool:
+    """What a module asks besides its lessons: the tests of its required lessons
+    passed and its practical assignments accepted."""
+    tests = {
+        outline.quiz_keys[key]
+        for key in outline.required_of(module)
+        if key in outline.quiz_keys
+    }
+    return (
+        tests <= quizzes_passed
+        and assignments_by_module.get(module.key, set()) <= assignments_accepted
+    )
 
 
 def hours_earned(

@@ -61,7 +61,8 @@ class ModuleSummary(models.Model):
     lessons_started = models.PositiveIntegerField(_("lessons started"), default=0)
     #: lessons of the module completed, optional ones included
     lessons_done = models.PositiveIntegerField(_("lessons done"), default=0)
-    #: every required lesson done (:meth:`CourseOutline.module_done`)
+    #: every requirement of the module met: its required lessons done, their
+    #: tests passed and its assignments accepted (``complete_modules``)
     complete = models.BooleanField(_("complete"), default=False)
 
     wagtail_reference_index_ignore = True

@@ -23,8 +23,11 @@ from courses.models import (
     LessonProgress,
 )
 from courses.progress.completion import (
+    CourseProgress,
+    complete_modules,
     course_progress,
     gather_evidence,
+    module_assignment_keys,
 )
 from courses.progress.outline import CourseOutline, course_outline
 from courses.progress.summaries import store_module_summaries
@@ -81,7 +84,16 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: LessonPage) -> LessonProg
         )
         if created:
             outline = course_outline(locked.course)
-            store_module_summaries(locked, outline, lesson_flags(locked))
+            flags = lesson_flags(locked)
+            done = {key for key, completed in flags.items() if completed}
+            # A view completes nothing, but the module's new row states whether
+            # it is complete, as every row does (one of optional lessons is).
+            complete = complete_modules(
+                outline,
+                gather_evidence(locked, done),
+                module_assignment_keys(outline),
+            )
+            store_module_summaries(locked, outline, flags, complete)
     return progress
 
 
@@ -135,8 +147,8 @@ def record_lesson_completed(
             )
         done.add(lesson.translation_key)
         flags[lesson.translation_key] = True
-        _apply_summary(locked, outline, done, now)
-        store_module_summaries(locked, outline, flags)
+        account = _apply_summary(locked, outline, done, now)
+        store_module_summaries(locked, outline, flags, account.complete_modules)
     _copy_summary(locked, enrolment)
     return progress
 
@@ -205,8 +217,8 @@ def refresh_summary(enrolment: Enrolment, activity: bool = False) -> Enrolment:
         now = timezone.now() if activity else None
         flags = lesson_flags(locked)
         done = {key for key, completed in flags.items() if completed}
-        _apply_summary(locked, outline, done, now)
-        store_module_summaries(locked, outline, flags)
+        account = _apply_summary(locked, outline, done, now)
+        store_module_summaries(locked, outline, flags, account.complete_modules)
     _copy_summary(locked, enrolment)
     return locked
 
@@ -216,7 +228,9 @@ def _apply_summary(
     outline: CourseOutline,
     done: set[uuid.UUID],
     activity_at: timezone.datetime | None,
-) -> None:
+) -> CourseProgress:
+    """Write the enrolment's stored summary from its records, and return the
+    account it was written from."""
     evidence = gather_evidence(enrolment, done)
     progress = course_progress(enrolment, outline, evidence)
     checklist = progress.checklist
@@ -268,3 +282,4 @@ def _apply_summary(
             lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
         )
     enrolment.save(update_fields=fields)
+    return progress

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from courses.models import Enrolment, ModuleSummary
+from courses.progress.completion import module_assignment_keys, module_rest_met
 from courses.progress.outline import CourseOutline, build_outline
 
 if TYPE_CHECKING:
@@ -37,27 +38,31 @@ class Counts:
 
 
 def module_counts(
-    outline: CourseOutline, flags: dict[uuid.UUID, bool]
+    outline: CourseOutline, flags: dict[uuid.UUID, bool], complete: set[uuid.UUID]
 ) -> dict[uuid.UUID, Counts]:
-    """Per module begun, by module key, from ``flags`` (lesson key → completed)."""
+    """Per module begun, by module key, from ``flags`` (lesson key → completed)
+    and the keys of the ``complete`` modules
+    (:func:`~courses.progress.completion.complete_modules`)."""
     counts = {}
     for module in outline.modules:
         started = [key for key in module.lesson_keys if key in flags]
         if not started:
             continue
-        done = {key for key in started if flags[key]}
-        counts[module.key] = Counts(
-            len(started), len(done), outline.module_done(module, done)
-        )
+        done = sum(1 for key in started if flags[key])
+        counts[module.key] = Counts(len(started), done, module.key in complete)
     return counts
 
 
 def store_module_summaries(
-    enrolment: Enrolment, outline: CourseOutline, flags: dict[uuid.UUID, bool]
+    enrolment: Enrolment,
+    outline: CourseOutline,
+    flags: dict[uuid.UUID, bool],
+    complete: set[uuid.UUID],
 ) -> None:
-    """Bring the enrolment's module rows in line with ``flags``; the caller holds
-    the enrolment's row lock. Writes only rows that changed (usually one)."""
-    _write(enrolment.pk, module_counts(outline, flags))
+    """Bring the enrolment's module rows in line with ``flags`` and the keys of
+    its ``complete`` modules; the caller holds the enrolment's row lock. Writes
+    only rows that changed (usually one)."""
+    _write(enrolment.pk, module_counts(outline, flags, complete))
 
 
 def _write(enrolment_id: int, wanted: dict[uuid.UUID, Counts]) -> None:
@@ -103,8 +108,9 @@ def recount_module_summaries(
     enrolments: Iterable[int] | None = None, registry: Apps | None = None
 ) -> int:
     """Rebuild the module summaries of ``enrolments`` (ids; default: all) from the
-    lesson progress, a chunk of enrolments per transaction under their row locks,
-    one grouped query per chunk. Returns the number of enrolments recounted.
+    lesson progress, tests passed and assignments accepted, a chunk of enrolments
+    per transaction under their row locks, three queries per chunk. Returns the
+    number of enrolments recounted.
 
     ``registry`` is a migration's app registry: the backfill reads the tables with
     the models as they were then (plain field lookups only, no tree API)."""
@@ -120,13 +126,18 @@ def recount_module_summaries(
         .only("pk", "path", "depth")
     ):
         outline = _outline(models, course)
+        assignments = module_assignment_keys(
+            outline, models.get_model("courses", "Assignment").objects.all()
+        )
         ids = list(
             scope.filter(course_id=course.pk)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         for start in range(0, len(ids), RECOUNT_CHUNK):
-            _recount_chunk(models, outline, ids[start : start + RECOUNT_CHUNK])
+            _recount_chunk(
+                models, outline, assignments, ids[start : start + RECOUNT_CHUNK]
+            )
         total += len(ids)
     return total
 
@@ -151,7 +162,12 @@ def _outline(models: Apps, course) -> CourseOutline:
     return build_outline(modules, lessons)
 
 
-def _recount_chunk(models: Apps, outline: CourseOutline, ids: list[int]) -> None:
+def _recount_chunk(
+    models: Apps,
+    outline: CourseOutline,
+    assignments: dict[uuid.UUID, set[uuid.UUID]],
+    ids: list[int],
+) -> None:
     progress = models.get_model("courses", "LessonProgress")
     summary = models.get_model("courses", "ModuleSummary")
     whens = [
@@ -188,10 +204,20 @@ def _recount_chunk(models: Apps, outline: CourseOutline, ids: list[int]) -> None
                     "enrolment_id", "module", "started", "done", "required_done"
                 )
             )
+            passed, accepted = _passed_and_accepted(models, ids)
             for enrolment_id, index, started, done, required_done in grouped:
                 module = outline.modules[index]
                 wanted[enrolment_id][module.key] = Counts(
-                    started, done, outline.module_complete(module, required_done)
+                    started,
+                    done,
+                    outline.module_complete(module, required_done)
+                    and module_rest_met(
+                        outline,
+                        module,
+                        passed[enrolment_id],
+                        accepted[enrolment_id],
+                        assignments,
+                    ),
                 )
         summary.objects.filter(enrolment_id__in=ids).delete()
         summary.objects.bulk_create(
@@ -205,3 +231,28 @@ def _recount_chunk(models: Apps, outline: CourseOutline, ids: list[int]) -> None
             for enrolment_id, modules in wanted.items()
             for key, counts in modules.items()
         )
+
+
+def _passed_and_accepted(
+    models: Apps, ids: list[int]
+) -> tuple[dict[int, set[uuid.UUID]], dict[int, set[uuid.UUID]]]:
+    """Per enrolment of ``ids``, the keys of the tests passed and of the
+    assignments accepted (two queries)."""
+    passed: dict[int, set[uuid.UUID]] = defaultdict(set)
+    for enrolment_id, key in (
+        models.get_model("courses", "QuizAttempt")
+        .objects.filter(enrolment_id__in=ids, passed=True)
+        .values_list("enrolment_id", "quiz_key")
+        .distinct()
+    ):
+        passed[enrolment_id].add(key)
+    accepted: dict[int, set[uuid.UUID]] = defaultdict(set)
+    # A literal status: a migration's models carry no Status choices.
+    for enrolment_id, key in (
+        models.get_model("courses", "AssignmentSubmission")
+        .objects.filter(enrolment_id__in=ids, status="accepted")
+        .values_list("enrolment_id", "assignment_key")
+        .distinct()
+    ):
+        accepted[enrolment_id].add(key)
+    return passed, accepted

@@ -2,9 +2,13 @@
 
 ``courses`` must not know about the apps that build on it, yet staff want, say, the
 certificate number next to each learner. An app registers an expression computed
-per enrolment (typically a ``Subquery`` over its own table, keyed by ``OuterRef("pk")``)
-from its ``AppConfig.ready()``; the reports annotate it onto the one enrolment query,
-so an added column costs no extra query per row.
+per enrolment from its ``AppConfig.ready()``; the reports annotate it onto their one
+query, which joins the enrolment's records and groups them by enrolment, so an
+added column costs no extra query and no subquery per row. The expression is best
+an aggregate over a relation of the enrolment (``Max("certificates__serial",
+filter=...)``); as the report's joins multiply one another's rows, it must be one
+that repetition does not change (``Max``, ``Min``, a distinct ``Count``). A
+``Subquery`` keyed by ``OuterRef("pk")`` works too, at the cost of running per row.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from courses.models import (
     ModuleSummary,
 )
 from courses.reports.matrix import CourseStructure
-from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners_of
+from courses.reports.rows import CHUNK_SIZE, LearnerRow, learners
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -90,13 +90,11 @@ def competence_page(
 ) -> list[CompetenceRow]:
     """A page of the competence report: the learners and their assessed levels,
     two queries."""
-    learners = learners_of(page, with_email)
+    rows = list(learners(page, with_email))
     levels: dict[int, dict[int, str]] = defaultdict(dict)
-    for enrolment_id, competence_id, level in assessed_levels(
-        [row[0] for row in learners]
-    ):
+    for enrolment_id, competence_id, level in assessed_levels([row[0] for row in rows]):
         levels[enrolment_id][competence_id] = level.code
-    return [CompetenceRow(*row, levels=levels[row[0]]) for row in learners]
+    return [CompetenceRow(*row, levels=levels[row[0]]) for row in rows]
 
 
 @dataclass

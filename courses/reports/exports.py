@@ -7,7 +7,7 @@ and both writers hold one row at a time: the CSV is sent as it is written, the
 workbook is written by XlsxWriter in its constant-memory mode (each row goes to a
 temporary file as it is complete), then sent in pieces. XlsxWriter was chosen over
 openpyxl's write-only mode for speed: it wrote the 20,000-row progress report in
-about half the time (see docs/reports.md).
+about half the time (``bench/reports.py`` times both exports of every report).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ import xlsxwriter
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from courses.reports.rows import ReportRow, report_headings
+from courses.reports.rows import ReportRow, report_headings, row_cells
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The control characters an XLSX cell cannot hold (the XML 1.0 exclusions; the
@@ -38,6 +38,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Bytes per piece when streaming the finished workbook.
 FILE_CHUNK = 64 * 1024
+#: CSV lines per piece sent: a piece per line would cost more to send than to write.
+LINES_PER_PIECE = 200
 
 
 @dataclass
@@ -63,19 +65,19 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _local(value: datetime) -> datetime:
+def _local(value: datetime, zone: tzinfo) -> datetime:
     # Spreadsheets have no time zones: write the wall-clock time in Riga (or
     # wherever TIME_ZONE says), which is what staff expect to read.
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, str):
         return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _local(value).isoformat(sep=" ")
+        return _local(value, zone).isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
     return neutralise(value)
@@ -91,12 +93,20 @@ class _Line:
 def table_csv(
     headings: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Iterator[bytes]:
-    """The CSV file in pieces: a BOM first, so Excel reads Latvian letters."""
+    """The CSV file in pieces: a BOM first, so Excel reads Latvian letters, then
+    the headings, then the rows :data:`LINES_PER_PIECE` at a time."""
     writer = csv.writer(_Line())
+    zone = timezone.get_current_timezone()
     yield "\ufeff".encode()
     yield writer.writerow([neutralise(str(h)) for h in headings]).encode()
+    lines = []
     for row in rows:
-        yield writer.writerow([_csv_cell(v) for v in row]).encode()
+        lines.append(writer.writerow([_csv_cell(v, zone) for v in row]))
+        if len(lines) == LINES_PER_PIECE:
+            yield "".join(lines).encode()
+            lines = []
+    if lines:
+        yield "".join(lines).encode()
 
 
 def table_xlsx(
@@ -116,6 +126,7 @@ def table_xlsx(
             },
         )
         sheet = workbook.add_worksheet(title[:31])
+        zone = timezone.get_current_timezone()
         moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         string, number = sheet.write_string, sheet.write_number
@@ -132,7 +143,7 @@ def table_xlsx(
                 elif isinstance(value, (int, float, Decimal)):
                     number(line, column, value)
                 elif isinstance(value, datetime):
-                    sheet.write_datetime(line, column, _local(value), moment)
+                    sheet.write_datetime(line, column, _local(value, zone), moment)
                 elif isinstance(value, date):
                     sheet.write_datetime(line, column, value, day)
                 else:
@@ -145,12 +156,12 @@ def table_xlsx(
 
 def csv_chunks(rows: Iterable[ReportRow]) -> Iterator[bytes]:
     """The progress report as CSV."""
-    return table_csv(report_headings(), (row.values() for row in rows))
+    return table_csv(report_headings(), map(row_cells(), rows))
 
 
 def xlsx_chunks(rows: Iterable[ReportRow], title: str = "Progress") -> Iterator[bytes]:
     """The progress report as XLSX."""
-    return table_xlsx(report_headings(), (row.values() for row in rows), title)
+    return table_xlsx(report_headings(), map(row_cells(), rows), title)
 
 
 def table_response(table: Table, fmt: str) -> StreamingHttpResponse:
@@ -176,7 +187,7 @@ def export_response(
     return table_response(
         Table(
             report_headings(with_email),
-            (row.values(with_email) for row in rows),
+            map(row_cells(with_email), rows),
             filename,
             "Progress",
         ),

@@ -17,11 +17,15 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from courses.converters import as_id
 from courses.models import CoursePage
-from courses.permissions import VIEW_PROGRESS, courses_for, sees_personal_data
+from courses.permissions import (
+    VIEW_PROGRESS,
+    course_choices_for,
+    courses_for,
+    sees_personal_data,
+)
 from courses.reports import rows
 from courses.reports.exports import Table, table_response
 from courses.reports.filters import ProgressFilterSet, filter_errors
-from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -58,7 +62,7 @@ class ReportAccessMixin:
     def course(self) -> CoursePage | None:
         """The course asked for, or for per-course reports the first one the user
         may follow, in the reader's language if there is one."""
-        courses = reader_language_first(courses_for(self.request.user, VIEW_PROGRESS))
+        courses = course_choices_for(VIEW_PROGRESS)(self.request)
         course_id = as_id(self.request.GET.get("course"))
         return courses.filter(pk=course_id).first() if course_id else courses.first()
 

@@ -20,12 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from courses.models import CoursePage, Enrolment, ModuleSummary
+from courses.progress.completion import (
+    Evidence,
+    complete_modules,
+    module_assignment_keys,
+)
 from courses.progress.outline import (
     CourseOutline,
     ModuleOutline,
     outline_across_versions,
 )
-from courses.reports.rows import CHUNK_SIZE, LearnerRow, learner_label
+from courses.reports.rows import LearnerRow, learners
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -35,9 +40,9 @@ if TYPE_CHECKING:
 class CourseStructure:
     """A course's live modules in order, with titles, for the matrix and funnel.
 
-    Whether a learner has done a module is decided by the outline
-    (:meth:`~courses.progress.outline.CourseOutline.module_complete`), as for
-    the learner's own badge, hours and unlocking."""
+    A learner has done a module when every requirement of it is met
+    (:func:`~courses.progress.completion.complete_modules`, stored per module as
+    :attr:`ModuleSummary.complete`), as for the learner's own badge and hours."""
 
     outline: CourseOutline
 
@@ -101,18 +106,8 @@ def matrix_rows(
     e-mail addresses only if ``with_email``."""
     count = len(structure.modules)
     masks = _masks(structure)
-    for pk, first, last, email, active, cohort, *values in (
-        enrolments.annotate(**masks)
-        .values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__is_active",
-            "cohort__name",
-            *masks,
-        )
-        .iterator(chunk_size=CHUNK_SIZE)
+    for pk, learner, email, cohort, *values in learners(
+        enrolments.annotate(**masks), with_email, extra=list(masks)
     ):
         states = [ModuleState.NOT_STARTED] * count
         for group, start in enumerate(range(0, count, MASK_BITS)):
@@ -122,10 +117,7 @@ def matrix_rows(
                     states[start + bit] = ModuleState.DONE
                 elif begun >> bit & 1:
                     states[start + bit] = ModuleState.STARTED
-        email = email if with_email else ""
-        yield MatrixRow(
-            pk, learner_label(first, last, email, active), email, cohort or "", states
-        )
+        yield MatrixRow(pk, learner, email, cohort, states)
 
 
 def module_matrix(
@@ -155,8 +147,9 @@ def matrix_page(
 def module_funnel(
     structure: CourseStructure, enrolments: QuerySet[Enrolment]
 ) -> list[tuple[str, int]]:
-    """How many learners completed each module, after "Enrolled": two queries
-    over the stored module summaries, grouped in the database."""
+    """How many learners completed each module (met its every requirement),
+    after "Enrolled": two queries over the stored module summaries, grouped in
+    the database, and one for the course's assignments."""
     completed = dict(
         ModuleSummary.objects.filter(
             enrolment__in=enrolments.order_by().values("pk"),
@@ -169,11 +162,17 @@ def module_funnel(
         .values_list("module_key", "n")
     )
     enrolled = enrolments.count()
-    counts = []
-    for module in structure.modules:
-        # A module of optional lessons only has nothing to do: all have done it.
-        if structure.outline.module_complete(module, 0):
-            counts.append((module.title, enrolled))
-        else:
-            counts.append((module.title, completed.get(module.key, 0)))
+    # A module that asks nothing (optional lessons, no assignment) is complete
+    # for a learner who has done nothing, and so for all.
+    outline = structure.outline
+    asks_nothing = complete_modules(
+        outline, Evidence(set(), set(), set(), {}), module_assignment_keys(outline)
+    )
+    counts = [
+        (
+            module.title,
+            enrolled if module.key in asks_nothing else completed.get(module.key, 0),
+        )
+        for module in structure.modules
+    ]
     return [(pgettext("count of enrolments", "Enrolled"), enrolled), *counts]

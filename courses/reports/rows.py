@@ -9,11 +9,12 @@ to report on, already scoped to what the user may see and filtered.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -21,9 +22,11 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    FilteredRelation,
     Max,
     OrderBy,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -33,12 +36,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.collation import in_latvian_order
-from courses.models import (
-    AssignmentSubmission,
-    CoursePage,
-    Enrolment,
-    QuizAttempt,
-)
+from courses.models import AssignmentSubmission, CoursePage, Enrolment
 from courses.people.names import name_order
 from courses.permissions import VIEW_PROGRESS, enrolments_for
 from courses.reports.columns import report_columns
@@ -91,8 +89,6 @@ _VALUES = (
     "completed_at",
 )
 
-_STATUS_LABELS = dict(Enrolment.Status.choices)
-
 
 @dataclass
 class ReportRow:
@@ -104,6 +100,7 @@ class ReportRow:
     course: str
     cohort: str
     status: str
+    status_label: str
     percent: int
     hours_earned: Decimal
     attended_hours: Decimal
@@ -113,15 +110,17 @@ class ReportRow:
     quiz_average: Decimal | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def status_label(self) -> str:
-        return str(_STATUS_LABELS.get(self.status, self.status))
 
-    def values(self, with_email: bool = True) -> list[Any]:
-        """The cells in the order of :func:`report_headings`."""
-        return [getattr(self, name) for name, _label in report_fields(with_email)] + [
-            self.extra.get(column.key) for column in report_columns()
-        ]
+def row_cells(with_email: bool = True) -> Callable[[ReportRow], list[Any]]:
+    """A row's cells in the order of :func:`report_headings`, as a function that
+    an export applies to every row without working out the columns each time."""
+    fields = attrgetter(*(name for name, _label in report_fields(with_email)))
+    keys = [column.key for column in report_columns()]
+
+    def cells(row: ReportRow) -> list[Any]:
+        return [*fields(row), *(row.extra.get(key) for key in keys)]
+
+    return cells
 
 
 def report_fields(with_email: bool = True) -> list[tuple[str, Any]]:
@@ -155,10 +154,10 @@ def course_title() -> Case | F:
 
 
 def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """The enrolments with the columns other apps registered, as annotations of
-    one query, and the counts the stored summary lacks, for sorting by them (the
-    rows themselves take the counts from :func:`accepted_assignments`, a grouped
-    query per page or chunk)."""
+    """The enrolments with what the report sorts by beyond their own fields: the
+    course's title and the assignments accepted (a subquery that runs only when
+    the report is sorted by it; the rows count them in a join, see
+    :func:`report_page`)."""
     accepted = (
         AssignmentSubmission.objects.filter(
             enrolment=OuterRef("pk"), status=AssignmentSubmission.Status.ACCEPTED
@@ -171,21 +170,6 @@ def annotate_report(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return enrolments.annotate(
         course_title=course_title(),
         assignments_accepted=Coalesce(Subquery(accepted), 0),
-        **{column.annotation: column.expression() for column in report_columns()},
-    )
-
-
-def accepted_assignments(enrolment_ids: list[int]) -> dict[int, int]:
-    """Per enrolment, the distinct assignments accepted (one grouped query)."""
-    return dict(
-        AssignmentSubmission.objects.filter(
-            enrolment_id__in=enrolment_ids,
-            status=AssignmentSubmission.Status.ACCEPTED,
-        )
-        .values("enrolment_id")
-        .annotate(n=Count("assignment_key", distinct=True))
-        .order_by()
-        .values_list("enrolment_id", "n")
     )
 
 
@@ -214,79 +198,88 @@ def report_ordering(sort: str = "") -> tuple:
     return (*first, *DEFAULT_ORDERING)
 
 
-def quiz_averages(enrolment_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Per enrolment, the mean of its best score in each quiz it took (one query).
+def _records(annotated: QuerySet[Enrolment]) -> QuerySet:
+    """The rows of :func:`annotate_report`'s ``annotated`` as one query, in its
+    order: a record per enrolment and quiz taken, the enrolment's fields first,
+    then the quiz's best graded score, the enrolment's accepted assignments and
+    the registered columns, all joined and grouped in the database.
 
-    One figure rather than a column per quiz, so that the report's shape does not
-    depend on the course and a learner's retakes count at their best.
+    A row per quiz rather than per enrolment because the quiz average is a mean
+    of maxima, which one level of grouping cannot take; :func:`_rows` folds an
+    enrolment's records (adjacent, as the order ends with the id) into one row.
+    The joins multiply each other's rows, which ``Max`` and a distinct ``Count``
+    do not notice.
     """
-    best: dict[int, list[int]] = defaultdict(list)
-    for enrolment_id, score in (
-        QuizAttempt.objects.filter(
-            enrolment_id__in=list(enrolment_ids), percent__isnull=False
+    return (
+        annotated.annotate(
+            graded_attempts=FilteredRelation(
+                "quiz_attempts",
+                condition=Q(quiz_attempts__percent__isnull=False),
+            ),
+            accepted_submissions=FilteredRelation(
+                "assignment_submissions",
+                condition=Q(
+                    assignment_submissions__status=AssignmentSubmission.Status.ACCEPTED
+                ),
+            ),
         )
-        .values("enrolment_id", "quiz_key")
-        .annotate(best=Max("percent"))
-        .order_by()
-        .values_list("enrolment_id", "best")
-    ):
-        best[enrolment_id].append(score)
-    return {
-        pk: (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
-        for pk, scores in best.items()
-    }
-
-
-def _build_rows(records: list[tuple], with_email: bool = True) -> list[ReportRow]:
-    columns = report_columns()
-    ids = [record[0] for record in records]
-    averages = quiz_averages(ids)
-    accepted = accepted_assignments(ids)
-    rows = []
-    for record in records:
-        (pk, first, last, email, active, course, cohort, *summary) = record[
-            : len(_VALUES)
-        ]
-        email = email if with_email else ""
-        status, percent, hours, attended, enrolled_at, completed_at = summary
-        rows.append(
-            ReportRow(
-                pk,
-                learner_label(first, last, email, active),
-                email,
-                course,
-                cohort or "",
-                status,
-                percent,
-                hours,
-                attended,
-                accepted.get(pk, 0),
-                enrolled_at,
-                completed_at,
-                quiz_average=averages.get(pk),
-                extra={
-                    column.key: value
-                    for column, value in zip(
-                        columns, record[len(_VALUES) :], strict=True
-                    )
-                },
-            )
+        .values_list(*_VALUES, "graded_attempts__quiz_key")
+        .annotate(
+            best_score=Max("graded_attempts__percent"),
+            accepted=Count("accepted_submissions__assignment_key", distinct=True),
+            **{column.annotation: column.expression() for column in report_columns()},
         )
-    return rows
-
-
-def _values(annotated: QuerySet[Enrolment]) -> QuerySet:
-    return annotated.values_list(
-        *_VALUES, *(column.annotation for column in report_columns())
     )
+
+
+def _rows(records: Iterable[tuple], with_email: bool = True) -> Iterator[ReportRow]:
+    """:func:`_records` folded into a row per enrolment."""
+    columns = report_columns()
+    labels = {status: str(label) for status, label in Enrolment.Status.choices}
+    width = len(_VALUES)
+    for pk, group in groupby(records, key=itemgetter(0)):
+        records_of = list(group)
+        (_pk, first, last, email, active, course, cohort, *summary) = records_of[0][
+            :width
+        ]
+        _quiz, _best, accepted, *extra = records_of[0][width:]
+        status, percent, hours, attended, enrolled_at, completed_at = summary
+        email = email if with_email else ""
+        # Best scores in each quiz taken; one learner's retakes count at their
+        # best, and the figure's shape does not depend on the course.
+        scores = [record[width + 1] for record in records_of]
+        scores = [score for score in scores if score is not None]
+        yield ReportRow(
+            pk,
+            learner_label(first, last, email, active),
+            email,
+            course,
+            cohort or "",
+            status,
+            labels.get(status, status),
+            percent,
+            hours,
+            attended,
+            accepted,
+            enrolled_at,
+            completed_at,
+            quiz_average=(
+                (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
+                if scores
+                else None
+            ),
+            extra={
+                column.key: value for column, value in zip(columns, extra, strict=True)
+            },
+        )
 
 
 def report_page(
     annotated: QuerySet[Enrolment], with_email: bool = True
 ) -> list[ReportRow]:
     """The rows of one page, given the page's slice of :func:`annotate_report`'s
-    queryset: two queries."""
-    return _build_rows(list(_values(annotated)), with_email)
+    queryset, by id: one query."""
+    return list(_rows(_records(annotated.order_by("pk")), with_email))
 
 
 def report_rows(
@@ -294,17 +287,14 @@ def report_rows(
     ordering: Iterable[str | OrderBy] = DEFAULT_ORDERING,
     with_email: bool = True,
 ) -> Iterator[ReportRow]:
-    """Every row, read in chunks, so memory stays flat however many there are;
-    without e-mail addresses unless ``with_email``."""
-    annotated = annotate_report(enrolments).order_by(*ordering)
-    records = _values(annotated).iterator(chunk_size=CHUNK_SIZE)
-    chunk: list[tuple] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == CHUNK_SIZE:
-            yield from _build_rows(chunk, with_email)
-            chunk = []
-    yield from _build_rows(chunk, with_email)
+    """Every row in ``ordering``, from one query read in chunks, so memory stays
+    flat however many there are; without e-mail addresses unless
+    ``with_email``."""
+    ordering = list(ordering)
+    if ordering[-1:] != ["pk"]:
+        ordering.append("pk")  # an enrolment's records stay together
+    records = _records(annotate_report(enrolments).order_by(*ordering))
+    return _rows(records.iterator(chunk_size=CHUNK_SIZE), with_email)
 
 
 # Course structure and the module matrix ---------------------------------------
@@ -320,23 +310,52 @@ class LearnerRow:
     cohort: str
 
 
-def learners_of(page: QuerySet[Enrolment], with_email: bool = True) -> list[tuple]:
-    return [
-        (
+#: How a per-course report reads its learners (see :func:`learners`).
+LEARNER_VALUES = (
+    "pk",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__is_active",
+    "cohort__name",
+)
+
+
+def learners(
+    enrolments: QuerySet[Enrolment],
+    with_email: bool = True,
+    extra: Sequence[str] = (),
+) -> Iterator[tuple]:
+    """(enrolment id, learner, e-mail, cohort, *``extra``) in the queryset's order,
+    from one query streamed :data:`CHUNK_SIZE` rows at a time; the e-mail address
+    (and the label made from it) only if ``with_email``. ``extra`` names further
+    fields or annotations of ``enrolments`` to read along."""
+    for pk, first, last, email, active, cohort, *values in enrolments.values_list(
+        *LEARNER_VALUES, *extra
+    ).iterator(chunk_size=CHUNK_SIZE):
+        email = email if with_email else ""
+        yield (
             pk,
-            learner_label(first, last, email if with_email else "", active),
-            email if with_email else "",
+            learner_label(first, last, email, active),
+            email,
             cohort or "",
+            *values,
         )
-        for pk, first, last, email, active, cohort in page.values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__is_active",
-            "cohort__name",
-        )
-    ]
+
+
+def learner_chunks(
+    enrolments: QuerySet[Enrolment], with_email: bool = True
+) -> Iterator[list[tuple]]:
+    """:func:`learners` in lists of :data:`CHUNK_SIZE`, for a report that reads
+    more per learner one chunk at a time."""
+    chunk: list[tuple] = []
+    for learner in learners(enrolments, with_email):
+        chunk.append(learner)
+        if len(chunk) == CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def learner_label(first: str, last: str, email: str, active: bool) -> str:

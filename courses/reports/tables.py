@@ -17,7 +17,7 @@ from courses.reports.columns import summary_figures
 from courses.reports.competences import assessed_levels
 from courses.reports.exports import Table
 from courses.reports.matrix import CourseStructure, ModuleState, matrix_rows
-from courses.reports.rows import CHUNK_SIZE, learner_label
+from courses.reports.rows import learner_chunks
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -28,29 +28,6 @@ if TYPE_CHECKING:
 
 def _stamp() -> str:
     return timezone.localdate().isoformat()
-
-
-def learner_chunks(
-    enrolments: QuerySet[Enrolment], with_email: bool = True
-) -> Iterator[list[tuple]]:
-    """(enrolment id, learner, cohort) in the queryset's order, a chunk of
-    :data:`CHUNK_SIZE` at a time from one streamed query."""
-    chunk: list[tuple] = []
-    for pk, first, last, email, active, cohort in enrolments.values_list(
-        "pk",
-        "user__first_name",
-        "user__last_name",
-        "user__email",
-        "user__is_active",
-        "cohort__name",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        email = email if with_email else ""
-        chunk.append((pk, learner_label(first, last, email, active), cohort or ""))
-        if len(chunk) == CHUNK_SIZE:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def matrix_table(
@@ -83,7 +60,7 @@ def competence_table(
                 [pk for pk, *_rest in chunk]
             ):
                 levels[enrolment_id][competence_id] = level.code
-            for pk, learner, cohort in chunk:
+            for pk, learner, _email, cohort in chunk:
                 yield [
                     learner,
                     cohort,

@@ -14,6 +14,7 @@ from tests.courses.privacy_world import (  # noqa: F401  (fixtures)
     person_world,
     traced_world,
 )
+from tests.courses.report_world import school  # noqa: F401  (a fixture)
 from tests.courses.staff_api_world import api_course, api_editor  # noqa: F401  (fixtures)
 from tests.factories import make_course_tree, make_user
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from courses.assignments.submissions import review_submission, submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.models import LessonProgress, ModuleSummary
 from courses.progress.recording import (
@@ -13,6 +14,8 @@ from courses.progress.recording import (
     record_lesson_viewed,
     refresh_summary,
 )
+from courses.progress.summaries import recount_module_summaries
+from tests.courses.assessment_factories import make_assignment
 from tests.factories import make_course_tree, make_lesson, make_user
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,24 @@ def test_the_recount_command_rebuilds_what_recording_kept():
 def test_the_recount_command_explains_bad_input(course, message):
     with pytest.raises(CommandError, match=message):
         call_command("recount_progress", f"--course={course}", stdout=io.StringIO())
+
+
+def test_the_backfill_counts_a_module_complete_only_when_its_assignment_is_accepted():
+    """The bulk recount (the upgrade's backfill) applies the learners' rule: a
+    module whose lessons are done while its assignment awaits review is not
+    complete; accepted, it is."""
+    course, lessons = make_course_tree(modules=1, lessons=2)
+    assignment = make_assignment(lessons[0].get_parent().specific)
+    enrolment = enrol(make_user(), course)
+    for lesson in lessons:
+        record_lesson_completed(enrolment, lesson)
+    submission = submit_assignment(enrolment, assignment, text="Mana stunda")
+    (key,) = module_keys(lessons, 2)
+    ModuleSummary.objects.all().delete()
+    assert recount_module_summaries([enrolment.pk]) == 1
+    assert stored(enrolment) == {key: (2, 2, False)}
+    review_submission(submission, make_user(is_staff=True), "accepted")
+    assert stored(enrolment) == {key: (2, 2, True)}
+    ModuleSummary.objects.all().delete()
+    recount_module_summaries([enrolment.pk])
+    assert stored(enrolment) == {key: (2, 2, True)}

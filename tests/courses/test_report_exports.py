@@ -6,8 +6,7 @@ import pytest
 
 from courses.models import ModuleCompetence
 from courses.reports.listing import ReportListingView
-from tests.courses import test_reports
-from tests.courses.test_reports import (
+from tests.courses.report_world import (
     REPORT_URL,
     as_text,
     course_editor,
@@ -18,9 +17,6 @@ from tests.courses.test_reports import (
 from tests.factories import make_course_tree
 
 pytestmark = pytest.mark.django_db
-
-#: The progress report's four learners, shared with its tests.
-school = test_reports.school
 
 
 def download(client, path: str, fmt: str, **query) -> list[list]:
