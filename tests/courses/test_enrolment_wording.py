@@ -9,8 +9,8 @@ from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from courses.enrolment.enrolling import EnrolmentError, enrol, withdraw
+from tests.courses.report_world import REPORT_URL
 from tests.courses.test_report_exports import both
-from tests.courses.test_reports import REPORT_URL
 from tests.factories import make_course_tree, make_programme_admin, make_user
 
 pytestmark = pytest.mark.django_db

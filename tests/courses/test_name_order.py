@@ -17,8 +17,8 @@ from courses.enrolment.enrolling import enrol
 from courses.models import Cohort, Enrolment
 from courses.reports.listing import ReportListingView
 from tests.courses.assessment_factories import make_assignment
+from tests.courses.report_world import REPORT_URL
 from tests.courses.test_report_exports import both
-from tests.courses.test_reports import REPORT_URL
 from tests.factories import (
     in_english_admin,
     make_cohort,
