@@ -33,6 +33,7 @@ from courses.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from tests.courses.assessment_factories import quiz_form_data
 from tests.security.conftest import ROLES, site_routes
 from tests.security.test_fuzz import path_with
 
@@ -289,7 +290,8 @@ EXPECTED: dict[str, str] = {
     "wagtailsnippetchoosers_courses_quiz:choose_results GET": "LLLYYYYYY",
     "wagtailsnippetchoosers_courses_quiz:chosen GET": "LLLYYYYYY",
     "wagtailsnippetchoosers_courses_quiz:chosen_multiple GET": "LLLYYYYYY",
-    "wagtailsnippetchoosers_courses_quiz:create GET": "LLLNNNNNN",
+    "wagtailsnippetchoosers_courses_quiz:create GET": "LLLNNYNNY",
+    "wagtailsnippetchoosers_courses_quiz:create POST": "LLLNNYNNY",
     "wagtailsnippets_courses_assignment:list GET": "LLLNNYNNY",
     "wagtailsnippets_courses_assignment:list_results GET": "LLLNNYNNY",
     "wagtailsnippets_courses_assignment:add GET": "LLLNNYNNY",
@@ -567,6 +569,9 @@ POSTS = {
     "wagtailsnippets_courses_quiz:delete": lambda w: {},
     "wagtailsnippetchoosers_courses_livesession:create": lambda w: {},
     "wagtailsnippetchoosers_courses_cohort:create": lambda w: {},
+    "wagtailsnippetchoosers_courses_quiz:create": lambda w: quiz_form_data(
+        True, "quiz-chooser-create"
+    ),
     "POST /api/v1/courses/{course_id}/enrol": lambda w: {"key": "STEM-DAUGAVPILS"},
     "POST /api/v1/lessons/{lesson_id}/complete": lambda w: {},
     "POST /api/v1/sessions/{session_id}/check-in": lambda w: {"code": "AB3CD4"},
