@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.actions import action_registry
+from wagtail.log_actions import log
 from wagtail.models import Locale
 from wagtail.snippets.views import chooser
 
@@ -49,19 +50,28 @@ class QuizChooseView(QuizCreationFormMixin, chooser.ChooseView):
 
 
 class QuizChooserCreateView(QuizCreationFormMixin, chooser.SnippetCreateView):
-    """Saves the new quiz as the add screen does: with its first revision, and
-    published when the author may publish quizzes, so the lesson can be
-    published with it; a draft otherwise."""
+    """Saves the new quiz as the add screen does: a draft with its first
+    revision, which is published at once when the author may publish quizzes,
+    so the lesson can be published with it."""
 
     def save_form(self, form: ModelForm) -> Quiz:
         user = self.request.user
-        create = action_registry.get_action_class(self.model_class, "create")
-        return create(
-            form.instance,
-            user=user,
-            form=form,
-            publish=self.get_permission_policy().user_has_permission(user, "publish"),
-        ).execute(skip_permission_checks=True)
+        with transaction.atomic():
+            quiz = form.save(commit=False)
+            quiz.live = False
+            quiz.save()
+            form.save_m2m()
+            revision = quiz.save_revision(user=user)
+            log(
+                instance=quiz,
+                action="wagtail.create",
+                user=user,
+                revision=revision,
+                content_changed=True,
+            )
+            if self.get_permission_policy().user_has_permission(user, "publish"):
+                revision.publish(user=user)
+        return quiz
 
 
 class QuizChooserViewSet(ContentChooserViewSet):

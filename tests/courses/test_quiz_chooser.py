@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.models import Locale, ModelLogEntry
 
 from courses.models import Quiz
 from courses.roles import ensure_course_authors_group
@@ -86,6 +86,11 @@ def test_an_author_creates_a_published_quiz_in_the_lessons_language(
     assert quiz.live is True
     assert quiz.locale == english_locale
     assert quiz.latest_revision.user == author
+    history = ModelLogEntry.objects.for_instance(quiz).order_by("timestamp", "pk")
+    assert [(e.action, e.user) for e in history] == [
+        ("wagtail.create", author),
+        ("wagtail.publish", author),
+    ]
     assert [q.text for q in quiz.get_questions()] == [
         "Where does backward design start?"
     ]
