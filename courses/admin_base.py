@@ -192,6 +192,9 @@ class TranslatedChooserTexts:
     page_title = _("Choose")
     choose_another_text = _("Choose another")
     edit_item_text = _("Edit")
+    # The modal's tabs, shown where the chooser has a creation form.
+    search_tab_label = _("Search")
+    create_action_label = _("Create")
 
 
 class ScopedChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet):
@@ -216,18 +219,17 @@ class CourseRecordSnippetViewSet(snippet_views.SnippetViewSet):
     copy_view_enabled = False
 
 
+class ContentChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet):
+    chosen_view_class = IdChosenView
+    create_view_class = NoCreationView
+
+
 class ContentSnippetViewSet(snippet_views.SnippetViewSet):
     """Snippets shared by courses (quizzes, assignments, competences): the
-    chooser offers no creation form, so there is nothing half-made to post."""
+    chooser offers no creation form, so there is nothing half-made to post,
+    unless a subclass gives its chooser one."""
 
-    chooser_viewset_class = type(
-        "ContentChooserViewSet",
-        (TranslatedChooserTexts, chooser.SnippetChooserViewSet),
-        {
-            "chosen_view_class": IdChosenView,
-            "create_view_class": NoCreationView,
-        },
-    )
+    chooser_viewset_class = ContentChooserViewSet
     revisions_unschedule_view_class = UnscheduleView
 
 

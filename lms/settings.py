@@ -322,6 +322,9 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME") or _("STEM teacher courses")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: every admin page would send a hash of the staff
+# member's e-mail address to a third party (and log an error where it is blocked).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Each upload point's own limit holds while the body is read (courses.uploads):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.menu import MenuItem
@@ -211,7 +212,9 @@ class ReviewView(WagtailAdminTemplateMixin, FormView):
         except SubmissionError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, _("The review has been saved."))
+        # Translated now, in the admin's language: a lazy text would be read
+        # after the view, in the browser's.
+        messages.success(self.request, gettext("The review has been saved."))
         return redirect(self.index_url_name)
 
 

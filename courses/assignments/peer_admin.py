@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -110,11 +111,13 @@ class ModerateCommentView(View):
         except SubmissionError as error:
             messages.error(request, str(error))
         else:
+            # Translated now, in the admin's language: a lazy text would be
+            # read after the view, in the browser's.
             messages.success(
                 request,
-                _("The comment is shown to the author of the work.")
+                gettext("The comment is shown to the author of the work.")
                 if review.status == PeerReview.Status.APPROVED
-                else _("The comment is hidden."),
+                else gettext("The comment is hidden."),
             )
         back = request.POST.get("next", "")
         # Only a path of this site: never a view name, nor another site.

@@ -75,12 +75,22 @@ class DocumentBlock(blocks.StructBlock):
         template = "courses/blocks/document.html"
 
 
+class LabelledImageBlock(ImageBlock):
+    """Wagtail's image block, its chooser labelled in the admin's language:
+    Wagtail names it after the block ("Image"), which no catalogue translates.
+    It is stored and migrated as Wagtail's own ``ImageBlock``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.child_blocks["image"].label = _("Image")
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         label=_("Heading"), icon="title", template="courses/blocks/heading.html"
     )
     paragraph = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
-    image = ImageBlock(label=_("Image"))
+    image = LabelledImageBlock(label=_("Image"))
     video = VideoBlock()
     document = DocumentBlock()
     callout = CalloutBlock()

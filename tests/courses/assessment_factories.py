@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from wagtail.models import Locale
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import Assignment, Competence, Quiz
 
@@ -129,3 +130,43 @@ def make_assignment(page, competences: list[Competence] = (), **kwargs) -> Assig
     assignment.competences = list(competences)
     assignment.save()
     return assignment
+
+
+def quiz_form_data(correct: bool, prefix: str = "", **fields) -> dict:
+    """A quiz of one single-choice question as the quiz editor posts it, with
+    the right option marked or not; each name after ``prefix`` when given."""
+    options = [
+        ("item", {"text": "With textbook chapters", "correct": "false"}),
+        (
+            "item",
+            {"text": "With learner outcomes", "correct": "on" if correct else "false"},
+        ),
+    ]
+    data = nested_form_data(
+        {
+            "title": "Backward design",
+            "intro": "",
+            "questions": streamfield(
+                [
+                    (
+                        "single",
+                        {
+                            "text": "Where does backward design start?",
+                            "points": "1",
+                            "feedback": "",
+                            "feedback_correct": "",
+                            "feedback_incorrect": "",
+                            "options": streamfield(options),
+                        },
+                    )
+                ]
+            ),
+            "pass_mark": "60",
+            "max_attempts": "3",
+            "time_limit_minutes": "",
+            **fields,
+        }
+    )
+    return {
+        f"{prefix}-{name}" if prefix else name: value for name, value in data.items()
+    }

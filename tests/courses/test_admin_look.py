@@ -263,3 +263,11 @@ def test_an_impossible_date_is_refused_with_a_message(two_enrolments):
     assert response.status_code == 400
     assert "Enrolled between: Enter a valid date." in html
     assert 'id="learners-reached"' not in html
+
+
+def test_the_admin_shows_no_gravatar():
+    """Staff avatars are Wagtail's default picture: no page of the admin sends a
+    hash of their e-mail address to gravatar.com."""
+    html = admin_client(make_user(is_superuser=True)).get("/admin/").content.decode()
+    assert 'class="avatar' in html
+    assert "gravatar.com" not in html

@@ -23,7 +23,7 @@ from courses.models import (
     ModulePage,
     Quiz,
 )
-from tests.courses.assessment_factories import make_quiz
+from tests.courses.assessment_factories import make_quiz, quiz_form_data
 from tests.factories import (
     in_english_admin,
     make_course,
@@ -254,46 +254,11 @@ def test_the_only_required_lesson_cannot_be_made_optional(editor):
 # A quiz with no correct answer ------------------------------------------------------
 
 
-def quiz_data(correct: bool, **fields) -> dict:
-    options = [
-        ("item", {"text": "With textbook chapters", "correct": "false"}),
-        (
-            "item",
-            {"text": "With learner outcomes", "correct": "on" if correct else "false"},
-        ),
-    ]
-    return nested_form_data(
-        {
-            "title": "Backward design",
-            "intro": "",
-            "questions": streamfield(
-                [
-                    (
-                        "single",
-                        {
-                            "text": "Where does backward design start?",
-                            "points": "1",
-                            "feedback": "",
-                            "feedback_correct": "",
-                            "feedback_incorrect": "",
-                            "options": streamfield(options),
-                        },
-                    )
-                ]
-            ),
-            "pass_mark": "60",
-            "max_attempts": "3",
-            "time_limit_minutes": "",
-            **fields,
-        }
-    )
-
-
 def test_quiz_without_a_correct_answer_is_not_published(editor):
     """Publishing a quiz whose question has no correct option is refused with what to
     mark, and no quiz is created."""
     response = editor.post(
-        "/admin/snippets/courses/quiz/add/", quiz_data(correct=False, **PUBLISH)
+        "/admin/snippets/courses/quiz/add/", quiz_form_data(correct=False, **PUBLISH)
     )
     assert response.status_code == 200
     assert "Mark exactly one option as correct." in response.content.decode()
@@ -303,7 +268,7 @@ def test_quiz_without_a_correct_answer_is_not_published(editor):
 def test_quiz_without_a_correct_answer_can_be_saved_as_draft(editor):
     """The draft is kept (not live), so the author can finish it later."""
     response = editor.post(
-        "/admin/snippets/courses/quiz/add/", quiz_data(correct=False)
+        "/admin/snippets/courses/quiz/add/", quiz_form_data(correct=False)
     )
     assert response.status_code == 302
     quiz = Quiz.objects.get(title="Backward design")
@@ -313,7 +278,7 @@ def test_quiz_without_a_correct_answer_can_be_saved_as_draft(editor):
 def test_quiz_with_a_correct_answer_is_published(editor):
     """With the correct option marked, the quiz is published."""
     response = editor.post(
-        "/admin/snippets/courses/quiz/add/", quiz_data(correct=True, **PUBLISH)
+        "/admin/snippets/courses/quiz/add/", quiz_form_data(correct=True, **PUBLISH)
     )
     assert response.status_code == 302
     assert Quiz.objects.get(title="Backward design").live is True

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from courses import WAGTAIL_LOCALE_PATH, wagtail_locale
+from courses.models import LessonPage
 
 CATALOGUES = [
     WAGTAIL_LOCALE_PATH / "lv" / "LC_MESSAGES" / f"{domain}.po"
@@ -199,3 +200,11 @@ def test_the_plugins_words_for_people_and_serials_leave_wagtails_alone():
         assert translation.pgettext("certificate", "Number") == "Numurs"
         assert translation.gettext("Admin") == "Administrators"
         assert translation.pgettext("site menu", "Admin") == "Administrēšana"
+
+
+def test_a_lesson_image_blocks_chooser_is_labelled_in_latvian():
+    """The image field of a lesson's image block reads "Attēls", where Wagtail
+    names it "Image" in every language."""
+    image = LessonPage.body.field.stream_block.child_blocks["image"]
+    with translation.override("lv"):
+        assert str(image.child_blocks["image"].label) == "Attēls"

@@ -28,6 +28,13 @@ def has_stylesheet(html: str) -> bool:
     return bool(re.search(rf'<link rel="stylesheet" href="{href}">', head_of(html)))
 
 
+def has_icon(html: str) -> bool:
+    """Whether the page names its icon, so the browser does not ask for
+    /favicon.ico (a 404, and an error in the console, on every first visit)."""
+    href = re.escape(static("courses/favicon.svg"))
+    return bool(re.search(rf'<link rel="icon" href="{href}"', head_of(html)))
+
+
 @pytest.fixture
 def certificates():
     """A valid certificate and a revoked one."""
@@ -68,7 +75,8 @@ def public_pages(client: Client, valid: Certificate, revoked: Certificate) -> di
 
 def test_every_public_page_links_the_sites_stylesheet(certificates):
     """Verification (valid, revoked, unknown), the file check, sign-in, sign-up,
-    password reset, the catalogue and both error pages link the stylesheet."""
+    password reset, the catalogue and both error pages link the stylesheet and
+    the site's icon."""
     pages = public_pages(Client(HTTP_ACCEPT_LANGUAGE="lv"), *certificates)
     statuses = {name: status for name, (status, _html) in pages.items()}
     assert statuses == {
@@ -79,6 +87,8 @@ def test_every_public_page_links_the_sites_stylesheet(certificates):
     }
     missing = [name for name, (_s, html) in pages.items() if not has_stylesheet(html)]
     assert missing == []
+    without_icon = [name for name, (_s, html) in pages.items() if not has_icon(html)]
+    assert without_icon == []
 
 
 def test_the_verification_page_keeps_its_noindex_beside_the_stylesheet(certificates):

@@ -21,6 +21,7 @@ from courses.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from tests.courses.assessment_factories import quiz_form_data
 from tests.security.conftest import site_routes
 from tests.security.permission_table import EXPECTED, NOT_CHECKED
 from tests.security.test_fuzz import path_with
@@ -225,6 +226,9 @@ POSTS = {
     "wagtailsnippets_courses_quiz:delete": lambda w: {},
     "wagtailsnippetchoosers_courses_livesession:create": lambda w: {},
     "wagtailsnippetchoosers_courses_cohort:create": lambda w: {},
+    "wagtailsnippetchoosers_courses_quiz:create": lambda w: quiz_form_data(
+        True, "quiz-chooser-create"
+    ),
     "POST /api/v1/courses/{course_id}/enrol": lambda w: {"key": "STEM-DAUGAVPILS"},
     "POST /api/v1/lessons/{lesson_id}/complete": lambda w: {},
     "POST /api/v1/sessions/{session_id}/check-in": lambda w: {"code": "AB3CD4"},
