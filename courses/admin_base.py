@@ -18,6 +18,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from courses.collation import in_latvian_order
 from courses.converters import as_id
@@ -195,6 +196,21 @@ class TranslatedChooserTexts:
     # The modal's tabs, shown where the chooser has a creation form.
     search_tab_label = _("Search")
     create_action_label = _("Create")
+
+
+class NamedSnippetChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser button with the texts its viewset gives.
+
+    ``AdminSnippetChooser`` writes "Choose %(object)s" over them, which Latvian
+    cannot say: the object needs its accusative ("Izvēlēties testu", not
+    "Izvēlēties tests"). A viewset with this widget names its record in whole
+    sentences (``choose_one_text = _("Choose a quiz")``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("choose_one_text", "choose_another_text", "link_to_chosen_text"):
+            # The instance's texts hide the class's, which the viewset set.
+            self.__dict__.pop(name, None)
 
 
 class ScopedChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet):

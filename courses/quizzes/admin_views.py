@@ -12,7 +12,11 @@ from wagtail.log_actions import log
 from wagtail.models import Locale
 from wagtail.snippets.views import chooser
 
-from courses.admin_base import ContentChooserViewSet, ContentSnippetViewSet
+from courses.admin_base import (
+    ContentChooserViewSet,
+    ContentSnippetViewSet,
+    NamedSnippetChooser,
+)
 from courses.models import (
     Quiz,
 )
@@ -77,6 +81,10 @@ class QuizChooserCreateView(QuizCreationFormMixin, chooser.SnippetCreateView):
 class QuizChooserViewSet(ContentChooserViewSet):
     choose_view_class = QuizChooseView
     create_view_class = QuizChooserCreateView
+    base_widget_class = NamedSnippetChooser
+    choose_one_text = _("Choose a quiz")
+    choose_another_text = _("Choose another quiz")
+    edit_item_text = _("Edit this quiz")
     # The lesson's language, kept on the creation form's address.
     preserve_url_parameters = ["multiple", "locale"]
 

@@ -116,3 +116,27 @@ def test_an_author_who_may_not_publish_quizzes_makes_a_draft(client):
     assert data["result"]["id"] == str(quiz.pk)
     assert quiz.live is False
     assert quiz.locale == Locale.get_default()
+
+
+def test_the_lessons_quiz_button_names_the_quiz_in_its_own_words(client):
+    """The lesson editor's quiz button says "Izvēlēties testu" (the accusative),
+    not Wagtail's "Choose %(object)s" with the nominative ("Izvēlēties tests")."""
+    from django.utils import translation
+
+    from courses.models import LessonPage
+    from tests.factories import make_course_editor, make_course_tree
+
+    course, [lesson] = make_course_tree(modules=1, lessons=1)
+    editor = make_course_editor(course)
+    client.force_login(editor)
+    with translation.override("lv"):
+        html = client.get(
+            reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+            HTTP_ACCEPT_LANGUAGE="lv",
+        ).content.decode()
+    assert LessonPage.objects.filter(pk=lesson.pk).exists()
+    assert "Izvēlēties testu" in html
+    assert "Izvēlēties tests" not in html
+    with translation.override("en"):
+        widget = Quiz.snippet_viewset.chooser_viewset.widget_class()
+        assert "Choose a quiz" in widget.render("quiz", None, attrs={"id": "id_quiz"})

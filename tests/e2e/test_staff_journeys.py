@@ -331,7 +331,7 @@ def upload_picture(page) -> None:
 
 def write_quiz(page) -> None:
     """A one-question quiz, written in the "Izveidot" tab of the quiz chooser."""
-    page.get_by_role("button", name="Izvēlēties tests").click()
+    page.get_by_role("button", name="Izvēlēties testu").click()
     modal = page.locator(".modal-dialog")
     modal.get_by_role("tab", name="Izveidot").click()
     modal.get_by_role("textbox", name="Nosaukums").fill("Datu modelēšana: pārbaude")
