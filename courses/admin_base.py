@@ -220,7 +220,27 @@ class ScopedChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSet
     create_view_class = NoCreationView
 
 
-class CourseRecordSnippetViewSet(snippet_views.SnippetViewSet):
+class NamedChooserMixin:
+    """A snippet viewset whose chooser button names its record in whole
+    sentences, given as ``chooser_texts``: ("Choose a quiz", "Choose another
+    quiz", "Edit this quiz"). See :class:`NamedSnippetChooser`."""
+
+    chooser_texts: tuple[str, str, str] | None = None
+
+    @property
+    def chooser_viewset(self):
+        viewset = super().chooser_viewset
+        if self.chooser_texts:
+            viewset.base_widget_class = NamedSnippetChooser
+            (
+                viewset.choose_one_text,
+                viewset.choose_another_text,
+                viewset.edit_item_text,
+            ) = self.chooser_texts
+        return viewset
+
+
+class CourseRecordSnippetViewSet(NamedChooserMixin, snippet_views.SnippetViewSet):
     """Snippets that belong to one course (cohorts, live sessions): each
     record's screens and the choosers only for staff who may edit its course.
     Subclasses set a :class:`~courses.permissions.CourseRecordPermissionPolicy`."""
@@ -240,7 +260,7 @@ class ContentChooserViewSet(TranslatedChooserTexts, chooser.SnippetChooserViewSe
     create_view_class = NoCreationView
 
 
-class ContentSnippetViewSet(snippet_views.SnippetViewSet):
+class ContentSnippetViewSet(NamedChooserMixin, snippet_views.SnippetViewSet):
     """Snippets shared by courses (quizzes, assignments, competences): the
     chooser offers no creation form, so there is nothing half-made to post,
     unless a subclass gives its chooser one."""

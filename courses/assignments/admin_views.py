@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 
 
 class AssignmentViewSet(ContentSnippetViewSet):
+    chooser_texts = (
+        _("Choose an assignment"),
+        _("Choose another assignment"),
+        _("Edit this assignment"),
+    )
     model = Assignment
     icon = "doc-full"
     menu_label = _("Assignments")

@@ -33,6 +33,11 @@ class CompetenceAreaViewSet(ContentSnippetViewSet):
 
 
 class CompetenceViewSet(ContentSnippetViewSet):
+    chooser_texts = (
+        _("Choose a competence"),
+        _("Choose another competence"),
+        _("Edit this competence"),
+    )
     model = Competence
     icon = "pick"
     menu_label = _("Competences")

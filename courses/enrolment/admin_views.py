@@ -125,6 +125,11 @@ class CohortIndexView(SnippetIndexView):
 
 
 class CohortViewSet(CourseRecordSnippetViewSet):
+    chooser_texts = (
+        _("Choose a cohort"),
+        _("Choose another cohort"),
+        _("Edit this cohort"),
+    )
     model = Cohort
     permission_policy = CohortPermissionPolicy(Cohort)
     icon = "group"

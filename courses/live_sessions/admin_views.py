@@ -335,6 +335,11 @@ def _session_start(session: LiveSession) -> str:
 
 
 class LiveSessionViewSet(PolicyPermissionsOnlyMixin, CourseRecordSnippetViewSet):
+    chooser_texts = (
+        _("Choose a live session"),
+        _("Choose another live session"),
+        _("Edit this live session"),
+    )
     model = LiveSession
     permission_policy = LiveSessionPermissionPolicy(LiveSession)
     icon = "date"

@@ -15,7 +15,6 @@ from wagtail.snippets.views import chooser
 from courses.admin_base import (
     ContentChooserViewSet,
     ContentSnippetViewSet,
-    NamedSnippetChooser,
 )
 from courses.models import (
     Quiz,
@@ -81,10 +80,6 @@ class QuizChooserCreateView(QuizCreationFormMixin, chooser.SnippetCreateView):
 class QuizChooserViewSet(ContentChooserViewSet):
     choose_view_class = QuizChooseView
     create_view_class = QuizChooserCreateView
-    base_widget_class = NamedSnippetChooser
-    choose_one_text = _("Choose a quiz")
-    choose_another_text = _("Choose another quiz")
-    edit_item_text = _("Edit this quiz")
     # The lesson's language, kept on the creation form's address.
     preserve_url_parameters = ["multiple", "locale"]
 
@@ -97,3 +92,4 @@ class QuizViewSet(ContentSnippetViewSet):
     search_fields = ["title"]
     search_backend_name = None
     chooser_viewset_class = QuizChooserViewSet
+    chooser_texts = (_("Choose a quiz"), _("Choose another quiz"), _("Edit this quiz"))
