@@ -199,17 +199,18 @@ class TranslatedChooserTexts:
 
 
 class NamedSnippetChooser(AdminSnippetChooser):
-    """Wagtail's snippet chooser button with the texts its viewset gives.
+    """Wagtail's snippet chooser button with the texts its class gives.
 
     ``AdminSnippetChooser`` writes "Choose %(object)s" over them, which Latvian
     cannot say: the object needs its accusative ("Izvēlēties testu", not
-    "Izvēlēties tests"). A viewset with this widget names its record in whole
-    sentences (``choose_one_text = _("Choose a quiz")``)."""
+    "Izvēlēties tests"). :class:`NamedChooserMixin` makes a subclass per model
+    that names its record in whole sentences."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, model=None, **kwargs) -> None:
+        # Wagtail 7.4 asks for the model; 8 falls back to the class's.
+        super().__init__(model or self.model, **kwargs)
         for name in ("choose_one_text", "choose_another_text", "link_to_chosen_text"):
-            # The instance's texts hide the class's, which the viewset set.
+            # The instance's texts hide the class's.
             self.__dict__.pop(name, None)
 
 
@@ -231,12 +232,21 @@ class NamedChooserMixin:
     def chooser_viewset(self):
         viewset = super().chooser_viewset
         if self.chooser_texts:
-            viewset.base_widget_class = NamedSnippetChooser
-            (
-                viewset.choose_one_text,
-                viewset.choose_another_text,
-                viewset.edit_item_text,
-            ) = self.chooser_texts
+            one, another, edit = self.chooser_texts
+            # Set on the viewset, for the widget it registers for the model's
+            # foreign keys and chooser blocks (Wagtail 7.4 makes an instance of
+            # ``AdminSnippetChooser`` there, 8 a class from ``base_widget_class``).
+            viewset.widget_class = type(
+                f"{self.model.__name__}ChooserWidget",
+                (NamedSnippetChooser,),
+                {
+                    "model": self.model,
+                    "icon": self.icon,
+                    "choose_one_text": one,
+                    "choose_another_text": another,
+                    "link_to_chosen_text": edit,
+                },
+            )
         return viewset
 
 
