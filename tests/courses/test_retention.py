@@ -4,7 +4,7 @@ before; the submission itself stays."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -55,9 +55,14 @@ def world():
             text=f"{name}'s plan",
             upload=ContentFile(b"%PDF-1.7 plan", name=f"{name}.pdf"),
         )
+    # Noon of the day 100 days ago: "now" less 100 days may fall on another
+    # local date across a change of summer time (23:30 in winter is 00:30 in
+    # summer).
     Enrolment.objects.filter(user__username="janis").update(
         status=Enrolment.Status.COMPLETED,
-        completed_at=timezone.now() - timedelta(100),
+        completed_at=timezone.make_aware(
+            datetime.combine(today - timedelta(100), time(12))
+        ),
     )
     return {"course": course, "author": author, "submissions": submissions}
 
