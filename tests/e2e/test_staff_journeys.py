@@ -117,7 +117,9 @@ def test_author_builds_a_module_that_teachers_then_see(page, new_page):
     )
     write_quiz(page)
     check_accessibility(page, "lesson editor", upstream=DRAFTAIL_UNNAMED)
-    assert "ir publicēta" in publish(page)
+    # "izveidota un publicēta", or "ir publicēta" when Wagtail's autosave made
+    # the page a draft first: published either way.
+    assert "publicēta" in publish(page)
     lesson = LessonPage.objects.get(title="Taisnes pielāgošana")
     assert lesson.live
     assert (lesson.quiz.title, lesson.quiz.live) == ("Datu modelēšana: pārbaude", True)
