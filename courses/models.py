@@ -4,6 +4,7 @@ Django finds an app's models here; code elsewhere imports a model from here or
 from its feature's ``models`` module, whichever reads better.
 """
 
+from courses.activities.models import Activity, ActivityAttempt, Package
 from courses.api_tokens.models import ApiRequestLog, ApiToken, IdempotentRequest
 from courses.assignments.models import (
     AssessedCompetence,
@@ -39,6 +40,8 @@ from courses.progress.models import LessonProgress, ModuleSummary
 from courses.quizzes.models import Quiz, QuizAttempt
 
 __all__ = [
+    "Activity",
+    "ActivityAttempt",
     "ApiRequestLog",
     "ApiToken",
     "AssessedCompetence",
@@ -65,6 +68,7 @@ __all__ = [
     "ModuleCompetence",
     "ModulePage",
     "ModuleSummary",
+    "Package",
     "PeerReview",
     "PrivacyLog",
     "Quiz",

@@ -359,6 +359,18 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
             "passing it completes the lesson."
         ),
     )
+    activity = models.ForeignKey(
+        "courses.Activity",
+        verbose_name=_("e-learning activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "A SCORM or H5P package played in the lesson. With completion “Done by "
+            "a linked activity”, meeting its rule completes the lesson."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -369,6 +381,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
                 FieldPanel("completion_rule"),
                 FieldPanel("optional"),
                 FieldPanel("quiz"),
+                FieldPanel("activity"),
             ],
             heading=_("Learning"),
         ),
