@@ -85,6 +85,21 @@ SETTINGS: dict[str, Setting] = {
         "a whole number of bytes above zero",
         _positive_int,
     ),
+    "LMS_PACKAGE_MAX_BYTES": Setting(
+        200 * 1024 * 1024,
+        "a whole number of bytes above zero",
+        _positive_int,
+    ),
+    "LMS_PACKAGE_MAX_UNPACKED_BYTES": Setting(
+        500 * 1024 * 1024,
+        "a whole number of bytes above zero",
+        _positive_int,
+    ),
+    "LMS_PACKAGE_MAX_FILES": Setting(
+        5000,
+        "a whole number of files above zero",
+        _positive_int,
+    ),
     "LMS_PDF_CHECK_SECONDS": Setting(
         2,
         "a number of seconds above zero",
