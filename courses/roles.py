@@ -2,8 +2,8 @@
 ``manage.py setup_roles`` makes or brings up to date.
 
 - *Course authors* write courses: Wagtail page permissions (on the root by
-  default; a site administrator may move them to one course), quizzes and
-  assignments, images and documents in the "Courses" collection. They see their
+  default; a site administrator may move them to one course), quizzes,
+  assignments and e-learning activities, images and documents in the "Courses" collection. They see their
   courses' reports, without learners' e-mail addresses.
 - *Tutors* review submissions, take attendance and follow the progress of the
   cohorts that name them (``Cohort.tutors``): the group only lets them into the
@@ -80,6 +80,8 @@ ROLES: dict[str, Role] = {
             ("courses", "publish_quiz"),
             ("courses", "add_assignment"),
             ("courses", "change_assignment"),
+            ("courses", "add_activity"),
+            ("courses", "change_activity"),
             ("courses", "view_competence"),
             ("courses", "view_competencearea"),
             ("courses", "view_framework"),

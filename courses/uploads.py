@@ -36,6 +36,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.http import HttpRequest
 
+from courses.activities.packages import max_upload_bytes as max_package_bytes
 from courses.assignments.submissions import max_upload_bytes
 from courses.conf import lms_setting
 from courses.enrolment.csv_reading import MAX_FILE_BYTES
@@ -66,6 +67,8 @@ def register_upload_limits() -> None:
     register_upload_limit("courses:assignment", max_upload_bytes)
     register_upload_limit("api-v1:submit_work", max_upload_bytes)
     register_upload_limit("enrol_csv:index", lambda: MAX_FILE_BYTES)
+    # An e-learning activity's add and edit screens.
+    register_upload_limit("wagtailsnippets_courses_activity", max_package_bytes)
     for namespace in ("wagtailimages", "wagtailimages_chooser"):
         register_upload_limit(
             namespace,

@@ -12,6 +12,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from courses.activities.admin_views import ActivityViewSet
 from courses.api_tokens.admin_views import (
     TokensMenuItem,
     token_create,
@@ -77,9 +78,9 @@ use_permission_policy(WebhookDelivery, WebhookDeliveryViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):
-    """Quizzes and assignments under one menu item."""
+    """Quizzes, assignments and e-learning activities under one menu item."""
 
-    items = (QuizViewSet, AssignmentViewSet)
+    items = (QuizViewSet, AssignmentViewSet, ActivityViewSet)
     menu_icon = "help"
     menu_label = _("Assessment")
     menu_name = "assessment"

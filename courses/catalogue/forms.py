@@ -8,7 +8,8 @@ what to fix. Wagtail marks a draft save by deferring required fields
 
 What is checked and when (docs/authoring.md):
 
-- a lesson "done by a linked activity" needs a published quiz to be done by;
+- a lesson "done by a linked activity" needs a published quiz or an e-learning
+  activity to be done by;
 - a module's published lessons must not all be optional (it would count as done,
   and earn its hours, without any work); a module with no published lesson yet may
   be published, as authors publish a module before writing its lessons, and is
@@ -57,16 +58,17 @@ class LessonPageForm(CompletePageForm):
         if data.get("completion_rule") != self._meta.model.CompletionRule.ACTIVITY:
             return
         quiz = data.get("quiz")
-        if quiz is None:
+        if quiz is None and data.get("activity") is None:
             self.add_error(
                 "quiz",
                 _(
-                    "This lesson is done by a linked activity, but no quiz is "
-                    "linked, so no learner could ever complete it. Choose a quiz, "
-                    "or change the completion to “The learner marks it as done”."
+                    "This lesson is done by a linked activity, but neither a quiz nor "
+                    "an e-learning activity is linked, so no learner could ever "
+                    "complete it. Choose a quiz or an e-learning activity, or change "
+                    "the completion to “The learner marks it as done”."
                 ),
             )
-        elif not quiz.live:
+        elif quiz is not None and not quiz.live:
             self.add_error(
                 "quiz",
                 _(

@@ -23,6 +23,7 @@ from courses.models import (
     ModulePage,
     Quiz,
 )
+from tests.activities.stored import make_activity
 from tests.courses.assessment_factories import make_quiz, quiz_form_data
 from tests.factories import (
     in_english_admin,
@@ -91,15 +92,19 @@ def shown(response) -> list[str]:
 
 
 def test_activity_lesson_without_quiz_is_not_published(editor):
-    """Publishing a lesson done by a linked activity but with no quiz is refused on
-    the quiz field, and the published lesson stays as it was."""
+    """Publishing a lesson done by a linked activity but with neither a quiz nor
+    an e-learning activity is refused on the quiz field, and the published lesson
+    stays as it was."""
     lesson = make_lesson(make_module(make_course()), title="Inquiry")
     response = editor.post(
         edit_url(lesson), lesson_data(lesson, completion_rule="activity", **PUBLISH)
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "no quiz is linked, so no learner could ever complete it" in html
+    assert (
+        "neither a quiz nor an e-learning activity is linked, so no learner could "
+        "ever complete it"
+    ) in html
     assert shown(response)[0].startswith("The page could not be saved")
     lesson.refresh_from_db()
     assert lesson.completion_rule == "mark"
@@ -125,7 +130,10 @@ def test_activity_lesson_is_not_submitted_for_moderation_either(editor):
         edit_url(lesson), lesson_data(lesson, completion_rule="activity", **SUBMIT)
     )
     assert response.status_code == 200
-    assert "no quiz is linked" in response.content.decode()
+    assert (
+        "neither a quiz nor an e-learning activity is linked"
+        in response.content.decode()
+    )
     assert lesson.workflow_states.count() == 0
 
 
@@ -152,6 +160,21 @@ def test_activity_lesson_with_a_published_quiz_is_published(editor):
     assert response.status_code == 302
     lesson.refresh_from_db()
     assert (lesson.completion_rule, lesson.quiz_id) == ("activity", quiz.pk)
+
+
+def test_activity_lesson_with_an_e_learning_activity_is_published(editor):
+    """An e-learning activity (SCORM or H5P) completes the lesson as a quiz does."""
+    activity = make_activity()
+    lesson = make_lesson(make_module(make_course()))
+    response = editor.post(
+        edit_url(lesson),
+        lesson_data(
+            lesson, completion_rule="activity", activity=str(activity.pk), **PUBLISH
+        ),
+    )
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert (lesson.completion_rule, lesson.activity_id) == ("activity", activity.pk)
 
 
 # A module with no required lesson --------------------------------------------------

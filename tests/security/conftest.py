@@ -30,12 +30,14 @@ from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.live_sessions.attendance import mark_attendance
 from courses.models import (
+    Activity,
     Attendance,
     CalendarToken,
     Competence,
     CompetenceArea,
     Framework,
     LessonPage,
+    Package,
     PeerReview,
     WebhookDelivery,
     WebhookEndpoint,
@@ -117,6 +119,8 @@ class World:
     quiz: object
     session: object
     assignment: object
+    #: An e-learning activity (its package's files are not needed).
+    activity: object
     submission: object
     #: The learner's offer to comment on a classmate's work, with a comment.
     peer_review: object
@@ -283,6 +287,16 @@ def build_world() -> World:
         quiz=quiz,
         session=session,
         assignment=assignment,
+        activity=Activity.objects.create(
+            title="Energy SCORM",
+            package=Package.objects.create(
+                digest="0" * 64,
+                kind="scorm12",
+                launch="index.html",
+                size=1,
+                file_count=1,
+            ),
+        ),
         submission=submission,
         peer_review=peer_review,
         attempt=attempt,

@@ -87,6 +87,7 @@ def pk_for(name: str, world) -> int:
         "livesession": world.session,
         "quiz": world.quiz,
         "assignment": world.assignment,
+        "activity": world.activity,
         "competence": Competence.objects.first(),
         "competencearea": CompetenceArea.objects.first(),
         "framework": Framework.objects.first(),

@@ -207,7 +207,7 @@ EXPECTED: dict[str, str] = {
     "webhook_deliveries:send_again GET": "LLLMMMMMM",
     "webhook_deliveries:send_again POST": "LLLNNNNNY",
     # Content shared by courses (model permissions): course authors write
-    # quizzes and assignments (deleting them is left to administrators) and
+    # quizzes, assignments and e-learning activities (deleting them is left to administrators) and
     # read the competence frameworks
     "wagtailsnippets_courses_competence:list GET": "LLLNNYNNY",
     "wagtailsnippets_courses_competence:list_results GET": "LLLNNYNNY",
@@ -285,6 +285,19 @@ EXPECTED: dict[str, str] = {
     "wagtailsnippetchoosers_courses_assignment:chosen GET": "LLLYYYYYY",
     "wagtailsnippetchoosers_courses_assignment:chosen_multiple GET": "LLLYYYYYY",
     "wagtailsnippetchoosers_courses_assignment:create GET": "LLLNNNNNN",
+    "wagtailsnippets_courses_activity:list GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:list_results GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:add GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:edit GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:delete GET": "LLLNNNNNY",
+    "wagtailsnippets_courses_activity:usage GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:history GET": "LLLNNYNNY",
+    "wagtailsnippets_courses_activity:history_results GET": "LLLNNYNNY",
+    "wagtailsnippetchoosers_courses_activity:choose GET": "LLLYYYYYY",
+    "wagtailsnippetchoosers_courses_activity:choose_results GET": "LLLYYYYYY",
+    "wagtailsnippetchoosers_courses_activity:chosen GET": "LLLYYYYYY",
+    "wagtailsnippetchoosers_courses_activity:chosen_multiple GET": "LLLYYYYYY",
+    "wagtailsnippetchoosers_courses_activity:create GET": "LLLNNNNNN",
     "certificate_templates:list GET": "LLLNNNNNY",
     "certificate_templates:list_results GET": "LLLNNNNNY",
     "certificate_templates:add GET": "LLLNNNNNY",
