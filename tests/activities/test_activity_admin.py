@@ -5,6 +5,8 @@ apart."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -157,3 +159,22 @@ def test_a_lesson_offers_the_activity_in_whole_sentences(client, author):
     _course, lessons = make_course_tree(modules=1, lessons=1)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[lessons[0].pk]))
     assert "Choose an e-learning activity" in html.content.decode()
+
+
+def test_an_activity_learners_have_tried_is_not_deleted(client):
+    """Deleting an activity with attempts is refused with a message: learners'
+    records are never lost with it."""
+    client.force_login(in_english_admin(make_user(is_superuser=True)))
+    activity = make_activity(title="Energy")
+    course, _lessons = make_course_tree(modules=1, lessons=1)
+    ActivityAttempt.objects.create(
+        enrolment=enrol(make_user(), course),
+        activity=activity,
+        package=activity.package,
+    )
+    url = reverse("wagtailsnippets_courses_activity:delete", args=[activity.pk])
+    response = client.post(url, follow=True)
+    assert "Energy cannot be deleted: learners' records refer to it." in (
+        html.unescape(response.content.decode())
+    )
+    assert Activity.objects.filter(pk=activity.pk).exists()
