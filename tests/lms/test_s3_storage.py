@@ -24,11 +24,14 @@ from django.urls import reverse
 from certificates import snapshot
 from certificates.models import Certificate
 from certificates.rendering import reportlab_setup
+from courses.activities.packages import store_package
 from courses.assignments.submissions import submit_assignment
 from courses.enrolment.enrolling import enrol
 from courses.models import AssignmentSubmission, PrivacyLog
 from courses.privacy.erasure import erase_person
 from lms.env import object_storage
+from tests.activities.package_builders import h5p_zip
+from tests.activities.stored import upload
 from tests.certificates.conftest import completed_enrolment, make_template, pdf_text
 from tests.courses.assessment_factories import make_assignment
 from tests.courses.privacy_world import Course
@@ -265,3 +268,30 @@ def test_erasure_deletes_the_persons_files_from_the_bucket(
             reason="Erasure request 2026/7",
         )
     assert bucket.names() == before - annas
+
+
+# E-learning packages
+
+
+def test_an_e_learning_package_is_stored_in_the_bucket_file_for_file(bucket, settings):
+    """Each file of a package is in the bucket under its digest, byte for byte,
+    with nothing on the local disk; the same file again writes nothing more."""
+    image = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    data = h5p_zip(extra_files={"content/images/cell.png": image})
+    package, created = store_package(upload(data))
+    prefix = package.storage_name("")
+    assert created
+    assert {name for name in bucket.names() if name.startswith(prefix)} == {
+        prefix + name
+        for name in (
+            "h5p.json",
+            "content/content.json",
+            "content/images/cell.png",
+            "H5P.StemCheck-1.0/library.json",
+            "H5P.StemCheck-1.0/stem-check.js",
+        )
+    }
+    assert bucket.read(prefix + "content/images/cell.png") == image
+    assert local_files(settings.MEDIA_ROOT) == []
+    again, created_again = store_package(upload(data))
+    assert (again, created_again) == (package, False)
