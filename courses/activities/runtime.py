@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
@@ -67,14 +68,19 @@ VERSION = {
 # Launching ---------------------------------------------------------------------
 
 
-def current_attempt(enrolment: Enrolment, activity: Activity) -> ActivityAttempt:
+def current_attempt(
+    enrolment: Enrolment,
+    activity: Activity,
+    attempts: list[ActivityAttempt] | None = None,
+) -> ActivityAttempt:
     """The attempt a launch continues: the latest, unless it is finished or was
-    made with an earlier version of the package (its saved state would not fit)."""
-    latest = (
-        ActivityAttempt.objects.filter(enrolment=enrolment, activity=activity)
-        .order_by("-number")
-        .first()
-    )
+    made with an earlier version of the package (its saved state would not fit).
+    ``attempts`` are the learner's attempts in order, if already read."""
+    if attempts is None:
+        attempts = list(
+            ActivityAttempt.objects.filter(enrolment=enrolment, activity=activity)
+        )
+    latest = attempts[-1] if attempts else None
     if (
         latest is not None
         and latest.finished_at is None
@@ -83,12 +89,13 @@ def current_attempt(enrolment: Enrolment, activity: Activity) -> ActivityAttempt
         return latest
     number = latest.number + 1 if latest else 1
     try:
-        return ActivityAttempt.objects.create(
-            enrolment=enrolment,
-            activity=activity,
-            package_id=activity.package_id,
-            number=number,
-        )
+        with transaction.atomic():
+            return ActivityAttempt.objects.create(
+                enrolment=enrolment,
+                activity=activity,
+                package_id=activity.package_id,
+                number=number,
+            )
     except IntegrityError:
         # Two tabs launched at once: both continue the one made first.
         return ActivityAttempt.objects.get(
@@ -96,12 +103,38 @@ def current_attempt(enrolment: Enrolment, activity: Activity) -> ActivityAttempt
         )
 
 
-def launch(enrolment: Enrolment, activity: Activity) -> str:
-    """The player's address on the content origin for the learner's attempt."""
+@dataclass(frozen=True)
+class PlayerLaunch:
+    """What a lesson page shows of a package: the player and the learner's record."""
+
+    url: str
+    attempt: ActivityAttempt
+    attempts: int
+    #: The best score of any attempt, as a percentage.
+    best_score: Decimal | None
+    #: Whether any attempt met the activity's rule.
+    met: bool
+
+
+def launch(enrolment: Enrolment, activity: Activity) -> PlayerLaunch:
+    """The player's address on the content origin for the learner's attempt, and
+    the learner's record so far, in one query (two when an attempt begins)."""
     from courses.activities.origin import content_url
 
-    attempt = current_attempt(enrolment, activity)
-    return content_url(f"play/{attempt_token(attempt)}/")
+    attempts = list(
+        ActivityAttempt.objects.filter(enrolment=enrolment, activity=activity)
+    )
+    attempt = current_attempt(enrolment, activity, attempts)
+    if attempt not in attempts:
+        attempts.append(attempt)
+    scores = [a.score for a in attempts if a.score is not None]
+    return PlayerLaunch(
+        url=content_url(f"play/{attempt_token(attempt)}/"),
+        attempt=attempt,
+        attempts=len(attempts),
+        best_score=max(scores) if scores else None,
+        met=any(a.met for a in attempts),
+    )
 
 
 def _scorm12_time(value: timedelta) -> str:
