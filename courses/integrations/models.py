@@ -24,6 +24,7 @@ class Event(models.TextChoices):
     ENROLMENT_WITHDRAWN = "enrolment.withdrawn", _("Enrolment withdrawn")
     LESSON_COMPLETED = "lesson.completed", _("Lesson completed")
     QUIZ_GRADED = "quiz.graded", _("Quiz graded")
+    ACTIVITY_RESULT = "activity.result", _("E-learning activity result")
     SESSION_ATTENDED = "session.attended", _("Live session attended")
     COURSE_COMPLETED = "course.completed", _("Course completed")
     CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")

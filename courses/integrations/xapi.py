@@ -37,6 +37,7 @@ XAPI_EVENTS: dict[str, str] = {
     Event.ENROLMENT_CREATED: "registered",
     Event.LESSON_COMPLETED: "completed",
     Event.QUIZ_GRADED: "passed",
+    Event.ACTIVITY_RESULT: "completed",
     Event.SESSION_ATTENDED: "attended",
     Event.COURSE_COMPLETED: "completed",
 }
@@ -145,6 +146,19 @@ def build_statement(row: XapiStatement) -> dict[str, Any]:
                 else 0,
             },
         }
+    elif row.event == Event.ACTIVITY_RESULT:
+        target = _key_activity(
+            "lesson", f"package-{data['activity']}", data["activity_title"]
+        )
+        if data["success"] in ("passed", "failed"):
+            verb = data["success"]
+        statement["result"] = {"completion": data["completion"] == "completed"}
+        if data["success"] in ("passed", "failed"):
+            statement["result"]["success"] = data["success"] == "passed"
+        if data.get("score") is not None:
+            statement["result"]["score"] = {
+                "scaled": round(float(data["score"]) / 100, 4)
+            }
     elif row.event == Event.SESSION_ATTENDED:
         target = _key_activity(
             "meeting", data["session"], data.get("session_title", "")

@@ -174,6 +174,34 @@ def declare() -> None:
             erasure=Erasure(Strategy.TOMBSTONE),
         ),
         PersonalData(
+            model="courses.ActivityAttempt",
+            name="activity_attempts",
+            description=_(
+                "What the e-learning packages (SCORM, H5P) you played reported: "
+                "status, score, where you stopped and the data they saved."
+            ),
+            user_path="enrolment__user",
+            fields=(
+                "id",
+                "enrolment_id",
+                "activity__title",
+                "number",
+                "completion",
+                "success",
+                "score",
+                "location",
+                "suspend_data",
+                "data",
+                "total_time",
+                "met",
+                "started_at",
+                "updated_at",
+                "finished_at",
+            ),
+            # Results stay for the course's statistics; what the package saved goes.
+            erasure=Erasure(Strategy.ANONYMISE, ("location", "suspend_data", "data")),
+        ),
+        PersonalData(
             model="courses.QuizAttempt",
             name="quiz_attempts",
             description=_("Your quiz attempts with your answers and results."),
@@ -313,6 +341,7 @@ def declare() -> None:
     register_actor_reference("courses.EnrolmentEvent", "actor")
     register_actor_reference("courses.AssignmentSubmission", "reviewed_by")
     register_actor_reference("courses.Attendance", "marked_by")
+    register_actor_reference("courses.Package", "uploaded_by")
     register_actor_reference("courses.PeerReview", "moderated_by")
     register_exclusion(
         "courses.ModuleSummary",

@@ -112,13 +112,14 @@ def test_a_model_left_out_of_the_registry_is_found(monkeypatch):
 
 
 def test_staff_actor_fields_are_declared_as_actor_references():
-    """Who reviewed, marked, issued, revoked or started a bulk issue is declared
+    """Who reviewed, marked, uploaded, issued, revoked or started a bulk issue is declared
     as an actor reference (set to NULL on erasure), not as the record's owner."""
     assert {(r.model, r.field) for r in registry.actor_references()} == {
         ("courses.EnrolmentEvent", "actor"),
         ("courses.AssignmentSubmission", "reviewed_by"),
         ("courses.Attendance", "marked_by"),
         ("courses.PeerReview", "moderated_by"),
+        ("courses.Package", "uploaded_by"),
         ("certificates.Certificate", "issued_by"),
         ("certificates.Certificate", "revoked_by"),
         ("certificates.BulkIssueJob", "created_by"),

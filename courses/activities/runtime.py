@@ -1,0 +1,474 @@
+"""The SCORM and H5P runtime on the content origin: launching an attempt, the
+data a player starts from, and the endpoint its commits reach.
+
+The endpoint is authenticated by the attempt token in its path (the content
+origin has no cookies, so it cannot be driven by another site's form). What it
+accepts is bounded by the SCORM data model; what it means for progress is
+decided by :mod:`courses.activities.results`.
+
+Supported data-model elements — SCORM 1.2: ``cmi.core.lesson_status``,
+``cmi.core.lesson_location``, ``cmi.core.score.raw/min/max``, ``cmi.core.exit``,
+``cmi.core.session_time``/``total_time``, ``cmi.suspend_data``; read-only
+``cmi.core.student_id``, ``student_name``, ``entry``, ``credit``,
+``lesson_mode``, ``cmi.student_data.mastery_score``. SCORM 2004:
+``cmi.completion_status``, ``cmi.success_status``, ``cmi.score.scaled/raw/min/
+max``, ``cmi.location``, ``cmi.exit``, ``cmi.session_time``/``total_time``,
+``cmi.suspend_data``, ``cmi.progress_measure``; read-only ``cmi.learner_id``,
+``learner_name``, ``entry``, ``credit``, ``mode``, ``cmi.scaled_passing_score``.
+Interactions, objectives and comments are kept as sent (within a size limit)
+but do not count. H5P: xAPI ``completed``, ``answered``, ``passed`` and
+``failed`` statements of the main content, with their result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils.dateparse import parse_duration
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from courses.activities.models import Activity, ActivityAttempt, Package
+from courses.activities.results import (
+    COMPLETED,
+    FAILED,
+    INCOMPLETE,
+    PASSED,
+    UNKNOWN,
+    ActivityResult,
+    record_activity_result,
+)
+from courses.activities.tokens import attempt_from_token, attempt_token
+from courses.integrations.xapi import actor
+from courses.models import Enrolment
+
+#: The largest commit accepted: suspend data (64,000 characters in SCORM 2004)
+#: with room for interactions.
+MAX_BODY_BYTES = 256 * 1024
+#: What ``data`` keeps of elements that do not count (interactions, comments).
+MAX_DATA_BYTES = 64 * 1024
+SUSPEND_LIMIT = {Package.Kind.SCORM_12: 4096, Package.Kind.SCORM_2004: 64000}
+LOCATION_LIMIT = {Package.Kind.SCORM_12: 255, Package.Kind.SCORM_2004: 1000}
+VERSION = {
+    Package.Kind.SCORM_12: "1.2",
+    Package.Kind.SCORM_2004: "2004",
+    Package.Kind.H5P: "h5p",
+}
+
+
+# Launching ---------------------------------------------------------------------
+
+
+def current_attempt(
+    enrolment: Enrolment,
+    activity: Activity,
+    attempts: list[ActivityAttempt] | None = None,
+) -> ActivityAttempt:
+    """The attempt a launch continues: the latest, unless it is finished or was
+    made with an earlier version of the package (its saved state would not fit).
+    ``attempts`` are the learner's attempts in order, if already read."""
+    if attempts is None:
+        attempts = list(
+            ActivityAttempt.objects.filter(enrolment=enrolment, activity=activity)
+        )
+    latest = attempts[-1] if attempts else None
+    if (
+        latest is not None
+        and latest.finished_at is None
+        and latest.package_id == activity.package_id
+    ):
+        return latest
+    number = latest.number + 1 if latest else 1
+    try:
+        with transaction.atomic():
+            return ActivityAttempt.objects.create(
+                enrolment=enrolment,
+                activity=activity,
+                package_id=activity.package_id,
+                number=number,
+            )
+    except IntegrityError:
+        # Two tabs launched at once: both continue the one made first.
+        return ActivityAttempt.objects.get(
+            enrolment=enrolment, activity=activity, number=number
+        )
+
+
+@dataclass(frozen=True)
+class PlayerLaunch:
+    """What a lesson page shows of a package: the player and the learner's record."""
+
+    url: str
+    attempt: ActivityAttempt
+    attempts: int
+    #: The best score of any attempt, as a percentage.
+    best_score: Decimal | None
+    #: Whether any attempt met the activity's rule.
+    met: bool
+
+
+def launch(enrolment: Enrolment, activity: Activity) -> PlayerLaunch:
+    """The player's address on the content origin for the learner's attempt, and
+    the learner's record so far, in one query (two when an attempt begins)."""
+    from courses.activities.origin import content_url
+
+    attempts = list(
+        ActivityAttempt.objects.filter(enrolment=enrolment, activity=activity)
+    )
+    attempt = current_attempt(enrolment, activity, attempts)
+    if attempt not in attempts:
+        attempts.append(attempt)
+    scores = [a.score for a in attempts if a.score is not None]
+    return PlayerLaunch(
+        url=content_url(f"play/{attempt_token(attempt)}/"),
+        attempt=attempt,
+        attempts=len(attempts),
+        best_score=max(scores) if scores else None,
+        met=any(a.met for a in attempts),
+    )
+
+
+def _scorm12_time(value: timedelta) -> str:
+    seconds = value.total_seconds()
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{int(hours):04d}:{int(minutes):02d}:{seconds:05.2f}"
+
+
+def _iso_duration(value: timedelta) -> str:
+    return f"PT{value.total_seconds():.2f}S"
+
+
+def player_context(attempt: ActivityAttempt) -> dict[str, Any]:
+    """What the player starts from: the version, the initial data model (flat
+    names, as the runtime library loads them) and the launch file."""
+    package = attempt.package
+    version = VERSION[package.kind]
+    learner = attempt.enrolment.user
+    learner_id = actor(learner.pk)["account"]["name"]
+    name = learner.get_full_name() or learner.get_username()
+    entry = "resume" if attempt.suspend_data or attempt.location else "ab-initio"
+    score = "" if attempt.score is None else str(attempt.score)
+    min_score = attempt.activity.min_score
+    cmi: dict[str, Any]
+    if package.kind == Package.Kind.SCORM_12:
+        status = {
+            (COMPLETED, PASSED): "passed",
+            (COMPLETED, FAILED): "failed",
+        }.get((attempt.completion, attempt.success))
+        if status is None:
+            status = {COMPLETED: "completed", INCOMPLETE: "incomplete"}.get(
+                attempt.completion, "not attempted"
+            )
+        cmi = {
+            "cmi.core.student_id": learner_id,
+            "cmi.core.student_name": name,
+            "cmi.core.lesson_location": attempt.location,
+            "cmi.core.lesson_status": status,
+            "cmi.core.entry": entry,
+            "cmi.core.credit": "credit",
+            "cmi.core.lesson_mode": "normal",
+            "cmi.core.score.raw": score,
+            "cmi.core.total_time": _scorm12_time(attempt.total_time),
+            "cmi.suspend_data": attempt.suspend_data,
+        }
+        if min_score is not None:
+            cmi["cmi.student_data.mastery_score"] = str(min_score)
+    elif package.kind == Package.Kind.SCORM_2004:
+        cmi = {
+            "cmi.learner_id": learner_id,
+            "cmi.learner_name": name,
+            "cmi.location": attempt.location,
+            "cmi.completion_status": attempt.completion,
+            "cmi.success_status": attempt.success,
+            "cmi.entry": entry,
+            "cmi.credit": "credit",
+            "cmi.mode": "normal",
+            "cmi.total_time": _iso_duration(attempt.total_time),
+            "cmi.suspend_data": attempt.suspend_data,
+        }
+        if attempt.score is not None:
+            cmi["cmi.score.scaled"] = str(attempt.score / 100)
+        if min_score is not None:
+            cmi["cmi.scaled_passing_score"] = str(Decimal(min_score) / 100)
+    else:
+        cmi = {}
+    return {"version": version, "cmi": cmi, "launch": package.launch}
+
+
+# Reading what a package sends --------------------------------------------------
+
+
+class CommitError(ValueError):
+    """A commit that breaks the data model; nothing of it is kept."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _number(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CommitError(405, _("A score is not a number.")) from None
+    if not math.isfinite(number):
+        raise CommitError(405, _("A score is not a number."))
+    return number
+
+
+def _percent(
+    scaled: Any = None, raw: Any = None, low: Any = None, high: Any = None
+) -> Decimal | None:
+    """The score as a percentage within 0–100, the server's own reading: the
+    scaled score if sent, else raw between min and max (SCORM 1.2 assumes 0–100)."""
+    scaled, raw, low, high = map(_number, (scaled, raw, low, high))
+    if scaled is not None:
+        percent = scaled * 100
+    elif raw is not None:
+        low = 0 if low is None else low
+        high = 100 if high is None else high
+        if high <= low:
+            return None
+        percent = (raw - low) / (high - low) * 100
+    else:
+        return None
+    try:
+        return Decimal(str(round(min(max(percent, 0), 100), 2)))
+    except InvalidOperation:
+        return None
+
+
+def _duration(value: Any) -> timedelta | None:
+    if not value or not isinstance(value, str):
+        return None
+    duration = parse_duration(value)
+    if duration is None or duration < timedelta(0):
+        return None
+    return duration
+
+
+def _text(cmi: dict, name: str, limit: int) -> str | None:
+    value = cmi.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    if len(value) > limit:
+        raise CommitError(
+            405,
+            _("%(element)s is longer than %(limit)s characters.")
+            % {"element": name, "limit": limit},
+        )
+    return value
+
+
+_SCORM12_STATUS = {
+    "passed": (COMPLETED, PASSED),
+    "failed": (COMPLETED, FAILED),
+    "completed": (COMPLETED, None),
+    "incomplete": (INCOMPLETE, None),
+    "browsed": (INCOMPLETE, None),
+    "not attempted": ("not attempted", None),
+}
+_COUNTED = {
+    "cmi.core.lesson_status",
+    "cmi.core.lesson_location",
+    "cmi.core.score.raw",
+    "cmi.core.score.min",
+    "cmi.core.score.max",
+    "cmi.core.total_time",
+    "cmi.completion_status",
+    "cmi.success_status",
+    "cmi.location",
+    "cmi.score.scaled",
+    "cmi.score.raw",
+    "cmi.score.min",
+    "cmi.score.max",
+    "cmi.total_time",
+    "cmi.suspend_data",
+}
+
+
+def read_commit(kind: str, cmi: dict[str, Any]) -> ActivityResult:
+    """A flat SCORM commit as a result, or :class:`CommitError`."""
+    if kind == Package.Kind.SCORM_12:
+        status = cmi.get("cmi.core.lesson_status")
+        completion, success = (None, None)
+        if status not in (None, ""):
+            if status not in _SCORM12_STATUS:
+                raise CommitError(405, _("The lesson status is not one SCORM knows."))
+            completion, success = _SCORM12_STATUS[status]
+        score = _percent(
+            raw=cmi.get("cmi.core.score.raw"),
+            low=cmi.get("cmi.core.score.min"),
+            high=cmi.get("cmi.core.score.max"),
+        )
+        location = _text(cmi, "cmi.core.lesson_location", 255)
+        total = _duration(cmi.get("cmi.core.total_time"))
+        exit_value = cmi.get("cmi.core.exit")
+    else:
+        completion = cmi.get("cmi.completion_status") or None
+        success = cmi.get("cmi.success_status") or None
+        if completion not in (None, COMPLETED, INCOMPLETE, "not attempted", UNKNOWN):
+            raise CommitError(406, _("The completion status is not one SCORM knows."))
+        if success not in (None, PASSED, FAILED, UNKNOWN):
+            raise CommitError(406, _("The success status is not one SCORM knows."))
+        score = _percent(
+            scaled=cmi.get("cmi.score.scaled"),
+            raw=cmi.get("cmi.score.raw"),
+            low=cmi.get("cmi.score.min"),
+            high=cmi.get("cmi.score.max"),
+        )
+        location = _text(cmi, "cmi.location", 1000)
+        total = _duration(cmi.get("cmi.total_time"))
+        exit_value = cmi.get("cmi.exit")
+    suspend = _text(cmi, "cmi.suspend_data", SUSPEND_LIMIT[kind])
+    others = {
+        name: value
+        for name, value in cmi.items()
+        if name.startswith("cmi.") and name not in _COUNTED
+    }
+    if len(json.dumps(others)) > MAX_DATA_BYTES:
+        others = {}
+    return ActivityResult(
+        completion=completion,
+        success=success,
+        score=score,
+        location=location,
+        suspend_data=suspend,
+        total_time=total,
+        suspended=exit_value == "suspend",
+        data=others,
+    )
+
+
+#: The H5P extension that marks a statement about a part of the content.
+SUB_CONTENT = "http://h5p.org/x-api/h5p-subContentId"
+_XAPI_VERBS = {"completed", "answered", "passed", "failed"}
+
+
+def read_statement(statement: Any) -> ActivityResult | None:
+    """An H5P xAPI statement as a result; None for one that does not count (a
+    part of the content, or a verb such as ``interacted``)."""
+    if not isinstance(statement, dict):
+        raise CommitError(101, _("The statement is not a JSON object."))
+    verb = str((statement.get("verb") or {}).get("id", "")).rsplit("/", 1)[-1]
+    definition = (statement.get("object") or {}).get("definition") or {}
+    extensions = definition.get("extensions") or {}
+    if verb not in _XAPI_VERBS or SUB_CONTENT in extensions:
+        return None
+    result = statement.get("result") or {}
+    if not isinstance(result, dict):
+        raise CommitError(101, _("The statement's result is not a JSON object."))
+    score = result.get("score") or {}
+    completion = COMPLETED if result.get("completion") or verb != "answered" else None
+    success = result.get("success")
+    if verb in ("passed", "failed"):
+        success = verb == "passed"
+    return ActivityResult(
+        completion=completion,
+        success=None if success is None else (PASSED if success else FAILED),
+        score=_percent(
+            scaled=score.get("scaled"),
+            raw=score.get("raw"),
+            low=score.get("min"),
+            high=score.get("max"),
+        )
+        if isinstance(score, dict)
+        else None,
+        total_time=_duration(result.get("duration")),
+    )
+
+
+# The endpoint -------------------------------------------------------------------
+
+
+def _refusal(code: int, message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"result": False, "errorCode": code, "message": message}, status=status
+    )
+
+
+def _open(request: HttpRequest, token: str) -> ActivityAttempt | JsonResponse:
+    attempt = attempt_from_token(token)
+    if attempt is None:
+        return _refusal(
+            101, _("This lesson has been open too long. Reload the page."), 403
+        )
+    if attempt.enrolment.status == Enrolment.Status.WITHDRAWN:
+        return _refusal(101, _("You have withdrawn from this course."), 403)
+    return attempt
+
+
+def _body(request: HttpRequest) -> Any:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise CommitError(101, _("The data sent is too large."))
+    try:
+        return json.loads(request.body)
+    except (UnicodeDecodeError, ValueError):
+        raise CommitError(101, _("The data sent is not JSON.")) from None
+
+
+def _reply(enrolment: Enrolment, attempt: ActivityAttempt, result) -> JsonResponse:
+    outcome = record_activity_result(enrolment, attempt, result)
+    return JsonResponse(
+        {
+            "result": True,
+            "errorCode": 0,
+            "met": outcome.met,
+            "lessonDone": outcome.lesson_done,
+        }
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def runtime_view(request: HttpRequest, token: str) -> JsonResponse:
+    """GET: the data the player starts from. POST: a SCORM commit (flat JSON)."""
+    attempt = _open(request, token)
+    if isinstance(attempt, JsonResponse):
+        return attempt
+    if request.method == "GET":
+        return JsonResponse(player_context(attempt))
+    if not attempt.package.is_scorm:
+        return _refusal(101, _("This package reports through xAPI."))
+    try:
+        cmi = _body(request)
+        if not isinstance(cmi, dict):
+            raise CommitError(101, _("The data sent is not a JSON object."))
+        result = read_commit(attempt.package.kind, cmi)
+    except CommitError as error:
+        return _refusal(error.code, str(error))
+    return _reply(attempt.enrolment, attempt, result)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["POST"])
+def xapi_view(request: HttpRequest, token: str) -> JsonResponse:
+    """An xAPI statement from the H5P player."""
+    attempt = _open(request, token)
+    if isinstance(attempt, JsonResponse):
+        return attempt
+    try:
+        result = read_statement(_body(request))
+    except CommitError as error:
+        return _refusal(error.code, str(error))
+    if result is None:
+        return JsonResponse(
+            {"result": True, "errorCode": 0, "met": attempt.met, "lessonDone": False}
+        )
+    return _reply(attempt.enrolment, attempt, result)

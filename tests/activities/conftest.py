@@ -1,0 +1,1 @@
+from tests.courses.integration_fakes import lrs, public_dns  # noqa: F401  (fixtures)
