@@ -90,7 +90,13 @@ def ensure_quizzes(data: dict, courses: dict[str, CoursePage]) -> list[Quiz]:
                 )
             quizzes.append(quiz)
             module = ModulePage.objects.child_of(course).get(slug=module_data["slug"])
-            lesson = LessonPage.objects.child_of(module).order_by("path").last()
+            # The module's last lesson in the programme (lessons added later,
+            # such as the package lessons, come after it).
+            lesson = (
+                LessonPage.objects.child_of(module)
+                .filter(slug=module_data["lessons"][-1]["slug"])
+                .first()
+            )
             if lesson is not None and lesson.quiz_id is None:
                 lesson.quiz = quiz
                 lesson.completion_rule = LessonPage.CompletionRule.ACTIVITY

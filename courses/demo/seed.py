@@ -20,6 +20,7 @@ from wagtail.users.models import UserProfile
 
 from courses.competences.frameworks import load_frameworks
 from courses.demo.assessment import ensure_assignment, ensure_quizzes
+from courses.demo.packages import ensure_package_lessons
 from courses.demo.peer import ensure_peer_feedback
 from courses.demo.sessions import ensure_demo_attendance, ensure_sessions
 from courses.enrolment.enrolling import enrol
@@ -328,6 +329,7 @@ def seed_demo() -> list[DemoAccount]:
     catalogues = ensure_catalogues(locales)
     courses = ensure_course(data, catalogues, locales)
     ensure_quizzes(data, courses)
+    ensure_package_lessons(courses)
     assignments = ensure_assignment(data, courses)
     cohorts = ensure_cohorts(courses["lv"])
     # Other installed apps add their demo data for the course (certificates: the

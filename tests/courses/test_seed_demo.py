@@ -120,6 +120,9 @@ def test_seed_demo_again_duplicates_nothing_and_prints_the_accounts(demo, capsys
     first = counts()
     call_command("seed_demo")
     assert counts() == first
+    # The quizzes stay on the programme's lessons, not on the package lessons
+    # that come after them.
+    assert not LessonPage.objects.exclude(quiz=None).exclude(activity=None).exists()
     output = capsys.readouterr().out
     for line in ("admin / ", "author / ", "tutor / ", "programme / ", "teacher / "):
         assert line in output
@@ -198,6 +201,34 @@ def test_seed_demo_creates_quizzes_and_the_assignment(demo):
     assert [q.id for q in lv.get_questions()] == [q.id for q in en.get_questions()]
     assert Assignment.objects.count() == 2
     assert Assignment.objects.get(locale__language_code="en").competences.count() == 4
+
+
+def test_seed_demo_adds_a_scorm_and_an_h5p_lesson_in_each_language(demo):
+    """The digital tools module ends with a SCORM 1.2 lesson and an H5P lesson,
+    each language version playing its own package, stored file for file."""
+    from django.core.files.storage import default_storage
+
+    lessons = LessonPage.objects.exclude(activity=None).select_related(
+        "activity__package", "locale"
+    )
+    found = {
+        (lesson.locale.language_code, lesson.activity.package.kind): lesson
+        for lesson in lessons
+    }
+    assert set(found) == {
+        ("lv", "scorm12"),
+        ("lv", "h5p"),
+        ("en", "scorm12"),
+        ("en", "h5p"),
+    }
+    for kind in ("scorm12", "h5p"):
+        lv, en = found["lv", kind], found["en", kind]
+        assert lv.translation_key == en.translation_key
+        assert lv.activity.package != en.activity.package
+        assert lv.completion_rule == "activity"
+        package = lv.activity.package
+        assert default_storage.exists(package.storage_name(package.launch))
+    assert found["lv", "scorm12"].title == "Skaņas viļņi: no simulācijas uz mērījumu"
 
 
 @pytest.mark.django_db
