@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.models import Site
 
 from courses import conf  # noqa: F401  (registers the settings check)
+from courses.activities import origin  # noqa: F401  (registers the content origin's)
 from courses.site import host_and_port
 
 #: Apps the plugin's models, admin screens and templates use.

@@ -12,6 +12,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -33,6 +34,25 @@ def _is_extension_list(value: Any) -> bool:
 
 def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_origin(value: Any) -> bool:
+    """ "" or an address of scheme, host and optional port, with no path."""
+    if value == "":
+        return True
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.path in ("", "/")
+        and not (parts.query or parts.fragment or parts.username)
+    )
 
 
 def _is_proxy_list(value: Any) -> bool:
@@ -198,6 +218,12 @@ SETTINGS: dict[str, Setting] = {
         100,
         "a whole number of wrong passwords above zero",
         _positive_int,
+    ),
+    "LMS_CONTENT_ORIGIN": Setting(
+        "",
+        "the address e-learning packages are served from, another host name than "
+        'the site\'s (e.g. "https://content.example.edu"), or "" to play none',
+        _is_origin,
     ),
     "LMS_SITE_NAME": Setting(
         None,

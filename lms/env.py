@@ -118,6 +118,37 @@ def site_address(production: bool) -> str:
     return f"http://{address}"
 
 
+def content_origin(production: bool, site: str) -> str:
+    """The address e-learning packages are served from, another host name than
+    the site's (docs/content-origin.md): ``CONTENT_ORIGIN``; in production ``""``
+    without it (packages do not play, and a system check says so); else where
+    ``make demo`` serves it, ``CONTENT_ADDRESS`` (host:port), by default the
+    site's port plus one under the machine's other name for itself (localhost
+    for 127.0.0.1), since cookies are shared by every port of a host."""
+    value = os.environ.get("CONTENT_ORIGIN", "").strip()
+    if value:
+        if _address_parts(value) is None or urlsplit(value).path not in ("", "/"):
+            fail(
+                "CONTENT_ORIGIN must be an address starting with http:// or "
+                f"https:// and naming no path, e.g. https://content.kursi.du.lv, "
+                f"not {value!r}."
+            )
+        return value.rstrip("/")
+    if production:
+        return ""
+    address = os.environ.get("CONTENT_ADDRESS", "").strip()
+    if not address:
+        host, port = _address_parts(site) or ("127.0.0.1", 8000)
+        other = "127.0.0.1" if host == "localhost" else "localhost"
+        address = f"{other}:{(port or 80) + 1}"
+    parts = _address_parts(f"http://{address}")
+    if parts is None or parts[1] is None or "/" in address:
+        fail(
+            f"CONTENT_ADDRESS must be host:port, e.g. localhost:8001, not {address!r}."
+        )
+    return f"http://{address}"
+
+
 def pem(name: str, directory: Path, filename: str) -> str | None:
     """PEM text from the variable ``name``, or from ``directory/filename`` (where
     ``manage.py create_signing_key`` writes it), or None."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import WAGTAIL_LOCALE_PATH
 from lms.env import (
+    content_origin,
     database_config,
     env_bool,
     env_list,
@@ -43,6 +44,11 @@ ALLOWED_HOSTS = env_list(
     else [*DEVELOPMENT_HOSTS, urlsplit(WAGTAILADMIN_BASE_URL).hostname],
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# E-learning packages are served from a host of their own, without cookies
+# (docs/content-origin.md): CONTENT_ORIGIN; the demo's is localhost:8001.
+LMS_CONTENT_ORIGIN = content_origin(PRODUCTION, WAGTAILADMIN_BASE_URL)
+if LMS_CONTENT_ORIGIN and urlsplit(LMS_CONTENT_ORIGIN).hostname not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(urlsplit(LMS_CONTENT_ORIGIN).hostname)
 
 INSTALLED_APPS = [
     "lms",
@@ -80,6 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the content origin's requests get their own URLconf and lose their
+    # cookies before the session reads them.
+    "courses.activities.origin.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,7 +118,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", "https:"],
         "media-src": [SELF, "https:"],
-        "frame-src": ["https:"],
+        "frame-src": ["https:", *([LMS_CONTENT_ORIGIN] if LMS_CONTENT_ORIGIN else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -294,6 +303,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_root"))
+# The players the content origin serves, from npm at build time (`npm ci`, run by
+# `make install`); never packed into the wheel. h5p-standalone carries H5P's core,
+# which is GPL-3.0.
+STATICFILES_DIRS = [
+    (prefix, folder)
+    for prefix, folder in [
+        ("activities/scorm-again", BASE_DIR / "node_modules/scorm-again/dist"),
+        ("activities/h5p-standalone", BASE_DIR / "node_modules/h5p-standalone/dist"),
+    ]
+    if folder.is_dir()
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -340,7 +360,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 if PRODUCTION:
     # Static files straight from gunicorn, after `collectstatic`; runserver serves
     # them itself in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from courses.activities import runtime
+from courses.activities.models import Activity
+from courses.activities.origin import content_origin
 from courses.catalogue import content_cache
 from courses.catalogue.access import Access, course_access
 from courses.catalogue.links import PAGE_LINK_FIELDS, PageLink, page_links
@@ -241,6 +244,32 @@ def lesson_place(
     )
 
 
+def lesson_activity_context(lesson: LessonPage, access: Access) -> dict:
+    """The e-learning package a lesson plays: the player's address for an enrolled
+    learner (two queries: the activity with its package, the learner's attempts),
+    a note for staff, who record no attempt, or for everyone when the site has no
+    content origin to play it from."""
+    if lesson.activity_id is None:
+        return {}
+    if not content_origin():
+        return {"activity_unavailable": True}
+    if not access.enrolled:
+        return {"activity_preview": True}
+    activity = (
+        Activity.objects.select_related("package").filter(pk=lesson.activity_id).first()
+    )
+    if activity is None:
+        return {}
+    launch = runtime.launch(access.enrolment, activity)
+    # The player's own words follow the lesson's language, not the browser's.
+    return {
+        "activity": activity,
+        "activity_launch": launch,
+        "player_url": f"{launch.url}?lang={get_language()}",
+        "content_origin": content_origin(),
+    }
+
+
 def lesson_page_context(
     request: HttpRequest, lesson: LessonPage, access: Access
 ) -> dict:
@@ -269,7 +298,9 @@ def lesson_page_context(
         if module
         else None
     )
+    locked = bool(progress and not progress.is_open)
     return {
+        **({} if locked else lesson_activity_context(lesson, access)),
         "course": course,
         "enrolment": enrolment,
         "lesson_done": lesson.translation_key in done,
@@ -278,7 +309,7 @@ def lesson_page_context(
         "next_lesson": place.next,
         "next_is_assignment": isinstance(place.next, AssignmentLink),
         "module_progress": progress,
-        "locked": bool(progress and not progress.is_open),
+        "locked": locked,
     }
 
 

@@ -45,6 +45,8 @@ def test_production_settings_pass_djangos_deployment_check(issuer_pair, tmp_path
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "lms.example.edu",
         "BASE_URL": "https://lms.example.edu",
+        # E-learning packages from a host of their own (docs/content-origin.md).
+        "CONTENT_ORIGIN": "https://content.example.edu",
         "SIGNING_DIR": str(tmp_path),
         # As an environment file holds them: one line, newlines written \\n.
         "SIGNING_KEY": issuer_pair[0].replace("\n", "\\n"),
