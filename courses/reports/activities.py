@@ -130,9 +130,10 @@ class ActivityRow(LearnerRow):
 
     @property
     def minutes_spent(self) -> int | None:
+        """Whole minutes, as a package's own clock counts them."""
         if self.time_spent is None:
             return None
-        return round(self.time_spent.total_seconds() / 60)
+        return int(self.time_spent.total_seconds() // 60)
 
 
 #: An enrolment's attempt at one of the report's activities, joined to its row.
