@@ -2,9 +2,11 @@
 
 Builds ``--learners`` learners in a course of 12 modules × 10 lessons (120 lesson
 progress rows each, written with bulk_create; 2.4 million at 20,000) whose modules
-develop competences, then, through the Django test client with DEBUG off, as a
+develop competences and whose first four modules open with an e-learning package
+(0 to 3 attempts per learner at each), then, through the Django test client with DEBUG off, as a
 superuser: renders the first and the last page of every paged report (progress,
-module matrix, competences) and the cohorts-and-programme summary, downloads every
+module matrix, competences, e-learning results) and the cohorts-and-programme
+summary, downloads every
 report's CSV and XLSX (consuming the streamed bodies), and as a learner renders the
 dashboard and a lesson page. Times are medians of ``--rounds`` (pages: at least 5).
 Peak memory of each export is traced (tracemalloc) in a separate run, so tracing
@@ -44,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MODULES, LESSONS_PER_MODULE = 12, 10
+#: Modules whose first lesson plays a package.
+PACKAGE_MODULES = 4
 BATCH = 10_000
 
 
@@ -54,12 +58,20 @@ def build_course():
     """The course pages, through the factories (a few seconds)."""
     from django.core.management import call_command
 
+    from courses.activities.models import Activity
     from courses.competences.models import Competence
     from courses.models import ModuleCompetence
+    from tests.activities.runtime_world import make_package
     from tests.factories import make_catalogue, make_course, make_lesson, make_module
 
     call_command("load_frameworks", stdout=io.StringIO())
     competences = list(Competence.objects.order_by("framework__code", "code")[:4])
+    activities = [
+        Activity.objects.create(
+            title=f"Pakotne {m + 1}", package=make_package(title=f"Bench {m + 1}")
+        )
+        for m in range(PACKAGE_MODULES)
+    ]
     course = make_course(make_catalogue(), title=COURSE_TITLE)
     lessons = []
     for m in range(MODULES):
@@ -68,7 +80,11 @@ def build_course():
             module=module, competence=competences[m % len(competences)]
         )
         lessons += [
-            make_lesson(module, title=f"Nodarbība {m + 1}.{n + 1}")
+            make_lesson(
+                module,
+                title=f"Nodarbība {m + 1}.{n + 1}",
+                activity=activities[m] if n == 0 and m < PACKAGE_MODULES else None,
+            )
             for n in range(LESSONS_PER_MODULE)
         ]
     return course, lessons
@@ -94,12 +110,14 @@ def existing_course(learners: int):
 
 def build_learners(course, lessons, count: int) -> None:
     """Users, enrolments with a consistent stored summary, their 120 progress rows
-    each, a quiz attempt each and the completed learners' certificates."""
+    each, a quiz attempt each, 0 to 3 attempts at each package and the completed
+    learners' certificates."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from certificates.models import Certificate
+    from courses.activities.models import Activity, ActivityAttempt
     from courses.models import Cohort, Enrolment, LessonProgress, QuizAttempt
 
     User = get_user_model()
@@ -171,6 +189,30 @@ def build_learners(course, lessons, count: int) -> None:
         (
             QuizAttempt(enrolment_id=pk, quiz_key=quiz, percent=pk % 101)
             for pk, *_rest in rows
+        ),
+        batch_size=BATCH,
+    )
+    activities = list(
+        Activity.objects.filter(
+            pk__in=[lesson.activity_id for lesson in lessons if lesson.activity_id]
+        ).values_list("pk", "package_id")
+    )
+    ActivityAttempt.objects.bulk_create(
+        (
+            ActivityAttempt(
+                enrolment_id=pk,
+                activity_id=activity,
+                package_id=package,
+                number=number,
+                completion="completed",
+                success="passed" if (pk + number) % 3 else "failed",
+                score=(pk * number) % 101,
+                met=(pk + number) % 3 != 0,
+                total_time=timedelta(minutes=number * 7),
+            )
+            for pk, *_rest in rows
+            for a, (activity, package) in enumerate(activities)
+            for number in range(1, (pk + a) % 4 + 1)
         ),
         batch_size=BATCH,
     )
@@ -246,8 +288,9 @@ REPORTS = {
     "matrix": ("matrix/", "matrix/export/{fmt}/"),
     "competences": ("competences/", "competences/export/{fmt}/"),
     "summary": ("summary/", "summary/export/{fmt}/"),
+    "activities": ("activities/", "activities/export/{fmt}/"),
 }
-PAGED = ("progress", "matrix", "competences")
+PAGED = ("progress", "matrix", "competences", "activities")
 
 
 def measure_reports(client, course, learners: int, rounds: int) -> dict[str, str]:

@@ -1,5 +1,5 @@
 """Reports about one course's learners, laid out by the course's structure: the
-module matrix and the competence report."""
+module matrix, the competence report and the e-learning results."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column
 
+from courses.reports import activities as activity_report
 from courses.reports import charts, matrix, rows, tables
 from courses.reports import competences as competence_report
 from courses.reports.listing import ExportMixin, ReportListingView
@@ -149,6 +150,66 @@ class CompetenceReportView(CourseReportView):
         return context
 
 
+class ActivityColumn(Column):
+    """A learner's record in one activity: the best score and status, the
+    attempts made and a mark when the author's rule was met."""
+
+    cell_template_name = "courses/reports/activity_cell.html"
+
+
+class ActivityReportView(CourseReportView):
+    """Learners × the e-learning activities of one course's lessons."""
+
+    page_title = _("E-learning results")
+    report_name = "activities"
+    verbose_name_plural = pgettext_lazy("model", "enrolments")
+
+    @cached_property
+    def activities(self) -> list[activity_report.ReportActivity]:
+        return activity_report.course_activities(self.structure)
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return [
+            Column("learner", label=_("Learner")),
+            Column("cohort", label=_("Cohort")),
+            *(
+                ActivityColumn(
+                    f"activity-{activity.pk}",
+                    label=activity.title,
+                    accessor=lambda row, i=index: row.cells[i],
+                )
+                for index, activity in enumerate(self.activities)
+            ),
+            Column(
+                "minutes_spent",
+                label=_("Time in packages (min)"),
+                accessor=lambda row: (
+                    "—" if row.minutes_spent is None else row.minutes_spent
+                ),
+            ),
+        ]
+
+    def get_base_queryset(self) -> QuerySet:
+        # A course that plays no package has no results to list, only a word on
+        # where they will come from.
+        queryset = super().get_base_queryset()
+        return queryset if self.activities else queryset.none()
+
+    @property
+    def no_results_message(self) -> str:
+        if not self.activities:
+            return _(
+                "This course has no lessons with an e-learning package yet. Once a "
+                "live lesson plays a SCORM or H5P package, its learners' results "
+                "appear here."
+            )
+        return super().no_results_message
+
+    def rows(self, page: QuerySet) -> list[activity_report.ActivityRow]:
+        return activity_report.activity_page(self.activities, page, self.with_email)
+
+
 class ModuleMatrixExportView(ExportMixin, ModuleMatrixView):
     """The module matrix as a CSV or XLSX download."""
 
@@ -165,3 +226,11 @@ class CompetenceExportView(ExportMixin, CompetenceReportView):
         return tables.competence_table(
             competences, self.order_queryset(self.filtered), self.with_email
         )
+
+
+class ActivityExportView(ExportMixin, ActivityReportView):
+    """The e-learning results as a CSV or XLSX download."""
+
+    def export_table(self) -> tables.Table:
+        enrolments = self.order_queryset(self.filter_queryset(self.get_base_queryset()))
+        return tables.activity_table(self.activities, enrolments, self.with_email)

@@ -93,6 +93,7 @@ REPORTS = [
     ("matrix", _("Modules")),
     ("summary", _("Cohorts and programme")),
     ("competences", _("Competences")),
+    ("activities", _("E-learning results")),
 ]
 
 

@@ -15,6 +15,7 @@ ICONS = {
     "matrix": "list-ul",
     "summary": "group",
     "competences": "pick",
+    "activities": "desktop",
 }
 
 

@@ -1,4 +1,5 @@
-"""The module matrix, the competence report and the cohort summary as tables for
+"""The module matrix, the competence report, the e-learning results and the cohort
+summary as tables for
 :mod:`courses.reports.exports`: the same figures as their pages, read a chunk of
 learners at a time so that memory stays flat however many there are."""
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from courses.reports import summary
+from courses.reports.activities import ReportActivity, Status, activity_rows
 from courses.reports.columns import summary_figures
 from courses.reports.competences import assessed_levels
 from courses.reports.exports import Table
@@ -76,6 +78,48 @@ def competence_table(
         rows(),
         f"competences-{_stamp()}",
         _("Competence report"),
+    )
+
+
+def activity_table(
+    activities: list[ReportActivity],
+    enrolments: QuerySet[Enrolment],
+    with_email: bool,
+) -> Table:
+    """Learners × e-learning activities: per activity the best attempt's score and
+    status, the attempts made and whether the rule was met; then the time spent."""
+    # In the reader's language now: the rows are written after the view returns.
+    labels = {status: str(label) for status, label in Status.labels.items()}
+    met = {True: pgettext("rule met", "Yes"), False: pgettext("rule met", "No")}
+
+    def rows() -> Iterator[list[Any]]:
+        for row in activity_rows(activities, enrolments, with_email):
+            cells = [
+                value
+                for cell in row.cells
+                for value in (
+                    cell.score,
+                    labels[cell.status],
+                    cell.attempts,
+                    met[cell.met],
+                )
+            ]
+            yield [row.learner, row.cohort, *cells, row.minutes_spent]
+
+    headings = [_("Learner"), _("Cohort")]
+    for activity in activities:
+        names = {"activity": activity.title}
+        headings += [
+            _("%(activity)s: score (%%)") % names,
+            _("%(activity)s: status") % names,
+            _("%(activity)s: attempts") % names,
+            _("%(activity)s: rule met") % names,
+        ]
+    return Table(
+        [*headings, _("Time in packages (min)")],
+        rows(),
+        f"e-learning-{_stamp()}",
+        _("E-learning results"),
     )
 
 

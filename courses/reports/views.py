@@ -25,6 +25,8 @@ from courses.models import Enrolment
 from courses.reports import charts, rows, summary, tables
 from courses.reports.columns import report_columns, summary_figures
 from courses.reports.course_views import (
+    ActivityExportView,
+    ActivityReportView,
     CompetenceExportView,
     CompetenceReportView,
     ModuleMatrixExportView,
@@ -214,6 +216,7 @@ class ReportsViewSet(ViewSet):
             "matrix": ModuleMatrixView,
             "competences": CompetenceReportView,
             "summary": SummaryView,
+            "activities": ActivityReportView,
         }
         patterns = []
         for name, view in listings.items():
@@ -230,6 +233,7 @@ class ReportsViewSet(ViewSet):
             "matrix": ModuleMatrixExportView,
             "competences": CompetenceExportView,
             "summary": SummaryExportView,
+            "activities": ActivityExportView,
         }
         patterns += [
             path(

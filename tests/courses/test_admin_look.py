@@ -88,11 +88,12 @@ def test_course_reports_sit_in_wagtails_one_reports_menu():
     menu = sidebar_menu(client.get("/admin/").content.decode())
     [reports] = [item for item in menu if item["label"] == "Reports"]
     assert reports["name"] == "reports"
-    assert [(c["label"], c["url"]) for c in reports["children"]][:4] == [
+    assert [(c["label"], c["url"]) for c in reports["children"]][:5] == [
         ("Progress", "/admin/reports/"),
         ("Modules", "/admin/reports/matrix/"),
         ("Cohorts and programme", "/admin/reports/summary/"),
         ("Competences", "/admin/reports/competences/"),
+        ("E-learning results", "/admin/reports/activities/"),
     ]
     names = [c["name"] for c in reports["children"]]
     assert len(set(names)) == len(names) and "reports" not in names
