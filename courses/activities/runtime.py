@@ -202,6 +202,9 @@ def player_context(attempt: ActivityAttempt) -> dict[str, Any]:
             cmi["cmi.scaled_passing_score"] = str(Decimal(min_score) / 100)
     else:
         cmi = {}
+    # An element never set is left out: the runtime library refuses "" as a
+    # score or a location, as a package would.
+    cmi = {name: value for name, value in cmi.items() if value != ""}
     return {"version": version, "cmi": cmi, "launch": package.launch}
 
 

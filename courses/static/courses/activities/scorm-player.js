@@ -79,15 +79,8 @@
         ? new window.Scorm12API(settings, commits)
         : new window.Scorm2004API(settings, commits);
 
-    // Only the values the attempt has: an empty score or location is "not set",
-    // which the data model would refuse as a value.
-    var start = {};
-    Object.keys(config.cmi).forEach(function (name) {
-        if (config.cmi[name] !== "" && config.cmi[name] !== null) {
-            start[name] = config.cmi[name];
-        }
-    });
-    api.loadFromFlattenedJSON(start);
+    // The attempt's saved data (elements never set are left out by the server).
+    api.loadFromFlattenedJSON(config.cmi);
     if (scorm12) {
         window.API = api;
     } else {
