@@ -1,0 +1,130 @@
+"""What a SCORM commit costs the server, and what a package adds to a lesson page.
+
+Builds a course whose lesson plays a SCORM 1.2 package and an enrolled learner in
+a fresh SQLite database, then, through the whole middleware stack (Django's test
+client addressing the content origin's host, as the player does):
+
+- ``commit_ms``/``commit_p95_ms``: the median and 95th percentile of a commit's
+  round trip (a flattened commit with 2 KB of suspend data, incomplete), over
+  ``--commits`` commits;
+- ``done_ms``: the commit that completes the lesson (the recount of the
+  learner's progress included);
+- ``lesson_queries``/``package_lesson_queries``: the queries of a warm lesson
+  page without and with a package (target: at most 2 more).
+
+Target: a commit round trip of at most 50 ms.
+
+    .venv/bin/python bench/package_runtime.py [--commits 200]
+
+Last line: commit_ms=… commit_p95_ms=… done_ms=… lesson_queries=…
+package_lesson_queries=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(workdir: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+
+def lesson_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commits", type=int, default=200)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="lms-bench-runtime-"))
+    setup(workdir)
+    from django.conf import settings
+    from django.test import Client
+
+    from courses.activities.runtime import launch
+    from tests.activities.runtime_world import package_world
+    from tests.conftest import ensure_wagtail_tree
+    from tests.factories import make_catalogue
+
+    ensure_wagtail_tree()
+    make_catalogue()
+    world = package_world()
+    learner = world.enrolment.user
+    site = Client(HTTP_HOST="127.0.0.1")
+    site.force_login(learner)
+    without = lesson_queries(site, world.other_lesson.url)
+    with_package = lesson_queries(site, world.lesson.url)
+
+    content = urlsplit(settings.LMS_CONTENT_ORIGIN)
+    player = Client(HTTP_HOST=content.netloc)
+    path = urlsplit(launch(world.enrolment, world.activity).url).path
+    runtime = path.replace("/play/", "/runtime/", 1)
+    body = {
+        "cmi.core.lesson_status": "incomplete",
+        "cmi.core.lesson_location": "slide-3",
+        "cmi.core.exit": "suspend",
+        "cmi.core.session_time": "00:04:10",
+        "cmi.suspend_data": "x" * 2048,
+        "cmi.interactions": {},
+        "cmi.objectives": {},
+    }
+
+    def commit(data: dict) -> float:
+        started = time.perf_counter()
+        response = player.post(
+            runtime, json.dumps(data), content_type="application/json"
+        )
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content
+        return elapsed * 1000
+
+    for _ in range(5):
+        commit(body)
+    times = sorted(commit(body) for _ in range(args.commits))
+    done = commit({**body, "cmi.core.lesson_status": "passed", "cmi.core.exit": ""})
+    assert world.enrolment.lesson_progress.filter(completed_at__isnull=False).exists()
+
+    shutil.rmtree(workdir)
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"{args.commits} commits to {runtime[:24]}…")
+    print(
+        f"commit_ms={statistics.median(times):.1f} commit_p95_ms={p95:.1f} "
+        f"done_ms={done:.1f} lesson_queries={without} "
+        f"package_lesson_queries={with_package}"
+    )
+
+
+if __name__ == "__main__":
+    main()
