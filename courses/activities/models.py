@@ -153,3 +153,13 @@ class ActivityAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} #{self.number}"
+
+    @property
+    def reported(self) -> bool:
+        """Whether the package has reported progress in this attempt (a launch
+        alone makes an attempt that the learner may never begin)."""
+        return (
+            self.completion in ("completed", "incomplete")
+            or self.success in ("passed", "failed")
+            or self.score is not None
+        )

@@ -109,6 +109,7 @@ class PlayerLaunch:
 
     url: str
     attempt: ActivityAttempt
+    #: The attempts in which the package reported anything.
     attempts: int
     #: The best score of any attempt, as a percentage.
     best_score: Decimal | None
@@ -131,7 +132,7 @@ def launch(enrolment: Enrolment, activity: Activity) -> PlayerLaunch:
     return PlayerLaunch(
         url=content_url(f"play/{attempt_token(attempt)}/"),
         attempt=attempt,
-        attempts=len(attempts),
+        attempts=sum(1 for a in attempts if a.reported),
         best_score=max(scores) if scores else None,
         met=any(a.met for a in attempts),
     )

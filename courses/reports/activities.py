@@ -118,7 +118,16 @@ def best_cell(attempts: list[tuple]) -> ActivityCell:
         return (met, score is not None, score or 0, Status.rank[status], number)
 
     _number, completion, success, score, met = max(attempts, key=merit)
-    return ActivityCell(attempt_status(completion, success), score, len(attempts), met)
+    # Attempts the package reported progress in, as the learner's lesson counts
+    # them; a launch alone counts only while it is all there is ("started").
+    reported = sum(
+        1
+        for _n, completion_, success_, score_, _met in attempts
+        if attempt_status(completion_, success_) != Status.STARTED or score_ is not None
+    )
+    return ActivityCell(
+        attempt_status(completion, success), score, reported or len(attempts), met
+    )
 
 
 @dataclass

@@ -289,3 +289,21 @@ def test_a_page_costs_the_same_queries_however_many_learners_and_attempts(
 #: The page: session and user, the course checks and choice, the outline (three),
 #: the activities, the count, the page's ids, and its rows in one query.
 QUERIES = 25
+
+
+def test_a_launch_the_package_never_reported_in_is_not_an_attempt():
+    """Opening the lesson again after a finished attempt begins another, which
+    counts once the package reports; until then the learner made one attempt."""
+    from decimal import Decimal
+
+    from courses.reports.activities import Status, best_cell
+
+    cell = best_cell(
+        [
+            (1, "completed", "failed", Decimal(80), False),
+            (2, "unknown", "unknown", None, False),
+        ]
+    )
+    assert (cell.status, cell.score, cell.attempts) == (Status.FAILED, 80, 1)
+    only_opened = best_cell([(1, "unknown", "unknown", None, False)])
+    assert (only_opened.status, only_opened.attempts) == (Status.STARTED, 1)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from courses.activities.models import ActivityAttempt
 from courses.activities.origin import MIDDLEWARE_PATH
 from courses.catalogue import content_cache
-from tests.activities.runtime_world import package_world
+from tests.activities.runtime_world import commit, package_world
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,24 @@ def test_a_healthy_setup_passes_the_checks():
     """The demo's own settings raise none of the content origin's messages."""
     ids = _ids(run_checks())
     assert not ids & {"courses.W030", "courses.E031", "courses.E032", "courses.E033"}
+
+
+def test_the_learner_sees_their_attempts_and_best_score():
+    """Back at the lesson, the learner reads how many attempts they have made and
+    their best score; before any score, only the status line."""
+    world = package_world()
+    client = learner_client(world)
+    html = client.get(world.lesson.url).content.decode()
+    assert "lesson-activity__record" not in html
+    commit(
+        world.attempt(),
+        {"cmi.core.lesson_status": "failed", "cmi.core.score.raw": "80"},
+    )
+    # The failed attempt is over: the next launch begins another.
+    commit(
+        world.attempt(),
+        {"cmi.core.lesson_status": "failed", "cmi.core.score.raw": "45"},
+    )
+    html = client.get(world.lesson.url).content.decode()
+    record = re.search(r'<p class="lesson-activity__record">([^<]*)</p>', html)
+    assert " ".join(record.group(1).split()) == "2 mēģinājumi · labākais rezultāts 80 %"
