@@ -122,3 +122,15 @@ def test_an_h5p_lesson_completes_by_its_score(teacher, content_origin, page):
     assert lesson_done(teacher, "formative-self-check")
     attempt = ActivityAttempt.objects.get()
     assert (attempt.score, attempt.met) == (100, True)
+
+
+def test_what_a_package_set_is_kept_when_the_tab_closes(teacher, content_origin, page):
+    """A SCO that sets its place and never commits: closing the tab sends it."""
+    sign_in(page, "teacher@example.edu", "teacher-demo-2026", lang="lv")
+    page.goto(f"{MODULE}/sound-waves-simulation/")
+    sco = page.frame_locator("#activity-frame").frame_locator("#player-frame")
+    expect(sco.locator("h1")).to_be_visible()
+    player = next(frame for frame in page.frames if "/play/" in frame.url)
+    player.evaluate("() => window.API.LMSSetValue('cmi.core.lesson_location', '2')")
+    page.close(run_before_unload=True)
+    eventually(lambda: ActivityAttempt.objects.get().location == "2")
