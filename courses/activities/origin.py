@@ -68,7 +68,8 @@ def site_origin() -> str:
 
 def is_content_request(request: HttpRequest) -> bool:
     """Whether ``request`` came for the content origin: its host name, and its
-    port when the Host header names one (behind a proxy it usually does not)."""
+    port. A Host header without a port (behind a proxy, usually) names the
+    scheme's own port, so ``localhost`` is not the demo's ``localhost:8001``."""
     origin = content_origin()
     if not origin:
         return False
@@ -78,7 +79,9 @@ def is_content_request(request: HttpRequest) -> bool:
         return False
     domain, port = split_domain_port(host)
     content_host, content_port = host_and_port(origin)
-    return domain == content_host and (not port or int(port) == content_port)
+    if domain != content_host:
+        return False
+    return int(port) == content_port if port else content_port in (80, 443)
 
 
 def _content_policy() -> str:

@@ -262,3 +262,25 @@ def test_the_player_speaks_the_lessons_language():
     html = content_client().get(f"/play/{token}/?lang=lv").content.decode()
     assert '<html lang="lv">' in html
     assert "Jūsu progresu neizdevās saglabāt" in html
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "content"),
+    [
+        ("http://localhost:8001", "localhost:8001", True),
+        # The site's own host without a port is not the demo's content origin.
+        ("http://localhost:8001", "localhost", False),
+        ("http://localhost:8001", "localhost:8000", False),
+        # Behind a proxy the Host header names no port: the scheme's own.
+        ("https://content.example.edu", "content.example.edu", True),
+        ("https://content.example.edu", "kursi.example.edu", False),
+    ],
+)
+def test_a_request_is_for_the_content_origin_by_host_and_port(
+    settings, rf, origin, host, content
+):
+    from courses.activities.origin import is_content_request
+
+    settings.LMS_CONTENT_ORIGIN = origin
+    settings.ALLOWED_HOSTS = ["*"]
+    assert is_content_request(rf.get("/", HTTP_HOST=host)) is content
