@@ -14,10 +14,17 @@ client addressing the content origin's host, as the player does):
 
 Target: a commit round trip of at most 50 ms.
 
+With ``--demo ADDRESS`` it measures the demo that ``make demo`` serves instead, in
+Chromium as the demo teacher: it opens the SCORM lesson, turns its slides (each a
+commit from the package) and reads the commits' round trips from the player's
+Resource Timing (``demo_commit_ms``, ``demo_commit_max_ms``).
+
     .venv/bin/python bench/package_runtime.py [--commits 200]
+    .venv/bin/python bench/package_runtime.py --demo http://127.0.0.1:8000
 
 Last line: commit_ms=… commit_p95_ms=… done_ms=… lesson_queries=…
-package_lesson_queries=…
+package_lesson_queries=… (or, with --demo: demo_commit_ms=… demo_commit_max_ms=…
+commits=…)
 """
 
 from __future__ import annotations
@@ -63,10 +70,56 @@ def lesson_queries(client, url: str) -> int:
     return len(queries)
 
 
+def measure_demo(address: str, commits: int) -> None:
+    """The round trips of the SCORM lesson's commits in Chromium on the demo."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    lesson = (
+        "/lv/stem-competence-approach/digital-tools-digcompedu/sound-waves-simulation/"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
+        page = browser.new_context(base_url=address).new_page()
+        page.goto("/lv/accounts/login/")
+        page.fill("input[name=login]", "teacher@example.edu")
+        page.fill("input[name=password]", "teacher-demo-2026")
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto(lesson)
+        sco = page.frame_locator("#activity-frame").frame_locator("#player-frame")
+        sco.locator("#where").wait_for()
+        for _ in range(commits):
+            forward = sco.get_by_role("button", name="Tālāk")
+            if forward.is_enabled():
+                forward.click()
+            else:
+                sco.get_by_role("button", name="Atpakaļ").click()
+        player = next(frame for frame in page.frames if "/play/" in frame.url)
+        durations = player.evaluate(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(entry => entry.name.includes('/runtime/'))"
+            ".map(entry => entry.duration)"
+        )
+        browser.close()
+    print(f"{len(durations)} commits of the demo's SCORM lesson in Chromium")
+    print(
+        f"demo_commit_ms={statistics.median(durations):.1f} "
+        f"demo_commit_max_ms={max(durations):.1f} commits={len(durations)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=200)
+    parser.add_argument("--demo", help="the demo's address, e.g. http://127.0.0.1:8000")
     args = parser.parse_args()
+    if args.demo:
+        measure_demo(args.demo, min(args.commits, 40))
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-bench-runtime-"))
     setup(workdir)

@@ -178,3 +178,22 @@ def test_an_activity_learners_have_tried_is_not_deleted(client):
         html.unescape(response.content.decode())
     )
     assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_a_latvian_author_is_told_the_activity_was_created(client):
+    """Wagtail's "created" names the record in a sentence that agrees with any
+    model's gender: "Ieraksts „…” (E-mācību aktivitāte) ir izveidots."."""
+    from wagtail.users.models import UserProfile
+
+    user = make_user(username="autore")
+    user.groups.add(ensure_course_authors_group())
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "lv"
+    profile.save()
+    client.force_login(user)
+    response = client.post(
+        reverse(ADD), form(scorm12_zip(), title="Ūdens cikls"), follow=True
+    )
+    assert "Ieraksts „Ūdens cikls” (E-mācību aktivitāte) ir izveidots." in (
+        response.content.decode()
+    )
