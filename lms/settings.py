@@ -47,7 +47,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # E-learning packages are served from a host of their own, without cookies
 # (docs/content-origin.md): CONTENT_ORIGIN; the demo's is localhost:8001.
 LMS_CONTENT_ORIGIN = content_origin(PRODUCTION, WAGTAILADMIN_BASE_URL)
-if LMS_CONTENT_ORIGIN and urlsplit(LMS_CONTENT_ORIGIN).hostname not in ALLOWED_HOSTS:
+# Its host is allowed beside the site's, never instead of them: a production site
+# that names no ALLOWED_HOSTS is still told so (security.W020).
+if (
+    LMS_CONTENT_ORIGIN
+    and ALLOWED_HOSTS
+    and urlsplit(LMS_CONTENT_ORIGIN).hostname not in ALLOWED_HOSTS
+):
     ALLOWED_HOSTS.append(urlsplit(LMS_CONTENT_ORIGIN).hostname)
 
 INSTALLED_APPS = [

@@ -15,7 +15,15 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "BASE_URL", "DEMO_ADDRESS"}
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DJANGO_ENV",
+            "BASE_URL",
+            "DEMO_ADDRESS",
+            "ALLOWED_HOSTS",
+            "CONTENT_ORIGIN",
+        }
     }
     environment.update(env)
     return subprocess.run(
@@ -82,6 +90,23 @@ def test_the_demo_address_is_the_sites_address():
         "['127.0.0.1', 'localhost', 'testserver', '192.168.1.20']",
     ]
     assert site_address()[0] == "http://127.0.0.1:8000"
+
+
+def test_the_content_origin_is_allowed_beside_the_sites_hosts():
+    """The content origin's host joins the allowed hosts a site names, and never
+    stands in for them: production without ALLOWED_HOSTS allows nothing."""
+    production = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "k" * 60,
+        "BASE_URL": "https://kursi.example.lv",
+        "CONTENT_ORIGIN": "https://saturs.example.lv",
+    }
+    [_address, hosts] = site_address(**production, ALLOWED_HOSTS="kursi.example.lv")
+    assert hosts == "['kursi.example.lv', 'saturs.example.lv']"
+    [_address, hosts] = site_address(**production)
+    assert hosts == "[]"
+    # The demo's content origin: the machine's other name, on the next port.
+    assert "'localhost'" in site_address()[1]
 
 
 def test_base_url_wins_over_the_demo_address():
