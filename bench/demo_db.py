@@ -12,6 +12,29 @@ NAMES = [
 ]
 
 
+def setup_empty_database(workdir) -> None:
+    """Set Django up on a fresh SQLite database and media folder in ``workdir``
+    (a ``pathlib.Path``), with the schema and Wagtail's root page, locale, site
+    and collection, and nothing else."""
+    import os
+
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from tests.conftest import ensure_wagtail_tree
+
+    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    ensure_wagtail_tree()
+
+
 def setup_demo_database() -> None:
     """Set Django up, create the schema and load the demo programme.
 

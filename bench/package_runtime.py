@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -43,20 +42,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def setup(workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    import django
-
-    django.setup()
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", run_syncdb=True, verbosity=0)
+from bench.demo_db import setup_empty_database  # noqa: E402
 
 
 def lesson_queries(client, url: str) -> int:
@@ -122,16 +108,14 @@ def main() -> None:
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-bench-runtime-"))
-    setup(workdir)
+    setup_empty_database(workdir)
     from django.conf import settings
     from django.test import Client
 
     from courses.activities.runtime import launch
     from tests.activities.runtime_world import package_world
-    from tests.conftest import ensure_wagtail_tree
     from tests.factories import make_catalogue
 
-    ensure_wagtail_tree()
     make_catalogue()
     world = package_world()
     learner = world.enrolment.user

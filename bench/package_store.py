@@ -29,7 +29,6 @@ files=…
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import shutil
@@ -43,23 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.demo_db import setup_empty_database  # noqa: E402
+
 MB = 1024 * 1024
-
-
-def setup(workdir: Path) -> None:
-    """Django with a fresh SQLite database and media folder in ``workdir``."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    import django
-
-    django.setup()
-    from django.apps import apps
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", run_syncdb=True, verbosity=0)
 
 
 def build_package(path: Path, megabytes: int, files: int, seed: int) -> None:
@@ -93,7 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-bench-packages-"))
-    setup(workdir)
+    setup_empty_database(workdir)
     from django.core.files import File
 
     from courses.activities.packages import inspect_package, store_package

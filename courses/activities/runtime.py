@@ -319,7 +319,7 @@ def read_commit(kind: str, cmi: dict[str, Any]) -> ActivityResult:
             low=cmi.get("cmi.core.score.min"),
             high=cmi.get("cmi.core.score.max"),
         )
-        location = _text(cmi, "cmi.core.lesson_location", 255)
+        location = _text(cmi, "cmi.core.lesson_location", LOCATION_LIMIT[kind])
         total = _duration(cmi.get("cmi.core.total_time"))
         exit_value = cmi.get("cmi.core.exit")
     else:
@@ -335,7 +335,7 @@ def read_commit(kind: str, cmi: dict[str, Any]) -> ActivityResult:
             low=cmi.get("cmi.score.min"),
             high=cmi.get("cmi.score.max"),
         )
-        location = _text(cmi, "cmi.location", 1000)
+        location = _text(cmi, "cmi.location", LOCATION_LIMIT[kind])
         total = _duration(cmi.get("cmi.total_time"))
         exit_value = cmi.get("cmi.exit")
     suspend = _text(cmi, "cmi.suspend_data", SUSPEND_LIMIT[kind])
