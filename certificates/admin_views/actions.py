@@ -36,8 +36,13 @@ from certificates.permissions import ISSUE_CERTIFICATE, REVOKE_CERTIFICATE
 from certificates.printed import languages_of
 from courses.admin_base import CourseChoiceField, IdChoiceField
 from courses.models import Cohort, CoursePage, Enrolment
-from courses.permissions import Capability, cohorts_for, courses_for, holds
-from courses.translations import reader_language_first
+from courses.permissions import (
+    Capability,
+    cohorts_for,
+    course_choices,
+    courses_for,
+    holds,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -77,9 +82,7 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = reader_language_first(
-            courses_for(user, ISSUE_CERTIFICATE).select_related("locale")
-        )
+        self.fields["course"].queryset = course_choices(user, ISSUE_CERTIFICATE)
 
 
 class IssueForm(CourseForm):

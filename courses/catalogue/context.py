@@ -26,14 +26,7 @@ from courses.catalogue.access import Access, course_access
 from courses.catalogue.links import PAGE_LINK_FIELDS, PageLink, page_links
 from courses.enrolment.enrolling import key_field
 from courses.models import Assignment, CoursePage, LessonPage, ModulePage
-from courses.progress.completion import (
-    Evidence,
-    complete_modules,
-    completed_keys,
-    course_progress,
-    gather_evidence,
-    module_assignment_keys,
-)
+from courses.progress.completion import course_progress
 from courses.progress.outline import (
     CourseOutline,
     ModuleOutline,
@@ -46,6 +39,13 @@ from courses.progress.recording import (
     find_enrolment,
     lesson_flags,
     record_lesson_viewed,
+)
+from courses.progress.rule import (
+    Evidence,
+    complete_modules,
+    completed_keys,
+    gather_evidence,
+    module_assignment_keys,
 )
 from courses.translations import shown_translation
 

@@ -45,11 +45,10 @@ from courses.permissions import (
     MANAGE_ENROLMENT,
     CourseRecordPermissionPolicy,
     cohort_choices_for,
+    course_choices,
     course_choices_for,
-    courses_for,
     holds,
 )
-from courses.translations import reader_language_first
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -98,9 +97,7 @@ class CohortForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["course"]
         self.fields["course"] = CourseChoiceField(
-            queryset=reader_language_first(
-                courses_for(self.for_user, MANAGE_ENROLMENT)
-            ),
+            queryset=course_choices(self.for_user, MANAGE_ENROLMENT),
             label=field.label,
         )
         self.fields["tutors"].queryset = tutor_candidates()
@@ -240,9 +237,7 @@ class EnrolFromCsvForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = reader_language_first(
-            courses_for(user, MANAGE_ENROLMENT).select_related("locale")
-        )
+        self.fields["course"].queryset = course_choices(user, MANAGE_ENROLMENT)
 
 
 class EnrolFromCsvView(WagtailAdminTemplateMixin, FormView):

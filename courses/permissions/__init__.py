@@ -39,6 +39,7 @@ from courses.permissions.capabilities import (
 from courses.permissions.policies import (
     CourseRecordPermissionPolicy,
     cohort_choices_for,
+    course_choices,
     course_choices_for,
     course_staff,
     editable_courses,
@@ -60,6 +61,7 @@ __all__ = [
     "CourseRecordPermissionPolicy",
     "cohort_choices_for",
     "cohorts_for",
+    "course_choices",
     "course_choices_for",
     "course_staff",
     "courses_for",

@@ -64,19 +64,24 @@ def course_staff(course: CoursePage) -> QuerySet:
     )
 
 
+def course_choices(
+    user: AbstractBaseUser, capability: Capability
+) -> QuerySet[CoursePage]:
+    """The courses a form for ``user`` may offer for ``capability``, those in the
+    reader's language first (a form given the user rather than the request)."""
+    return reader_language_first(courses_for(user, capability).select_related("locale"))
+
+
 def course_choices_for(
     capability: Capability,
 ) -> Callable[[HttpRequest | None], QuerySet[CoursePage]]:
-    """The courses a filter or form of the request's user may offer for
-    ``capability`` (django-filter calls this with ``None`` while it builds the
-    filter)."""
+    """:func:`course_choices` for the request's user, as a filter's queryset
+    (django-filter calls this with ``None`` while it builds the filter)."""
 
     def choices(request: HttpRequest | None) -> QuerySet[CoursePage]:
         if request is None:
             return CoursePage.objects.none()
-        return reader_language_first(
-            courses_for(request.user, capability).select_related("locale")
-        )
+        return course_choices(request.user, capability)
 
     return choices
 

@@ -176,7 +176,7 @@ def build_outline(modules, lessons) -> CourseOutline:
 class ModuleProgress:
     """A module as one learner sees it: lessons done of all its lessons, whether
     it is open, and whether it is complete (every requirement of it met, as
-    ``courses.progress.completion.complete_modules`` decides)."""
+    ``courses.progress.rule.complete_modules`` decides)."""
 
     done: int
     total: int

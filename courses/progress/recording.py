@@ -22,14 +22,13 @@ from courses.models import (
     LessonPage,
     LessonProgress,
 )
-from courses.progress.completion import (
-    CourseProgress,
+from courses.progress.completion import CourseProgress, course_progress
+from courses.progress.outline import CourseOutline, course_outline
+from courses.progress.rule import (
     complete_modules,
-    course_progress,
     gather_evidence,
     module_assignment_keys,
 )
-from courses.progress.outline import CourseOutline, course_outline
 from courses.progress.summaries import store_module_summaries
 from courses.signals import course_completed
 

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from courses.models import Enrolment, ModuleSummary
-from courses.progress.completion import module_assignment_keys, module_rest_met
 from courses.progress.outline import CourseOutline, build_outline
+from courses.progress.rule import module_assignment_keys, module_rest_met
 
 if TYPE_CHECKING:
     from django.apps.registry import Apps
@@ -42,7 +42,7 @@ def module_counts(
 ) -> dict[uuid.UUID, Counts]:
     """Per module begun, by module key, from ``flags`` (lesson key → completed)
     and the keys of the ``complete`` modules
-    (:func:`~courses.progress.completion.complete_modules`)."""
+    (:func:`~courses.progress.rule.complete_modules`)."""
     counts = {}
     for module in outline.modules:
         started = [key for key in module.lesson_keys if key in flags]

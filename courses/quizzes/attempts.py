@@ -29,7 +29,6 @@ from courses.models import (
     Quiz,
     QuizAttempt,
 )
-from courses.progress.completion import completed_keys
 from courses.progress.outline import course_outline
 from courses.progress.recording import (
     ProgressError,
@@ -37,6 +36,7 @@ from courses.progress.recording import (
     record_lesson_completed,
     refresh_summary,
 )
+from courses.progress.rule import completed_keys
 from courses.quizzes.grading import (
     GradeResult,
     PublicQuestion,

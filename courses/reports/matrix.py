@@ -20,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from courses.models import CoursePage, Enrolment, ModuleSummary
-from courses.progress.completion import (
-    Evidence,
-    complete_modules,
-    module_assignment_keys,
-)
 from courses.progress.outline import (
     CourseOutline,
     ModuleOutline,
     outline_across_versions,
+)
+from courses.progress.rule import (
+    Evidence,
+    complete_modules,
+    module_assignment_keys,
 )
 from courses.reports.rows import LearnerRow, learners
 
@@ -41,7 +41,7 @@ class CourseStructure:
     """A course's live modules in order, with titles, for the matrix and funnel.
 
     A learner has done a module when every requirement of it is met
-    (:func:`~courses.progress.completion.complete_modules`, stored per module as
+    (:func:`~courses.progress.rule.complete_modules`, stored per module as
     :attr:`ModuleSummary.complete`), as for the learner's own badge and hours."""
 
     outline: CourseOutline

@@ -15,7 +15,7 @@ from certificates.models import Certificate
 from certificates.printed import hours_in_words
 from courses.people.languages import remember_language
 from tests.certificates.conftest import completed_enrolment
-from tests.certificates.test_open_badges import download, verify
+from tests.certificates.open_badge_world import download, verify
 
 pytestmark = pytest.mark.django_db
 
