@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -111,12 +112,21 @@ def task_worker(live_server, settings):
             f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
         )
+    site = urlsplit(live_server.url)
+    other = "127.0.0.1" if site.hostname == "localhost" else "localhost"
     env = {
-        **os.environ,
+        **{
+            key: value
+            for key, value in os.environ.items()
+            # make's demo address: its content origin would share the live
+            # server's host name, which the system checks refuse.
+            if key != "CONTENT_ADDRESS"
+        },
         "DATABASE_URL": url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "TASKS_BACKEND": "database",
         "BASE_URL": live_server.url,
+        "CONTENT_ORIGIN": f"{site.scheme}://{other}:{site.port + 1}",
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
     }
     worker = subprocess.Popen(

@@ -23,6 +23,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DEMO_ADDRESS",
             "ALLOWED_HOSTS",
             "CONTENT_ORIGIN",
+            "CONTENT_ADDRESS",
         }
     }
     environment.update(env)
