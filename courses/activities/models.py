@@ -158,8 +158,14 @@ class ActivityAttempt(models.Model):
     def reported(self) -> bool:
         """Whether the package has reported progress in this attempt (a launch
         alone makes an attempt that the learner may never begin)."""
-        return (
-            self.completion in ("completed", "incomplete")
-            or self.success in ("passed", "failed")
-            or self.score is not None
-        )
+        return progress_reported(self.completion, self.success, self.score)
+
+
+def progress_reported(completion: str, success: str, score: object) -> bool:
+    """Whether an attempt with these values counts as one: the package reported
+    a status or a score (the lesson and the report count attempts alike)."""
+    return (
+        completion in ("completed", "incomplete")
+        or success in ("passed", "failed")
+        or score is not None
+    )

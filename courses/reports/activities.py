@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import FilteredRelation, Q
 from django.utils.translation import pgettext_lazy
 
+from courses.activities.models import progress_reported
 from courses.activities.results import COMPLETED, FAILED, INCOMPLETE, PASSED
 from courses.models import LessonPage
 from courses.reports.rows import LearnerRow, learners
@@ -123,7 +124,7 @@ def best_cell(attempts: list[tuple]) -> ActivityCell:
     reported = sum(
         1
         for _n, completion_, success_, score_, _met in attempts
-        if attempt_status(completion_, success_) != Status.STARTED or score_ is not None
+        if progress_reported(completion_, success_, score_)
     )
     return ActivityCell(
         attempt_status(completion, success), score, reported or len(attempts), met
