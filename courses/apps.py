@@ -20,6 +20,7 @@ class CoursesConfig(AppConfig):
         from courses.integrations import (  # noqa: F401  (receivers)
             signal_handlers as integration_receivers,
         )
+        from courses.lti import signal_handlers as lti_receivers  # noqa: F401
         from courses.people import languages  # noqa: F401  (receivers)
         from courses.privacy import declarations
         from courses.progress import signal_handlers  # noqa: F401  (receivers)

@@ -147,6 +147,11 @@ SETTINGS: dict[str, Setting] = {
         "the X.509 certificate of LMS_SIGNING_KEY as PEM text, or None",
         lambda value: value is None or (isinstance(value, str | bytes) and bool(value)),
     ),
+    "LMS_LTI_TOOL_KEY": Setting(
+        None,
+        "the LTI tool's RSA private key as PEM text, or None (no LTI services)",
+        lambda value: value is None or (isinstance(value, str | bytes) and bool(value)),
+    ),
     "LMS_SELF_REGISTRATION": Setting(
         True,
         "True or False",

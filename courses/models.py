@@ -34,6 +34,7 @@ from courses.integrations.models import (
     XapiStatement,
 )
 from courses.live_sessions.models import Attendance, CalendarToken, LiveSession
+from courses.lti.models import LtiDeployment, LtiIdentity, LtiRegistration
 from courses.people.models import LearnerProfile
 from courses.privacy.models import PrivacyLog
 from courses.progress.models import LessonProgress, ModuleSummary
@@ -65,6 +66,9 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "LiveSession",
+    "LtiDeployment",
+    "LtiIdentity",
+    "LtiRegistration",
     "ModuleCompetence",
     "ModulePage",
     "ModuleSummary",

@@ -287,6 +287,9 @@ LMS_SIGNING_KEY = pem("SIGNING_KEY", SIGNING_DIR, "issuer-key.pem")
 LMS_SIGNING_CERTIFICATE = pem(
     "SIGNING_CERTIFICATE", SIGNING_DIR, "issuer-certificate.pem"
 )
+# The LTI tool's RSA key (docs/lti.md), PEM: from LTI_TOOL_KEY or SIGNING_DIR;
+# `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048` makes one.
+LMS_LTI_TOOL_KEY = pem("LTI_TOOL_KEY", SIGNING_DIR, "lti-tool-key.pem")
 # The API's OpenAPI schema and docs page at /api/v1/docs: on while developing.
 LMS_API_DOCS = env_bool("API_DOCS", not PRODUCTION)
 

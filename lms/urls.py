@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("courses.api.urls")),
+    # LTI: the URLs a platform's administrator registers, so no language prefix.
+    path("lti/", include("courses.lti.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Certificates: verification URLs are printed on paper, so no language prefix.
     path("", include("certificates.urls")),

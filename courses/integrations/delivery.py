@@ -131,7 +131,7 @@ def fan_out() -> int:
     return len(events)
 
 
-def _claim(rows: QuerySet, limit: int) -> list:
+def claim_due(rows: QuerySet, limit: int) -> list:
     """Up to ``limit`` due rows, claimed for this worker."""
     now = timezone.now()
     token = uuid.uuid4()
@@ -150,7 +150,7 @@ def _claim(rows: QuerySet, limit: int) -> list:
     return list(rows.filter(claim=token))
 
 
-def _record(
+def record_outcome(
     row: OutboxRow, delivered: bool, status_code: int | None, error: str, now: datetime
 ) -> None:
     row.attempts += 1
@@ -172,9 +172,7 @@ def _record(
         row.next_attempt_at = next_at
 
 
-def _save_outcomes(
-    model: type[OutboxRow], rows: list[OutboxRow], now: datetime
-) -> None:
+def save_outcomes(model: type[OutboxRow], rows: list[OutboxRow], now: datetime) -> None:
     """Write what ``_record`` decided: one UPDATE per distinct outcome (all the
     delivered rows of a batch share one), not one per row. The rows are this
     worker's claim, so nobody else changes their attempts meanwhile."""
@@ -203,7 +201,7 @@ def _save_outcomes(
 
 
 def _webhook_batch(client: httpx.Client, pool: ThreadPoolExecutor) -> int:
-    deliveries = _claim(
+    deliveries = claim_due(
         WebhookDelivery.objects.select_related("endpoint"), WEBHOOK_BATCH
     )
     if not deliveries:
@@ -211,7 +209,9 @@ def _webhook_batch(client: httpx.Client, pool: ThreadPoolExecutor) -> int:
     outcomes = list(pool.map(lambda delivery: send(client, delivery), deliveries))
     now = timezone.now()
     for delivery, outcome in zip(deliveries, outcomes, strict=True):
-        _record(delivery, outcome.delivered, outcome.status_code, outcome.error, now)
+        record_outcome(
+            delivery, outcome.delivered, outcome.status_code, outcome.error, now
+        )
         if not outcome.delivered:
             logger.info(
                 "Webhook delivery %s to endpoint %s failed (attempt %s): %s %s",
@@ -221,12 +221,12 @@ def _webhook_batch(client: httpx.Client, pool: ThreadPoolExecutor) -> int:
                 outcome.status_code or "",
                 outcome.error,
             )
-    _save_outcomes(WebhookDelivery, deliveries, now)
+    save_outcomes(WebhookDelivery, deliveries, now)
     return len(deliveries)
 
 
 def _xapi_batch(client: httpx.Client) -> int:
-    statements = _claim(XapiStatement.objects.all(), XAPI_BATCH)
+    statements = claim_due(XapiStatement.objects.all(), XAPI_BATCH)
     if not statements:
         return 0
     built = [row for row in statements if row.statement is None]
@@ -237,8 +237,8 @@ def _xapi_batch(client: httpx.Client) -> int:
     answers = send_statements(client, [row.statement for row in statements])
     now = timezone.now()
     for row, answer in zip(statements, answers, strict=True):
-        _record(row, answer.delivered, answer.status_code, answer.error, now)
-    _save_outcomes(XapiStatement, statements, now)
+        record_outcome(row, answer.delivered, answer.status_code, answer.error, now)
+    save_outcomes(XapiStatement, statements, now)
     return len(statements)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.integrations.events import Event, emit, enrolment_data
+from courses.lti.passback import queue_score
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -230,6 +231,7 @@ def _apply_summary(
 ) -> CourseProgress:
     """Write the enrolment's stored summary from its records, and return the
     account it was written from."""
+    before = (enrolment.percent, enrolment.status)
     evidence = gather_evidence(enrolment, done)
     progress = course_progress(enrolment, outline, evidence)
     checklist = progress.checklist
@@ -281,4 +283,7 @@ def _apply_summary(
             lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
         )
     enrolment.save(update_fields=fields)
+    if (enrolment.percent, enrolment.status) != before:
+        # Platforms that launched the course get the new score (an outbox row).
+        queue_score(enrolment)
     return progress

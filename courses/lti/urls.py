@@ -1,0 +1,22 @@
+"""LTI 1.3 endpoints the platform's administrator registers (docs/lti.md)."""
+
+from django.urls import path
+
+from courses.lti import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path(
+        "<uuid:registration_uuid>/login/",
+        views.login_initiation,
+        name="login",
+    ),
+    path("launch/", views.launch, name="launch"),
+    path("jwks/", views.jwks, name="jwks"),
+    path(
+        "<uuid:registration_uuid>/config.json",
+        views.tool_configuration,
+        name="config",
+    ),
+]
