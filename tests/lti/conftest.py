@@ -1,4 +1,4 @@
 """The platform's keys and a registration with one deployment, for every LTI
-test module (defined with the launch tests, which show how they are used)."""
+test module (tests/lti/platform.py)."""
 
-from tests.lti.test_launch import platform_keys, registration  # noqa: F401
+from tests.lti.platform import platform_keys, registration  # noqa: F401

@@ -4,27 +4,17 @@ pastes: what a platform fetches, as JSON."""
 from __future__ import annotations
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import RSAKey
 
 from courses.lti.models import LtiRegistration, LtiToolKey
+from tests.lti.platform import key_pair
 
 pytestmark = pytest.mark.django_db
 
 
-def _private_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-
-
 @pytest.fixture(scope="module")
 def tool_pem() -> str:
-    return _private_pem()
+    return key_pair()[0]
 
 
 def test_jwks_publishes_the_public_half_of_the_settings_key(client, settings, tool_pem):
@@ -48,7 +38,7 @@ def test_after_a_rotation_the_old_key_stays_published_until_retired(
 ):
     settings.LMS_LTI_TOOL_KEY = tool_pem
     old_kid = client.get("/lti/jwks/").json()["keys"][0]["kid"]
-    settings.LMS_LTI_TOOL_KEY = _private_pem()
+    settings.LMS_LTI_TOOL_KEY = key_pair()[0]
     kids = [key["kid"] for key in client.get("/lti/jwks/").json()["keys"]]
     assert len(kids) == 2 and kids[1] == old_kid
     LtiToolKey.objects.filter(kid=old_kid).update(is_active=False)

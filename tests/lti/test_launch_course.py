@@ -11,7 +11,7 @@ from django.utils import timezone
 from courses.enrolment.models import Enrolment
 from courses.lti.models import LtiIdentity
 from tests.factories import make_cohort, make_course
-from tests.lti.test_launch import _launch_form, _platform
+from tests.lti.platform import launch_form, platform_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,10 @@ def test_launch_naming_a_course_enrols_and_opens_its_page(
     client, registration, platform_keys
 ):
     course = make_course(slug="digital-skills")
-    form = _launch_form(
-        client, _platform(registration, platform_keys), custom={"course": course.slug}
+    form = launch_form(
+        client,
+        platform_for(registration, platform_keys),
+        custom={"course": course.slug},
     )
 
     response = client.post("/lti/launch/", form)
@@ -40,9 +42,9 @@ def test_launch_naming_a_course_enrols_and_opens_its_page(
 
 def test_second_launch_keeps_the_one_enrolment(client, registration, platform_keys):
     course = make_course()
-    platform = _platform(registration, platform_keys)
+    platform = platform_for(registration, platform_keys)
     for _ in range(2):
-        form = _launch_form(client, platform, custom={"course": course.slug})
+        form = launch_form(client, platform, custom={"course": course.slug})
         assert client.post("/lti/launch/", form).url == course.url
 
     assert Enrolment.objects.count() == 1
@@ -52,8 +54,10 @@ def test_enrolment_is_in_the_registrations_cohort(client, registration, platform
     course = make_course()
     registration.cohort = make_cohort(course, name="DU, spring")
     registration.save()
-    form = _launch_form(
-        client, _platform(registration, platform_keys), custom={"course": course.slug}
+    form = launch_form(
+        client,
+        platform_for(registration, platform_keys),
+        custom={"course": course.slug},
     )
 
     client.post("/lti/launch/", form)
@@ -65,8 +69,10 @@ def test_cohort_of_another_course_is_not_used(client, registration, platform_key
     course = make_course()
     registration.cohort = make_cohort(make_course())
     registration.save()
-    form = _launch_form(
-        client, _platform(registration, platform_keys), custom={"course": course.slug}
+    form = launch_form(
+        client,
+        platform_for(registration, platform_keys),
+        custom={"course": course.slug},
     )
 
     client.post("/lti/launch/", form)
@@ -77,8 +83,8 @@ def test_cohort_of_another_course_is_not_used(client, registration, platform_key
 def test_unknown_course_gets_the_error_page_and_changes_nothing(
     client, registration, platform_keys
 ):
-    form = _launch_form(
-        client, _platform(registration, platform_keys), custom={"course": "no-such"}
+    form = launch_form(
+        client, platform_for(registration, platform_keys), custom={"course": "no-such"}
     )
 
     response = client.post("/lti/launch/", form)
@@ -98,8 +104,10 @@ def test_closed_cohort_refuses_the_launch_and_creates_no_account(
         course, enrolment_closes_at=timezone.now() - datetime.timedelta(days=1)
     )
     registration.save()
-    form = _launch_form(
-        client, _platform(registration, platform_keys), custom={"course": course.slug}
+    form = launch_form(
+        client,
+        platform_for(registration, platform_keys),
+        custom={"course": course.slug},
     )
 
     response = client.post("/lti/launch/", form)
@@ -113,7 +121,7 @@ def test_closed_cohort_refuses_the_launch_and_creates_no_account(
 def test_launch_naming_no_course_opens_the_dashboard(
     client, registration, platform_keys
 ):
-    form = _launch_form(client, _platform(registration, platform_keys))
+    form = launch_form(client, platform_for(registration, platform_keys))
 
     response = client.post("/lti/launch/", form)
 

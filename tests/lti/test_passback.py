@@ -19,8 +19,7 @@ from courses.lti.models import LtiGradeLink, LtiResourceLink, LtiScorePassback
 from courses.lti.passback import send_due
 from courses.progress.recording import record_lesson_completed, refresh_summary
 from tests.factories import make_course_tree
-from tests.lti.test_keys import _private_pem
-from tests.lti.test_launch import ISSUER, _launch_form, _platform
+from tests.lti.platform import ISSUER, key_pair, launch_form, platform_for
 
 pytestmark = pytest.mark.django_db
 
@@ -82,16 +81,16 @@ class FakeMoodle:
 @pytest.fixture
 def moodle(settings):
     cache.clear()
-    settings.LMS_LTI_TOOL_KEY = _private_pem()
+    settings.LMS_LTI_TOOL_KEY = key_pair()[0]
     public_jwk = current_tool_key().public_jwk
     return FakeMoodle(jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(public_jwk)))
 
 
 def _launched(client, registration, platform_keys, lessons=2):
     course, course_lessons = make_course_tree(modules=1, lessons=lessons)
-    form = _launch_form(
+    form = launch_form(
         client,
-        _platform(registration, platform_keys),
+        platform_for(registration, platform_keys),
         custom={"course": course.slug},
         claims=AGS,
     )
@@ -103,9 +102,9 @@ def test_launch_stores_the_link_and_who_launched_it(
     client, registration, platform_keys
 ):
     enrolment, _lessons = _launched(client, registration, platform_keys)
-    _launch_again = _launch_form(
+    _launch_again = launch_form(
         client,
-        _platform(registration, platform_keys),
+        platform_for(registration, platform_keys),
         custom={"course": enrolment.course.slug},
         claims=AGS,
     )
