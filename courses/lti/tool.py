@@ -3,12 +3,14 @@ exist, and a launch that refuses a replayed ``id_token``."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from pylti1p3.contrib.django import DjangoMessageLaunch
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
 from pylti1p3.deployment import Deployment
 from pylti1p3.exception import LtiException
+from pylti1p3.launch_data_storage.base import DisableSessionId
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
@@ -84,9 +86,44 @@ class ToolConfig(ToolConfAbstract):
         return Deployment().set_deployment_id(deployment_id)
 
 
+#: How long a platform's public keys are kept, so that a launch costs no request
+#: to the platform. A token signed by a key not in the kept set fetches the set
+#: afresh once: a platform's new key works at once.
+PLATFORM_KEYS_SECONDS = 60 * 60
+
+
 class MessageLaunch(DjangoMessageLaunch):
     """pylti1p3 checks the nonce was issued but does not consume it, so the same
-    ``id_token`` could be posted again while it lives; here it is used once."""
+    ``id_token`` could be posted again while it lives; here it is used once.
+    The platform's keys are cached rather than fetched on every launch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_public_key_caching(DjangoCacheDataStorage(), PLATFORM_KEYS_SECONDS)
+
+    def get_public_key(self) -> tuple[str, str]:
+        try:
+            return super().get_public_key()
+        except LtiException:
+            storage = self._public_key_cache_data_storage
+            if storage is None or self._registration is None:
+                raise
+            # The kept set may predate the platform's rotation: ask again, once.
+            self._public_key_cache_data_storage = None
+            try:
+                self._registration.set_key_set(None)
+                found = super().get_public_key()
+            finally:
+                self._public_key_cache_data_storage = storage
+            # Keep the new set, under pylti1p3's own key for it.
+            url = self._registration.get_key_set_url() or ""
+            with DisableSessionId(storage):
+                storage.set_value(
+                    "key-set-url-" + hashlib.md5(url.encode()).hexdigest(),
+                    self._registration.get_key_set(),
+                    PLATFORM_KEYS_SECONDS,
+                )
+            return found
 
     def validate(self) -> MessageLaunch:
         super().validate()

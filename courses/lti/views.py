@@ -21,6 +21,7 @@ from courses.enrolment.enrolling import EnrolmentError
 from courses.lti.accounts import account_for_launch
 from courses.lti.enrolling import UnknownCourse, course_of_launch, enrol_from_launch
 from courses.lti.keys import public_jwks
+from courses.lti.landing import landing_url
 from courses.lti.models import LtiRegistration
 from courses.lti.passback import remember_launch
 from courses.lti.tool import MessageLaunch, ToolConfig
@@ -70,8 +71,8 @@ def login_initiation(request: HttpRequest, registration_uuid: str) -> HttpRespon
 def launch(request: HttpRequest) -> HttpResponse:
     """Validate the ``id_token`` (signature, issuer, audience, nonce, expiry,
     deployment), then sign the platform's user in to their account, enrolled in
-    the course the link names and on its page (their dashboard when it names
-    none)."""
+    the course the link names and on the lesson they go on with (their dashboard
+    when it names none)."""
     tool_config = ToolConfig()
     message_launch = MessageLaunch(
         request, tool_config, launch_data_storage=DjangoCacheDataStorage()
@@ -115,7 +116,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
-    return HttpResponseRedirect(course.get_url(request))
+    return HttpResponseRedirect(landing_url(request, user, course))
 
 
 @require_GET

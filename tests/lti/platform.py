@@ -3,10 +3,12 @@ registration of it, and the form its browser posts to our launch URL."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import RequestFactory
@@ -15,7 +17,6 @@ from lti1p3platform.framework.django.oidc_login import DjangoAPIOIDCLogin
 from lti1p3platform.framework.django.request import DjangoRequest
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.registration import Registration
-from pylti1p3.message_launch import MessageLaunch
 
 from courses.lti.models import LtiDeployment, LtiRegistration
 
@@ -87,14 +88,33 @@ def registration(platform_keys, monkeypatch) -> LtiRegistration:
         keyset_url=f"{ISSUER}/mod/lti/certs.php",
     )
     LtiDeployment.objects.create(registration=registration, deployment_id="1")
-    # The platform's keyset URL, answered without a network.
-    jwks = {
-        "keys": Registration.get_jwks(
-            Registration().set_platform_public_key(platform_keys[1])
-        )
-    }
-    monkeypatch.setattr(MessageLaunch, "fetch_public_key", lambda self, url: jwks)
+    serve_platform_keys(monkeypatch, platform_keys[1])
     return registration
+
+
+def serve_platform_keys(monkeypatch, *public_keys: str) -> list[str]:
+    """The platform's keyset URL answers with these public keys, without a
+    network; returns the list of URLs fetched (pylti1p3 fetches with requests)."""
+    jwks = {
+        "keys": [
+            key
+            for public_key in public_keys
+            for key in Registration.get_jwks(
+                Registration().set_platform_public_key(public_key)
+            )
+        ]
+    }
+    fetched: list[str] = []
+
+    def get(session, url, *args, **kwargs):
+        fetched.append(url)
+        response = requests.Response()
+        response.status_code = 200
+        response._content = json.dumps(jwks).encode()
+        return response
+
+    monkeypatch.setattr(requests.Session, "get", get)
+    return fetched
 
 
 def platform_for(registration: LtiRegistration, keys, **overrides: Any) -> Platform:

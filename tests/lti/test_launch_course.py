@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from courses.enrolment.models import Enrolment
 from courses.lti.models import LtiIdentity
-from tests.factories import make_cohort, make_course
+from courses.progress.recording import record_lesson_completed
+from tests.factories import make_cohort, make_course, make_course_tree
 from tests.lti.platform import launch_form, platform_for
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,26 @@ def test_launch_naming_a_course_enrols_and_opens_its_page(
     page = client.get(response.url)
     assert page.status_code == 200
     assert course.title in page.content.decode()
+
+
+def test_launch_opens_the_lesson_the_learner_goes_on_with(
+    client, registration, platform_keys
+):
+    course, lessons = make_course_tree(modules=1, lessons=3)
+    platform = platform_for(registration, platform_keys)
+
+    first = client.post(
+        "/lti/launch/", launch_form(client, platform, custom={"course": course.slug})
+    )
+    assert first.url == lessons[0].url
+    assert lessons[0].title in client.get(first.url).content.decode()
+    record_lesson_completed(Enrolment.objects.get(), lessons[0])
+
+    again = client.post(
+        "/lti/launch/", launch_form(client, platform, custom={"course": course.slug})
+    )
+
+    assert again.url == lessons[1].url
 
 
 def test_second_launch_keeps_the_one_enrolment(client, registration, platform_keys):
