@@ -126,6 +126,20 @@ def platform_for(registration: LtiRegistration, keys, **overrides: Any) -> Platf
     return Platform(**(data | overrides))
 
 
+def login_redirect(client, platform: Platform, user_id: str) -> dict[str, str]:
+    """The platform's OIDC login initiation, and the parameters of our redirect
+    to its auth URL (``state``, ``nonce``, ``redirect_uri``…)."""
+    login = PlatformLogin(None, platform)
+    login.set_lti_message_hint(hint="resource-link-42")
+    response = client.get(login.initiate_login(user_id).url)
+    assert response.status_code == 302, response.content
+    auth_request = urlparse(response.url)
+    assert f"{auth_request.scheme}://{auth_request.netloc}" == ISSUER
+    auth_params = {k: v[0] for k, v in parse_qs(auth_request.query).items()}
+    assert auth_params["redirect_uri"] == LAUNCH_URL
+    return auth_params
+
+
 def launch_form(
     client,
     platform: Platform,
@@ -142,15 +156,36 @@ def launch_form(
     """The platform's OIDC login, our redirect to its auth URL, and the form
     its browser posts back: ``id_token`` and ``state``. A ``signer`` other than
     the platform writes claims the login did not agree to."""
-    login = PlatformLogin(None, platform)
-    login.set_lti_message_hint(hint="resource-link-42")
-    to_tool = login.initiate_login(user_id).url
-    response = client.get(to_tool)
-    assert response.status_code == 302, response.content
-    auth_request = urlparse(response.url)
-    assert f"{auth_request.scheme}://{auth_request.netloc}" == ISSUER
-    auth_params = {k: v[0] for k, v in parse_qs(auth_request.query).items()}
-    assert auth_params["redirect_uri"] == LAUNCH_URL
+    return signed_launch(
+        platform,
+        login_redirect(client, platform, user_id),
+        expires_in=expires_in,
+        signer=signer,
+        custom=custom,
+        claims=claims,
+        user_id=user_id,
+        roles=roles,
+        email=email,
+        given_name=given_name,
+        family_name=family_name,
+    )
+
+
+def signed_launch(
+    platform: Platform,
+    auth_params: dict[str, str],
+    expires_in: int = 300,
+    signer: Platform | None = None,
+    custom: dict | None = None,
+    claims: dict | None = None,
+    user_id: str = "moodle-user-7",
+    roles: list[str] | None = None,
+    email: str = "anna@example.edu",
+    given_name: str = "Anna",
+    family_name: str = "Bērziņa",
+) -> dict:
+    """The platform's answer to our auth redirect: the ``id_token`` and ``state``
+    its browser posts to our launch URL."""
     signer = signer or platform
     launch = DjangoLTI1P3MessageLaunch(
         DjangoRequest(RequestFactory().get("/auth", auth_params)), signer

@@ -1,0 +1,234 @@
+"""What a launch from a platform (Moodle) costs the tool, and how soon the score
+reaches the platform's gradebook, on the demo programme.
+
+Loads the demo programme into a fresh SQLite database, registers a platform
+(lti1p3platform, as in tests/lti/) whose keyset, token and grade endpoints a
+small HTTP server on loopback answers, and then, through the whole middleware
+stack (Django's test client):
+
+- ``launch_ms``/``launch_p95_ms``: a new learner's launch, from the platform's
+  login initiation to the rendered first lesson: our OIDC login redirect, the
+  ``id_token`` check, the new account and its enrolment, the redirect and the
+  lesson page. The platform's own work (signing the ``id_token``) is left out;
+  its keys are fetched on the first launch and kept, so that one is not counted;
+- ``return_ms``: the same learners launching again (lands on the same lesson);
+- ``launch_queries``: the queries of a new learner's launch POST;
+- ``passback_s``/``passback_attempts``: a learner completes a lesson, and a
+  database task worker (``manage.py db_worker``, polling every second) delivers
+  the score: the time until the platform has it, and the attempts it took.
+
+Targets: launch to first lesson at most 300 ms; the score delivered within one
+worker poll (one attempt, well under the poll interval plus the send).
+
+    .venv/bin/python bench/lti_launch.py [--launches 30]
+
+Last line: launch_ms=… launch_p95_ms=… return_ms=… launch_queries=…
+passback_s=… passback_attempts=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCORES: list[dict] = []
+
+
+class FakePlatform(BaseHTTPRequestHandler):
+    """The platform's keyset, token and score endpoints."""
+
+    jwks: dict = {}
+
+    def _answer(self, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:
+        self._answer(200, self.jwks)
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/token"):
+            self._answer(200, {"access_token": "bench-token", "expires_in": 3600})
+        else:
+            SCORES.append(json.loads(body))
+            self._answer(200, {})
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--launches", type=int, default=30)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="lms-bench-lti-"))
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    env["MEDIA_ROOT"] = str(workdir / "media")
+    env["TASKS_BACKEND"] = "database"
+    os.environ.update(env)
+
+    from bench.demo_db import demo_course, setup_demo_database
+
+    setup_demo_database()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from lti1p3platform.registration import Registration
+
+    from courses.enrolment.models import Enrolment
+    from courses.lti.models import LtiDeployment, LtiRegistration, LtiScorePassback
+    from courses.progress.recording import record_lesson_completed
+    from tests.lti.platform import (
+        CLIENT_ID,
+        ISSUER,
+        key_pair,
+        login_redirect,
+        platform_for,
+        signed_launch,
+    )
+
+    tool_private, _public = key_pair()
+    settings.LMS_LTI_TOOL_KEY = tool_private
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    platform_keys = key_pair()
+    FakePlatform.jwks = {
+        "keys": Registration.get_jwks(
+            Registration().set_platform_public_key(platform_keys[1])
+        )
+    }
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePlatform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    registration = LtiRegistration.objects.create(
+        name="Bench Moodle",
+        issuer=ISSUER,
+        client_id=CLIENT_ID,
+        auth_login_url=f"{ISSUER}/mod/lti/auth.php",
+        auth_token_url=f"{base}/token",
+        keyset_url=f"{base}/certs",
+    )
+    LtiDeployment.objects.create(registration=registration, deployment_id="1")
+    platform = platform_for(registration, platform_keys)
+    course = demo_course()
+    ags = {
+        "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+            "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+            "lineitem": f"{base}/lineitems/1/lineitem",
+        }
+    }
+
+    def launch(client: Client, user_id: str):
+        """(milliseconds on the tool's side, queries of the POST, lesson URL)"""
+        started = time.perf_counter()
+        auth_params = login_redirect(client, platform, user_id)
+        tool_time = time.perf_counter() - started
+        form = signed_launch(
+            platform,
+            auth_params,
+            user_id=user_id,
+            custom={"course": course.slug},
+            claims=ags,
+            email=f"{user_id}@example.edu",
+        )
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/lti/launch/", form)
+        assert response.status_code == 302, response.content[:500]
+        launch_queries = len(queries)
+        page = client.get(response.url)
+        assert page.status_code == 200, page.status_code
+        tool_time += time.perf_counter() - started
+        return tool_time * 1000, launch_queries, response.url
+
+    # The first launch fetches the platform's keys (kept afterwards) and warms
+    # the content cache, as a site in use has.
+    launch(Client(), "warm-up")
+    clients = {f"teacher-{n}": Client() for n in range(args.launches)}
+    firsts, query_counts, landed = [], [], set()
+    for user_id, client in clients.items():
+        ms, queries, url = launch(client, user_id)
+        firsts.append(ms)
+        query_counts.append(queries)
+        landed.add(url)
+    returns = [launch(client, user_id)[0] for user_id, client in clients.items()]
+    print(
+        f"{args.launches} new learners launched {course.title!r}, landing on "
+        f"{sorted(landed)}: median {statistics.median(firsts):.1f} ms, "
+        f"p95 {percentile(firsts, 0.95):.1f} ms; again "
+        f"{statistics.median(returns):.1f} ms"
+    )
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            "1",
+            "--no-startup-delay",
+        ],
+        cwd=ROOT,
+        env={**env, "LTI_TOOL_KEY": tool_private},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(8)  # the worker starts up (Django, the apps)
+        enrolment = Enrolment.objects.get(
+            user__lti_identities__subject="teacher-0", course_key=course.translation_key
+        )
+        lesson = course.get_lessons().first()
+        started = time.monotonic()
+        record_lesson_completed(enrolment, lesson.specific)
+        row = LtiScorePassback.objects.get(grade_link__user=enrolment.user)
+        while row.status != "delivered" and time.monotonic() - started < 30:
+            time.sleep(0.05)
+            row.refresh_from_db()
+        passback_s = time.monotonic() - started
+    finally:
+        worker.terminate()
+        worker.wait()
+        server.shutdown()
+    assert row.status == "delivered", (row.status, row.last_error)
+    print(
+        f"score {SCORES[-1]['scoreGiven']} delivered {passback_s:.2f} s after the "
+        f"lesson was done, in {row.attempts} attempt(s) (worker polls every 1 s)"
+    )
+    print(
+        f"launch_ms={statistics.median(firsts):.1f} "
+        f"launch_p95_ms={percentile(firsts, 0.95):.1f} "
+        f"return_ms={statistics.median(returns):.1f} "
+        f"launch_queries={max(query_counts)} "
+        f"passback_s={passback_s:.2f} passback_attempts={row.attempts}"
+    )
+
+
+if __name__ == "__main__":
+    main()
