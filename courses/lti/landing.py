@@ -3,12 +3,30 @@ the platform's course opens the course where they are in it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import get_supported_language_variant
 
 from courses.catalogue.links import page_links
 from courses.catalogue.models import CoursePage
 from courses.enrolment.models import Enrolment
+
+PRESENTATION_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+
+
+def launch_language(claims: dict[str, Any]) -> str | None:
+    """The site language nearest the platform's user interface language
+    (``launch_presentation.locale``, e.g. Moodle's "lv" or "en_us"), or None."""
+    presentation = claims.get(PRESENTATION_CLAIM) or {}
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    if not isinstance(locale, str) or not locale.strip():
+        return None
+    try:
+        return get_supported_language_variant(locale.strip().replace("_", "-").lower())
+    except LookupError:
+        return None
 
 
 def landing_url(

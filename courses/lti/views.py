@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -21,7 +22,7 @@ from courses.enrolment.enrolling import EnrolmentError
 from courses.lti.accounts import account_for_launch
 from courses.lti.enrolling import UnknownCourse, course_of_launch, enrol_from_launch
 from courses.lti.keys import public_jwks
-from courses.lti.landing import landing_url
+from courses.lti.landing import landing_url, launch_language
 from courses.lti.models import LtiRegistration
 from courses.lti.passback import remember_launch
 from courses.lti.tool import MessageLaunch, ToolConfig
@@ -89,6 +90,10 @@ def launch(request: HttpRequest) -> HttpResponse:
         )
     claims = message_launch.get_launch_data()
     registration = tool_config.registration
+    # The course and lesson open in the language the platform is used in.
+    language = launch_language(claims)
+    if language:
+        translation.activate(language)
     try:
         course = course_of_launch(claims)
     except UnknownCourse:

@@ -57,10 +57,10 @@ class Platform(LTI1P3PlatformConfAbstract):
         data = self.registration_data
         return (
             Registration()
-            .set_iss(ISSUER)
+            .set_iss(data.get("issuer", ISSUER))
             .set_client_id(data.get("client_id", CLIENT_ID))
             .set_deployment_id(data.get("deployment_id", DEPLOYMENT_ID))
-            .set_launch_url(LAUNCH_URL)
+            .set_launch_url(data.get("launch_url", LAUNCH_URL))
             .set_oidc_login_url(data["login_url"])
             .set_platform_private_key(data["private_key"])
             .set_platform_public_key(data["public_key"])

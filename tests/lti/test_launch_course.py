@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from courses.enrolment.models import Enrolment
+from courses.lti.landing import PRESENTATION_CLAIM, launch_language
 from courses.lti.models import LtiIdentity
 from courses.progress.recording import record_lesson_completed
 from tests.factories import make_cohort, make_course, make_course_tree
@@ -148,3 +149,18 @@ def test_launch_naming_no_course_opens_the_dashboard(
 
     assert response.status_code == 302
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("lv", "lv"), ("en_us", "en"), ("EN-GB", "en"), ("de", None), ("", None)],
+)
+def test_launch_opens_in_the_platforms_language(locale, language):
+    claims = {PRESENTATION_CLAIM: {"locale": locale}}
+
+    assert launch_language(claims) == language
+
+
+def test_launch_without_a_locale_keeps_the_browsers_language():
+    assert launch_language({}) is None
+    assert launch_language({PRESENTATION_CLAIM: "lv"}) is None
