@@ -42,6 +42,7 @@ install: $(STAMP) $(NODE_STAMP)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py create_signing_key
+	$(BIN)/python manage.py create_lti_key
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(DEMO_ADDRESS) (e-learning packages from http://$(CONTENT_ADDRESS)) with a task worker (Ctrl+C stops all)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.demo start

@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
@@ -22,6 +24,10 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.DEBUG and importlib.util.find_spec("lti1p3platform"):
+    # The demo's stand-in for Moodle (docs/lti.md), with the development packages.
+    urlpatterns.append(path("demo-platform/", include("lms.demo_platform.urls")))
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

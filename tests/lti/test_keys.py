@@ -3,9 +3,13 @@ pastes: what a platform fetches, as JSON."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from joserfc.jwk import RSAKey
 
+from courses.lti.keys import current_tool_key
 from courses.lti.models import LtiRegistration, LtiToolKey
 from tests.lti.platform import key_pair
 
@@ -78,3 +82,18 @@ def test_configuration_lists_the_addresses_to_paste(client):
 def test_configuration_of_an_unknown_registration_is_not_found(client):
     response = client.get("/lti/00000000-0000-0000-0000-000000000000/config.json")
     assert response.status_code == 404
+
+
+def test_create_lti_key_writes_a_key_the_tool_can_sign_with(tmp_path, settings):
+    out = io.StringIO()
+    call_command("create_lti_key", dir=str(tmp_path), stdout=out)
+    path = tmp_path / "lti-tool-key.pem"
+    pem = path.read_text()
+    assert "LTI tool key written" in out.getvalue()
+    assert path.stat().st_mode & 0o077 == 0
+    settings.LMS_LTI_TOOL_KEY = pem
+    assert current_tool_key().public_jwk["kty"] == "RSA"
+
+    call_command("create_lti_key", dir=str(tmp_path), stdout=out)
+
+    assert path.read_text() == pem
