@@ -51,10 +51,12 @@ def _find_or_create(client: httpx.Client, resource_link: LtiResourceLink) -> str
     registration = resource_link.deployment.registration
     token = access_token(client, registration, LINEITEM_SCOPE)
     authorization = {"Authorization": f"Bearer {token}"}
+    # Added to the URL's own query (Moodle puts the tool's id there).
+    query = httpx.URL(resource_link.lineitems_url).copy_merge_params(
+        {"resource_link_id": resource_link.resource_link_id}
+    )
     response = client.get(
-        resource_link.lineitems_url,
-        params={"resource_link_id": resource_link.resource_link_id},
-        headers=authorization | {"Accept": CONTAINER_MEDIA_TYPE},
+        query, headers=authorization | {"Accept": CONTAINER_MEDIA_TYPE}
     )
     _check(response, resource_link)
     item = _ours(response.json(), resource_link)

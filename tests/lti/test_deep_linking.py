@@ -110,9 +110,7 @@ def test_teacher_picks_a_module_and_the_platform_accepts_the_link(
     assert f"frame-ancestors 'self' {ISSUER}" in policy
     assert "X-Frame-Options" not in picker.headers
 
-    answer = client.post(
-        response.url, {"course": course.pk, "module": modules[1].pk}
-    )
+    answer = client.post(response.url, {"course": course.pk, "module": modules[1].pk})
 
     assert answer.status_code == 200
     assert "Saite tiek pievienota" in answer.content.decode()
