@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 from pylti1p3.contrib.django import DjangoCacheDataStorage
@@ -85,15 +86,21 @@ def _return_url(claims: dict[str, Any]) -> str | None:
 def _framed_by_platform(
     response: HttpResponse, claims: dict[str, Any] | None, posts_to: str | None = None
 ) -> HttpResponse:
-    """Let the platform that launched show the page in its frame, and the page's
-    form post to ``posts_to``: our policy allows only our own site otherwise."""
+    """Let the platform that launched (any registered one when the launch is
+    gone) show the page in its frame, and the page's form post to ``posts_to``:
+    our policy allows only our own site otherwise."""
     policy = {}
     if claims is not None:
-        origins = {_origin(str(claims.get("iss") or ""))}
-        origins.add(_origin(_return_url(claims) or ""))
-        origins.discard(None)
-        if origins:
-            policy["frame-ancestors"] = sorted(origins)
+        urls = [str(claims.get("iss") or ""), _return_url(claims) or ""]
+    else:
+        urls = list(
+            LtiRegistration.objects.filter(is_active=True).values_list(
+                "issuer", flat=True
+            )
+        )
+    origins = {_origin(url) for url in urls} - {None}
+    if origins:
+        policy["frame-ancestors"] = sorted(origins)
     if posts_to is not None:
         policy["form-action"] = [posts_to]
     if policy:
@@ -220,6 +227,7 @@ def _signed_response(
     )
 
 
+@never_cache
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def picker(request: HttpRequest, launch_id: str) -> HttpResponse:

@@ -106,6 +106,7 @@ def test_teacher_picks_a_module_and_the_platform_accepts_the_link(
         assert title in page
     assert page.index("Drošība tīmeklī") < page.index("Izklājlapas")
     assert "csrfmiddlewaretoken" in page
+    assert "no-store" in picker.headers["Cache-Control"]
     policy = picker.headers["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {ISSUER}" in policy
     assert "X-Frame-Options" not in picker.headers
@@ -235,6 +236,11 @@ def test_an_expired_choice_sends_nothing(
     page = response.content.decode()
     assert "Šī izvēle vairs nav spēkā" in page
     assert 'name="JWT"' not in page
+    # Still shown in the platform's frame.
+    assert (
+        f"frame-ancestors 'self' {ISSUER}"
+        in response.headers["Content-Security-Policy"]
+    )
 
 
 @pytest.mark.parametrize("choice", ["unknown", "foreign module", "draft"])
