@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from wagtail.models import Locale
+from django.conf import settings
 
 from courses.catalogue.models import CoursePage, ModulePage
 from courses.lti.models import LtiResourceLink
@@ -122,6 +122,9 @@ def _label(resource_link: LtiResourceLink) -> str:
         else (CoursePage, resource_link.course_key)
     )
     pages = model.objects.filter(translation_key=key)
-    page = pages.filter(locale=Locale.get_default()).first() or pages.first()
+    page = (
+        pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+        or pages.first()
+    )
     title = page.title if page is not None else resource_link.title
     return title or resource_link.resource_link_id
