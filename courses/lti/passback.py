@@ -10,8 +10,8 @@ platform that is down never holds up or undoes the learner's progress."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -26,6 +26,7 @@ from courses.integrations.delivery import (
     record_outcome,
     save_outcomes,
 )
+from courses.lti.line_items import line_item_url
 from courses.lti.models import (
     LtiDeployment,
     LtiGradeLink,
@@ -35,6 +36,9 @@ from courses.lti.models import (
     LtiScorePassback,
 )
 from courses.lti.services import SCORE_SCOPE, access_token, forget_token
+
+if TYPE_CHECKING:
+    from courses.progress.outline import CourseOutline
 
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
@@ -50,10 +54,12 @@ def remember_launch(
     claims: dict[str, Any],
     user: Any,
     course_key: uuid.UUID | None,
+    module_key: uuid.UUID | None = None,
 ) -> LtiGradeLink | None:
     """Keep what a later score needs from this launch: the resource link with its
-    grade service addresses, and that this user launched it. None when the launch
-    carries no resource link (deep linking) or no known deployment."""
+    grade service addresses (and the course or module it opens), and that this
+    user launched it. None when the launch carries no resource link (deep
+    linking) or no known deployment."""
     link = claims.get(RESOURCE_LINK_CLAIM) or {}
     link_id = link.get("id")
     deployment = LtiDeployment.objects.filter(
@@ -63,18 +69,20 @@ def remember_launch(
         return None
     ags = claims.get(AGS_CLAIM) or {}
     nrps = claims.get(NRPS_CLAIM) or {}
+    defaults = {
+        "context_id": str((claims.get(CONTEXT_CLAIM) or {}).get("id") or "")[:255],
+        "title": str(link.get("title") or "")[:255],
+        "memberships_url": str(nrps.get("context_memberships_url") or "")[:500],
+        "course_key": course_key,
+        "module_key": module_key,
+        "lineitems_url": str(ags.get("lineitems") or "")[:500],
+        "scopes": [str(scope) for scope in ags.get("scope") or []],
+    }
+    if ags.get("lineitem"):
+        # A launch without one keeps the line item the worker found or made.
+        defaults["lineitem_url"] = str(ags["lineitem"])[:500]
     resource_link, _created = LtiResourceLink.objects.update_or_create(
-        deployment=deployment,
-        resource_link_id=str(link_id)[:255],
-        defaults={
-            "context_id": str((claims.get(CONTEXT_CLAIM) or {}).get("id") or "")[:255],
-            "title": str(link.get("title") or "")[:255],
-            "memberships_url": str(nrps.get("context_memberships_url") or "")[:500],
-            "course_key": course_key,
-            "lineitem_url": str(ags.get("lineitem") or "")[:500],
-            "lineitems_url": str(ags.get("lineitems") or "")[:500],
-            "scopes": [str(scope) for scope in ags.get("scope") or []],
-        },
+        deployment=deployment, resource_link_id=str(link_id)[:255], defaults=defaults
     )
     identity = LtiIdentity.objects.get(issuer=claims["iss"], subject=claims["sub"])
     grade_link, _created = LtiGradeLink.objects.update_or_create(
@@ -86,8 +94,13 @@ def remember_launch(
 def score_of(enrolment: Enrolment) -> dict[str, Any]:
     """The AGS score for the enrolment's summary (``userId`` added per link)."""
     completed = enrolment.status == Enrolment.Status.COMPLETED
+    return score(enrolment.percent, completed)
+
+
+def score(percent: int, completed: bool) -> dict[str, Any]:
+    """The AGS score of a course's or a module's progress."""
     return {
-        "scoreGiven": 100 if completed else enrolment.percent,
+        "scoreGiven": 100 if completed else percent,
         "scoreMaximum": 100,
         "activityProgress": "Completed" if completed else "InProgress",
         "gradingProgress": "FullyGraded" if completed else "Pending",
@@ -95,44 +108,93 @@ def score_of(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-def queue_score(enrolment: Enrolment) -> int:
-    """Queue the enrolment's current score for every link its learner launched
-    for this course (in the caller's transaction); returns how many rows. The
-    same state is queued once per link, so recounting the summary repeats
-    nothing. A site with no active registration asks the database nothing."""
-    if not cached(
+class ModuleScores:
+    """The modules' progress in one summary of an enrolment, worked out only for
+    the modules a platform links to: percent of the module's lessons done, and
+    whether the module is complete (every requirement of it met)."""
+
+    def __init__(
+        self,
+        outline: CourseOutline,
+        done: Collection[uuid.UUID],
+        complete: Collection[uuid.UUID],
+    ) -> None:
+        self.outline = outline
+        self.done = done
+        self.complete = complete
+
+    def of(self, module_key: uuid.UUID) -> tuple[int, bool] | None:
+        """(percent, completed) of the module; None when the learner has done
+        none of it (a column the learner has not reached gets no score) or the
+        course no longer has it live."""
+        for module in self.outline.modules:
+            if module.key != module_key:
+                continue
+            if module_key in self.complete:
+                return 100, True
+            total = len(module.lesson_keys)
+            done = sum(1 for key in module.lesson_keys if key in self.done)
+            return ((100 * done) // total, False) if done else None
+        return None
+
+
+def queue_score(
+    enrolment: Enrolment,
+    *,
+    course_changed: bool = True,
+    modules: ModuleScores | None = None,
+) -> int:
+    """Queue the enrolment's current scores (in the caller's transaction) for every
+    link its learner launched: the course's percent for links to the course when
+    ``course_changed``, a module's progress for links to one of ``modules``.
+    Returns how many rows. The same state is queued once per link, so
+    recounting the summary repeats nothing. A site with no active registration
+    asks the database nothing."""
+    if not (course_changed or modules is not None) or not cached(
         ("lti", "in-use"),
         lambda: LtiRegistration.objects.filter(is_active=True).exists(),
     ):
         return 0
-    links = list(
+    links = (
         LtiGradeLink.objects.filter(
             user_id=enrolment.user_id,
             resource_link__course_key=enrolment.course_key,
             resource_link__deployment__registration__is_active=True,
         )
-        .exclude(resource_link__lineitem_url="")
-        .select_related("identity")
+        # A link with only the line items URL gets its line item when sent.
+        .exclude(resource_link__lineitem_url="", resource_link__lineitems_url="")
+        .select_related("identity", "resource_link")
     )
-    if not links:
-        return 0
-    score = score_of(enrolment)
-    state = f"{score['scoreGiven']}:{score['activityProgress']}"
+    if not course_changed:
+        links = links.filter(resource_link__module_key__isnull=False)
+    if modules is None:
+        links = links.filter(resource_link__module_key__isnull=True)
     now = timezone.now()
-    LtiScorePassback.objects.bulk_create(
-        [
+    course_score = score_of(enrolment) if course_changed else None
+    rows = []
+    for link in links:
+        module_key = link.resource_link.module_key
+        if module_key is None:
+            link_score = course_score
+        else:
+            module_state = modules.of(module_key) if modules is not None else None
+            if module_state is None:
+                continue
+            link_score = score(*module_state)
+        state = f"{link_score['scoreGiven']}:{link_score['activityProgress']}"
+        rows.append(
             LtiScorePassback(
                 grade_link=link,
                 event_key=f"lti.score:{link.pk}:{state}",
-                payload=score | {"userId": link.identity.subject},
+                payload=link_score | {"userId": link.identity.subject},
                 next_attempt_at=now,
             )
-            for link in links
-        ],
-        ignore_conflicts=True,
-    )
+        )
+    if not rows:
+        return 0
+    LtiScorePassback.objects.bulk_create(rows, ignore_conflicts=True)
     transaction.on_commit(_queue_sending)
-    return len(links)
+    return len(rows)
 
 
 def _queue_sending() -> None:
@@ -149,13 +211,15 @@ def _scores_url(lineitem_url: str) -> str:
 
 
 def _send(client: httpx.Client, row: LtiScorePassback) -> tuple[bool, int | None, str]:
-    """Post one score; (delivered, status code, error)."""
+    """Post one score, to the link's line item (found or made first when the
+    launch named none); (delivered, status code, error)."""
     resource_link = row.grade_link.resource_link
     registration = resource_link.deployment.registration
     try:
+        lineitem_url = line_item_url(client, resource_link)
         token = access_token(client, registration)
         response = client.post(
-            _scores_url(resource_link.lineitem_url),
+            _scores_url(lineitem_url),
             json=row.payload,
             headers={
                 "Authorization": f"Bearer {token}",

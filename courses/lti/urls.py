@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.lti import views
+from courses.lti import deep_linking, views
 
 app_name = "lti"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("launch/", views.launch, name="launch"),
     path("jwks/", views.jwks, name="jwks"),
+    path("deep-link/<slug:launch_id>/", deep_linking.picker, name="deep_link"),
     path(
         "<uuid:registration_uuid>/config.json",
         views.tool_configuration,

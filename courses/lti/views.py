@@ -20,10 +20,12 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from courses.enrolment.enrolling import EnrolmentError
 from courses.lti.accounts import account_for_launch
+from courses.lti.deep_linking import start as start_deep_linking
 from courses.lti.enrolling import UnknownCourse, course_of_launch, enrol_from_launch
 from courses.lti.keys import public_jwks
 from courses.lti.landing import landing_url, launch_language
 from courses.lti.models import LtiRegistration
+from courses.lti.modules import UnknownModule, module_of_launch
 from courses.lti.passback import remember_launch
 from courses.lti.tool import MessageLaunch, ToolConfig
 
@@ -72,8 +74,9 @@ def login_initiation(request: HttpRequest, registration_uuid: str) -> HttpRespon
 def launch(request: HttpRequest) -> HttpResponse:
     """Validate the ``id_token`` (signature, issuer, audience, nonce, expiry,
     deployment), then sign the platform's user in to their account, enrolled in
-    the course the link names and on the lesson they go on with (their dashboard
-    when it names none)."""
+    the course the link names and on the lesson they go on with, or on the
+    module's page for a module link (their dashboard when it names none). A
+    deep-linking launch goes to the teacher's picker."""
     tool_config = ToolConfig()
     message_launch = MessageLaunch(
         request, tool_config, launch_data_storage=DjangoCacheDataStorage()
@@ -94,8 +97,20 @@ def launch(request: HttpRequest) -> HttpResponse:
     language = launch_language(claims)
     if language:
         translation.activate(language)
+    if message_launch.is_deep_link_launch():
+        # A teacher choosing what a new link opens: signed in, enrolled nowhere.
+        return start_deep_linking(request, message_launch, registration)
     try:
         course = course_of_launch(claims)
+        module = module_of_launch(claims, course)
+    except UnknownModule:
+        return _refused(
+            request,
+            _(
+                "The module this link opens is not available here. Ask your "
+                "teacher to check the link's settings on the platform."
+            ),
+        )
     except UnknownCourse:
         return _refused(
             request,
@@ -115,12 +130,15 @@ def launch(request: HttpRequest) -> HttpResponse:
                 claims,
                 user,
                 course.translation_key if course is not None else None,
+                module.translation_key if module is not None else None,
             )
     except EnrolmentError as error:
         return _refused(request, str(error))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
+    if module is not None:
+        return HttpResponseRedirect(module.get_url(request))
     return HttpResponseRedirect(landing_url(request, user, course))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.integrations.events import Event, emit, enrolment_data
-from courses.lti.passback import queue_score
+from courses.lti.passback import ModuleScores, queue_score
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -232,6 +232,7 @@ def _apply_summary(
     """Write the enrolment's stored summary from its records, and return the
     account it was written from."""
     before = (enrolment.percent, enrolment.status)
+    counts_before = _counts(enrolment)
     evidence = gather_evidence(enrolment, done)
     progress = course_progress(enrolment, outline, evidence)
     checklist = progress.checklist
@@ -283,7 +284,27 @@ def _apply_summary(
             lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
         )
     enrolment.save(update_fields=fields)
-    if (enrolment.percent, enrolment.status) != before:
-        # Platforms that launched the course get the new score (an outbox row).
-        queue_score(enrolment)
+    course_changed = (enrolment.percent, enrolment.status) != before
+    if course_changed or _counts(enrolment) != counts_before:
+        # Platforms that launched the course or one of its modules get the new
+        # score (an outbox row): a module's moves with these counts even when
+        # the course's percent does not.
+        queue_score(
+            enrolment,
+            course_changed=course_changed,
+            modules=ModuleScores(outline, done, progress.complete_modules),
+        )
     return progress
+
+
+def _counts(enrolment: Enrolment) -> tuple:
+    """What moves when a lesson is done or published, or a module completes: a
+    module's score may change only with one of these (an optional lesson done
+    out of order moves none, and its module's score waits for the next)."""
+    return (
+        enrolment.next_lesson_id,
+        enrolment.completed_items,
+        enrolment.total_items,
+        enrolment.requirements_done,
+        enrolment.hours_earned,
+    )
