@@ -71,7 +71,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     """Validate the ``id_token`` (signature, issuer, audience, nonce, expiry,
     deployment), then sign the platform's user in to their account, enrolled in
     the course the link names and on its page (their dashboard when it names
-    none)."""
+    none); an instructor made a tutor lands on their cohort's report."""
     tool_config = ToolConfig()
     message_launch = MessageLaunch(
         request, tool_config, launch_data_storage=DjangoCacheDataStorage()
@@ -89,7 +89,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     claims = message_launch.get_launch_data()
     registration = tool_config.registration
     try:
-        course = course_of_launch(claims)
+        course = course_of_launch(registration, claims)
     except UnknownCourse:
         return _refused(
             request,
@@ -98,12 +98,13 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "teacher to check the link's settings on the platform."
             ),
         )
+    landing = None
     try:
         # The account and its enrolment are made together or not at all.
         with transaction.atomic():
             user = account_for_launch(registration, claims)
             if course is not None:
-                enrol_from_launch(user, course, registration)
+                landing = enrol_from_launch(user, course, registration, claims)
             remember_launch(
                 registration,
                 claims,
@@ -115,7 +116,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
-    return HttpResponseRedirect(course.get_url(request))
+    return HttpResponseRedirect(landing or course.get_url(request))
 
 
 @require_GET
