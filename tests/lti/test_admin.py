@@ -97,6 +97,7 @@ def test_the_new_form_speaks_latvian(admin_client):
     page = text(admin_client.get("/admin/lti_registrations/new/"))
 
     assert "Izvietojumu ID" in page
+    assert "Pēc saglabāšanas šīs reģistrācijas lapā būs redzamas adreses" in page
     assert "Uzticēties platformas e-pasta adresēm" in page
     assert "Deployment IDs" not in page
 
