@@ -41,6 +41,8 @@ from courses.integrations.admin_views import (
 )
 from courses.live_sessions.admin_views import LiveSessionViewSet
 from courses.live_sessions.context import add_sessions_context
+from courses.lti.admin_views import LtiRegistrationViewSet, LtiScorePassbackViewSet
+from courses.lti.models import LtiScorePassback
 from courses.models import (
     AssignmentSubmission,
     Cohort,
@@ -75,6 +77,7 @@ use_permission_policy(LiveSession, LiveSessionViewSet.permission_policy)
 use_permission_policy(AssignmentSubmission, SubmissionViewSet.permission_policy)
 use_permission_policy(PrivacyLog, PrivacyLogViewSet.permission_policy)
 use_permission_policy(WebhookDelivery, WebhookDeliveryViewSet.permission_policy)
+use_permission_policy(LtiScorePassback, LtiScorePassbackViewSet.permission_policy)
 
 
 class AssessmentViewSetGroup(SnippetViewSetGroup):
@@ -120,6 +123,11 @@ def register_privacy_log_viewset() -> PrivacyLogViewSet:
 @hooks.register("register_admin_viewset")
 def register_webhook_viewsets() -> list:
     return [WebhookEndpointViewSet(), WebhookDeliveryViewSet()]
+
+
+@hooks.register("register_admin_viewset")
+def register_lti_viewsets() -> list:
+    return [LtiRegistrationViewSet(), LtiScorePassbackViewSet()]
 
 
 @hooks.register("register_permissions")

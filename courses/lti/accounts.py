@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -18,15 +19,59 @@ def _username(issuer: str, subject: str) -> str:
     return f"lti-{digest}"
 
 
+def trusted_account(issuer: str, email: str) -> AbstractBaseUser | None:
+    """The existing account a trusted platform's address signs in to, or None.
+
+    Only when exactly one account has the address (as its e-mail or among its
+    allauth addresses) and has confirmed it (allauth ``EmailAddress`` verified,
+    primary or not): without allauth nothing records a confirmation, so nothing
+    is linked. Never an account that may enter the admin (a superuser, or
+    anyone given admin access): a platform's word about an address must not
+    hand out staff rights here. Never an inactive account, nor one another user
+    of the same platform already signs in to."""
+    if not email or not apps.is_installed("allauth.account"):
+        return None
+    from allauth.account.models import EmailAddress
+
+    user_model = get_user_model()
+    holders = set(
+        user_model._default_manager.filter(
+            **{f"{user_model.get_email_field_name()}__iexact": email}
+        ).values_list("pk", flat=True)
+    ) | set(
+        EmailAddress.objects.filter(email__iexact=email).values_list(
+            "user_id", flat=True
+        )
+    )
+    if len(holders) != 1:
+        return None
+    (pk,) = holders
+    if not EmailAddress.objects.filter(
+        user_id=pk, email__iexact=email, verified=True
+    ).exists():
+        return None
+    user = user_model._default_manager.get(pk=pk)
+    if (
+        not user.is_active
+        or user.is_superuser
+        or user.has_perm("wagtailadmin.access_admin")
+        or LtiIdentity.objects.filter(user=user, issuer=issuer).exists()
+    ):
+        return None
+    return user
+
+
 @transaction.atomic
 def account_for_launch(
     registration: LtiRegistration, claims: dict[str, Any]
 ) -> AbstractBaseUser:
-    """The account of the launch's (issuer, ``sub``), created on the first launch
-    from the name and e-mail the platform shares, with no usable password.
+    """The account of the launch's (issuer, ``sub``). On the first launch: the
+    existing account with the address, when the registration trusts the
+    platform's e-mails (:func:`trusted_account`); otherwise a new account from
+    the name and e-mail the platform shares, with no usable password.
 
-    An address another account already has is not copied: linking to an existing
-    account is only for registrations whose e-mails are trusted (docs/lti.md)."""
+    A new account does not copy an address another account already has: two
+    accounts with one address would make it ambiguous whose it is."""
     issuer, subject = claims["iss"], claims["sub"]
     identity = (
         LtiIdentity.objects.select_related("user")
@@ -37,16 +82,18 @@ def account_for_launch(
         return identity.user
     user_model = get_user_model()
     email = (claims.get("email") or "").strip()
-    if email and user_model.objects.filter(email__iexact=email).exists():
-        email = ""
-    user = user_model.objects.create_user(
-        username=_username(issuer, subject),
-        email=email,
-        first_name=(claims.get("given_name") or "")[:150],
-        last_name=(claims.get("family_name") or "")[:150],
-    )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
+    user = trusted_account(issuer, email) if registration.trust_emails else None
+    if user is None:
+        if email and user_model.objects.filter(email__iexact=email).exists():
+            email = ""
+        user = user_model.objects.create_user(
+            username=_username(issuer, subject),
+            email=email,
+            first_name=(claims.get("given_name") or "")[:150],
+            last_name=(claims.get("family_name") or "")[:150],
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     LtiIdentity.objects.create(
         issuer=issuer, subject=subject, user=user, registration=registration
     )

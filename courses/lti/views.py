@@ -75,8 +75,9 @@ def launch(request: HttpRequest) -> HttpResponse:
     """Validate the ``id_token`` (signature, issuer, audience, nonce, expiry,
     deployment), then sign the platform's user in to their account, enrolled in
     the course the link names and on the lesson they go on with, or on the
-    module's page for a module link (their dashboard when it names none). A
-    deep-linking launch goes to the teacher's picker."""
+    module's page for a module link (their dashboard when it names none); an
+    instructor made a tutor lands on their cohort's report. A deep-linking
+    launch goes to the teacher's picker."""
     tool_config = ToolConfig()
     message_launch = MessageLaunch(
         request, tool_config, launch_data_storage=DjangoCacheDataStorage()
@@ -101,7 +102,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         # A teacher choosing what a new link opens: signed in, enrolled nowhere.
         return start_deep_linking(request, message_launch, registration)
     try:
-        course = course_of_launch(claims)
+        course = course_of_launch(registration, claims)
         module = module_of_launch(claims, course)
     except UnknownModule:
         return _refused(
@@ -119,12 +120,13 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "teacher to check the link's settings on the platform."
             ),
         )
+    landing = None
     try:
         # The account and its enrolment are made together or not at all.
         with transaction.atomic():
             user = account_for_launch(registration, claims)
             if course is not None:
-                enrol_from_launch(user, course, registration)
+                landing = enrol_from_launch(user, course, registration, claims)
             remember_launch(
                 registration,
                 claims,
@@ -137,6 +139,8 @@ def launch(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
+    if landing:
+        return HttpResponseRedirect(landing)
     if module is not None:
         return HttpResponseRedirect(module.get_url(request))
     return HttpResponseRedirect(landing_url(request, user, course))

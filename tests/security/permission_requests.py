@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from certificates.delivery import ensure_pdf
 from courses.api.site import api
+from courses.lti.models import LtiRegistration, LtiScorePassback
 from courses.models import (
     Competence,
     CompetenceArea,
@@ -103,6 +104,9 @@ def pk_for(name: str, world) -> int:
         "certificates": world.certificate,
         "webhook_endpoints": WebhookEndpoint.objects.first(),
         "webhook_deliveries": WebhookDelivery.objects.first(),
+        "lti_registrations:delete": LtiRegistration.objects.get(name="Spare Moodle"),
+        "lti_registrations": LtiRegistration.objects.get(name="LU Moodle"),
+        "lti_passbacks": LtiScorePassback.objects.first(),
     }
     namespace, _, action = name.partition(":")
     model = {"certificate_templates": "certificatetemplate"}.get(
@@ -159,6 +163,18 @@ def _endpoint_form() -> dict:
     }
 
 
+def _registration_form(client_id: str) -> dict:
+    return {
+        "name": "LU Moodle",
+        "issuer": "https://estudijas.lu.lv",
+        "client_id": client_id,
+        "auth_login_url": "https://estudijas.lu.lv/mod/lti/auth.php",
+        "auth_token_url": "https://estudijas.lu.lv/mod/lti/token.php",
+        "keyset_url": "https://estudijas.lu.lv/mod/lti/certs.php",
+        "deployment_ids": "1",
+    }
+
+
 def _issued_pdf(world) -> bytes:
     return ensure_pdf(world.certificate).pdf.open("rb").read()
 
@@ -184,6 +200,10 @@ POSTS = {
     "webhook_endpoints:edit": lambda w: _endpoint_form(),
     "webhook_endpoints:delete": lambda w: {},
     "webhook_deliveries:send_again": lambda w: {},
+    "lti_registrations:add": lambda w: _registration_form("tool-3"),
+    "lti_registrations:edit": lambda w: _registration_form("tool-1"),
+    "lti_registrations:delete": lambda w: {},
+    "lti_passbacks:send_again": lambda w: {},
     "certificates_admin:issue": lambda w: {
         "course": w.course.pk,
         "email": w.users["learner"].email,

@@ -209,6 +209,23 @@ EXPECTED: dict[str, str] = {
     "webhook_deliveries:index_results GET": "LLLNNNNNY",
     "webhook_deliveries:send_again GET": "LLLMMMMMM",
     "webhook_deliveries:send_again POST": "LLLNNNNNY",
+    # LTI platforms: administrators only (a registration decides who signs in as
+    # whom and who tutors)
+    "lti_registrations:index GET": "LLLNNNNNY",
+    "lti_registrations:index_results GET": "LLLNNNNNY",
+    "lti_registrations:add GET": "LLLNNNNNY",
+    "lti_registrations:add POST": "LLLNNNNNY",
+    "lti_registrations:edit GET": "LLLNNNNNY",
+    "lti_registrations:edit POST": "LLLNNNNNY",
+    "lti_registrations:delete GET": "LLLNNNNNY",
+    "lti_registrations:delete POST": "LLLNNNNNY",
+    "lti_registrations:history GET": "LLLNNNNNY",
+    "lti_registrations:history_results GET": "LLLNNNNNY",
+    "lti_registrations:usage GET": "LLLNNNNNY",
+    "lti_passbacks:index GET": "LLLNNNNNY",
+    "lti_passbacks:index_results GET": "LLLNNNNNY",
+    "lti_passbacks:send_again GET": "LLLMMMMMM",
+    "lti_passbacks:send_again POST": "LLLNNNNNY",
     # Content shared by courses (model permissions): course authors write
     # quizzes, assignments and e-learning activities (deleting them is left to administrators) and
     # read the competence frameworks
