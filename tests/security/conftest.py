@@ -116,7 +116,13 @@ def site_routes() -> list[Route]:
                     pattern,
                 )
 
-    return list(walk(get_resolver().url_patterns, "", None))
+    return [
+        route
+        for route in walk(get_resolver().url_patterns, "", None)
+        # The demo's stand-in for Moodle (DEBUG only) plays the platform: it is
+        # not the product, and a deployment never serves it.
+        if not route.name.startswith("demo_platform:")
+    ]
 
 
 @dataclass

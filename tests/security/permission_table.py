@@ -43,6 +43,13 @@ EXPECTED: dict[str, str] = {
     "certificates:open_badges_issuer GET": "YYYYYYYYY",
     "certificates:open_badges_jwks GET": "YYYYYYYYY",
     "certificates:open_badges_status GET": "YYYYYYYYY",
+    # LTI: the platform's browser comes with no session; a launch is checked by
+    # its signed id_token, never by who is signed in.
+    "lti:login GET": "FFFFFFFFF",
+    "lti:launch GET": "MMMMMMMMM",
+    "lti:jwks GET": "YYYYYYYYY",
+    "lti:config GET": "YYYYYYYYY",
+    "lti:deep_link GET": "FFFFFFFFF",
     "courses:dashboard GET": "LYYYYYYYY",
     "courses:competences GET": "LYYYYYYYY",
     "courses:download_my_data GET": "LYYYYYYYY",
