@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.lti import views
+from courses.lti import roster, views
 
 app_name = "lti"
 
@@ -19,4 +19,5 @@ urlpatterns = [
         views.tool_configuration,
         name="config",
     ),
+    path("links/<id:pk>/roster/", roster.roster, name="roster"),
 ]

@@ -14,15 +14,21 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
+from pylti1p3.contrib.django import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.enrolment.enrolling import EnrolmentError
 from courses.lti.accounts import account_for_launch
+from courses.lti.cookies import (
+    CookieCheckingLogin,
+    cookies_blocked_page,
+    state_used,
+)
 from courses.lti.enrolling import UnknownCourse, course_of_launch, enrol_from_launch
 from courses.lti.keys import public_jwks
 from courses.lti.models import LtiRegistration
 from courses.lti.passback import remember_launch
+from courses.lti.roster import note_launch
 from courses.lti.tool import MessageLaunch, ToolConfig
 
 #: How long platforms may cache our JWKS: short enough that a rotation is seen
@@ -53,7 +59,7 @@ def login_initiation(request: HttpRequest, registration_uuid: str) -> HttpRespon
     target = params.get("target_link_uri")
     if not target:
         return _refused(request, _("The platform did not say what to open."))
-    oidc_login = DjangoOIDCLogin(
+    oidc_login = CookieCheckingLogin(
         request,
         ToolConfig(str(registration_uuid)),
         launch_data_storage=DjangoCacheDataStorage(),
@@ -72,11 +78,15 @@ def launch(request: HttpRequest) -> HttpResponse:
     deployment), then sign the platform's user in to their account, enrolled in
     the course the link names and on its page (their dashboard when it names
     none)."""
+    blocked = cookies_blocked_page(request)
+    if blocked is not None:
+        return blocked
     tool_config = ToolConfig()
-    message_launch = MessageLaunch(
-        request, tool_config, launch_data_storage=DjangoCacheDataStorage()
-    )
     try:
+        # Without its session cookie (https) the constructor already refuses.
+        message_launch = MessageLaunch(
+            request, tool_config, launch_data_storage=DjangoCacheDataStorage()
+        )
         message_launch.validate()
     except LtiException:
         return _refused(
@@ -86,6 +96,7 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "platform and open the link again."
             ),
         )
+    state_used(request)
     claims = message_launch.get_launch_data()
     registration = tool_config.registration
     try:
@@ -104,7 +115,7 @@ def launch(request: HttpRequest) -> HttpResponse:
             user = account_for_launch(registration, claims)
             if course is not None:
                 enrol_from_launch(user, course, registration)
-            remember_launch(
+            grade_link = remember_launch(
                 registration,
                 claims,
                 user,
@@ -113,6 +124,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     except EnrolmentError as error:
         return _refused(request, str(error))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    note_launch(request, claims, grade_link)
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
     return HttpResponseRedirect(course.get_url(request))

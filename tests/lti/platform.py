@@ -124,7 +124,9 @@ def launch_form(
     the platform writes claims the login did not agree to."""
     login = PlatformLogin(None, platform)
     login.set_lti_message_hint(hint="resource-link-42")
-    to_tool = login.initiate_login(user_id).url
+    # As the login's cookie check (courses/lti/cookies.py) reloads it once the
+    # browser keeps cookies.
+    to_tool = login.initiate_login(user_id).url + "&lti1p3_new_window=1"
     response = client.get(to_tool)
     assert response.status_code == 302, response.content
     auth_request = urlparse(response.url)
