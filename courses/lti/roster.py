@@ -99,12 +99,16 @@ def _launched_as_instructor(
     pks = request.session.get(SESSION_KEY)
     if not pks:
         return None
-    return LtiResourceLink.objects.filter(
-        pk__in=pks,
-        deployment__registration__is_active=True,
-        grade_links__user=request.user,
-        grade_links__identity__issuer=F("deployment__registration__issuer"),
-    ).select_related("deployment__registration")
+    return (
+        LtiResourceLink.objects.filter(
+            pk__in=pks,
+            deployment__registration__is_active=True,
+            grade_links__user=request.user,
+            grade_links__identity__issuer=F("deployment__registration__issuer"),
+        )
+        .select_related("deployment__registration")
+        .distinct()
+    )
 
 
 def teaching_links(request: HttpRequest, course_key: Any) -> list[LtiResourceLink]:
@@ -150,8 +154,8 @@ def fetch_learners(
     link: LtiResourceLink, client: httpx.Client
 ) -> tuple[list[Member], bool]:
     """The active learners of the link's platform course, following the
-    ``Link: rel="next"`` pages (on the platform's own origin) up to
-    :data:`MAX_PAGES`; with whether the list is whole. Raises
+    ``Link: rel="next"`` pages up to :data:`MAX_PAGES` and only on the members
+    URL's origin; with whether the list is whole. Raises
     :class:`RosterUnavailable`."""
     registration = link.deployment.registration
     unreachable = _(
@@ -171,7 +175,13 @@ def fetch_learners(
         raise RosterUnavailable(
             _("This site's LTI key is not set up; its administrator can set it.")
         ) from error
-    except (httpx.HTTPError, KeyError, ValueError) as error:
+    except (
+        httpx.HTTPError,
+        httpx.InvalidURL,
+        KeyError,
+        TypeError,
+        ValueError,
+    ) as error:
         raise RosterUnavailable(unreachable) from error
     learners: dict[str, Member] = {}
     url: str | None = link.memberships_url
@@ -187,13 +197,15 @@ def fetch_learners(
                 raise RosterUnavailable(refused)
             response.raise_for_status()
             page = response.json()
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
             raise RosterUnavailable(unreachable) from error
         for member in _members_of(page):
             learners.setdefault(member.user_id, member)
         url = (response.links.get("next") or {}).get("url")
-        if not url or not _same_origin(url, link.memberships_url):
+        if not url:
             return list(learners.values()), True
+        if not _same_origin(url, link.memberships_url):
+            break
     return list(learners.values()), False
 
 
