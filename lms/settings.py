@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "courses.catalogue.content_cache.ContentCacheMiddleware",
+    # After the content cache (the platforms' origins are cached under its version)
+    # and inside the CSP and clickjacking middleware, whose headers it adjusts.
+    "courses.lti.framing.PlatformFramingMiddleware",
     # Last: it turns a locked-out sign-in into the page that says so.
     "axes.middleware.AxesMiddleware",
 ]
@@ -381,6 +384,19 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# LTI (docs/lti.md): a platform such as Moodle shows the courses in an iframe, where
+# this site's cookies are third-party ones, sent only when marked SameSite=None;
+# browsers accept that only on Secure cookies, so it needs the site on https. On by
+# default in production on https; elsewhere the cookies stay Lax.
+if env_bool("LTI_EMBED", PRODUCTION and WAGTAILADMIN_BASE_URL.startswith("https://")):
+    if not WAGTAILADMIN_BASE_URL.startswith("https://"):
+        fail(
+            "LTI_EMBED needs the site on https (BASE_URL https://…): browsers keep "
+            "cookies for an iframe only when they are Secure."
+        )
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "None"
 
 LOGGING = {
     "version": 1,

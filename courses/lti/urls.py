@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.lti import deep_linking, views
+from courses.lti import deep_linking, roster, views
 
 app_name = "lti"
 
@@ -20,4 +20,5 @@ urlpatterns = [
         views.tool_configuration,
         name="config",
     ),
+    path("links/<id:pk>/roster/", roster.roster, name="roster"),
 ]

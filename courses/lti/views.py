@@ -15,11 +15,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
+from pylti1p3.contrib.django import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.enrolment.enrolling import EnrolmentError
 from courses.lti.accounts import account_for_launch
+from courses.lti.cookies import (
+    CookieCheckingLogin,
+    cookies_blocked_page,
+    state_used,
+)
 from courses.lti.deep_linking import start as start_deep_linking
 from courses.lti.enrolling import UnknownCourse, course_of_launch, enrol_from_launch
 from courses.lti.keys import public_jwks
@@ -27,6 +32,7 @@ from courses.lti.landing import landing_url, launch_language
 from courses.lti.models import LtiRegistration
 from courses.lti.modules import UnknownModule, module_of_launch
 from courses.lti.passback import remember_launch
+from courses.lti.roster import note_launch
 from courses.lti.tool import MessageLaunch, ToolConfig
 
 #: How long platforms may cache our JWKS: short enough that a rotation is seen
@@ -57,7 +63,7 @@ def login_initiation(request: HttpRequest, registration_uuid: str) -> HttpRespon
     target = params.get("target_link_uri")
     if not target:
         return _refused(request, _("The platform did not say what to open."))
-    oidc_login = DjangoOIDCLogin(
+    oidc_login = CookieCheckingLogin(
         request,
         ToolConfig(str(registration_uuid)),
         launch_data_storage=DjangoCacheDataStorage(),
@@ -78,11 +84,15 @@ def launch(request: HttpRequest) -> HttpResponse:
     module's page for a module link (their dashboard when it names none); an
     instructor made a tutor lands on their cohort's report. A deep-linking
     launch goes to the teacher's picker."""
+    blocked = cookies_blocked_page(request)
+    if blocked is not None:
+        return blocked
     tool_config = ToolConfig()
-    message_launch = MessageLaunch(
-        request, tool_config, launch_data_storage=DjangoCacheDataStorage()
-    )
     try:
+        # Without its session cookie (https) the constructor already refuses.
+        message_launch = MessageLaunch(
+            request, tool_config, launch_data_storage=DjangoCacheDataStorage()
+        )
         message_launch.validate()
     except LtiException:
         return _refused(
@@ -92,6 +102,7 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "platform and open the link again."
             ),
         )
+    state_used(request)
     claims = message_launch.get_launch_data()
     registration = tool_config.registration
     # The course and lesson open in the language the platform is used in.
@@ -127,7 +138,7 @@ def launch(request: HttpRequest) -> HttpResponse:
             user = account_for_launch(registration, claims)
             if course is not None:
                 landing = enrol_from_launch(user, course, registration, claims)
-            remember_launch(
+            grade_link = remember_launch(
                 registration,
                 claims,
                 user,
@@ -137,6 +148,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     except EnrolmentError as error:
         return _refused(request, str(error))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    note_launch(request, claims, grade_link)
     if course is None:
         return HttpResponseRedirect(reverse("courses:dashboard"))
     if landing:

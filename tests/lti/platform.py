@@ -131,7 +131,9 @@ def login_redirect(client, platform: Platform, user_id: str) -> dict[str, str]:
     to its auth URL (``state``, ``nonce``, ``redirect_uri``…)."""
     login = PlatformLogin(None, platform)
     login.set_lti_message_hint(hint="resource-link-42")
-    response = client.get(login.initiate_login(user_id).url)
+    # As the login's cookie check (courses/lti/cookies.py) reloads it once the
+    # browser keeps cookies.
+    response = client.get(login.initiate_login(user_id).url + "&lti1p3_new_window=1")
     assert response.status_code == 302, response.content
     auth_request = urlparse(response.url)
     assert f"{auth_request.scheme}://{auth_request.netloc}" == ISSUER

@@ -1,0 +1,106 @@
+"""Which sites may show our pages in a frame: this site, and the platforms an
+administrator registered (docs/lti.md, "Cookies inside an iframe").
+
+A platform such as Moodle embeds the launched course in an iframe. The site's
+policy lets only itself frame its pages (CSP ``frame-ancestors 'self'``, and
+Django's ``X-Frame-Options: DENY``); :class:`PlatformFramingMiddleware` adds the
+origins of the active registrations to ``frame-ancestors`` and drops
+``X-Frame-Options``, which cannot name several origins. Any other site still
+cannot frame a page, so clickjacking stays shut for everyone but the platforms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from courses.catalogue.content_cache import cached
+from courses.lti.models import LtiRegistration
+
+#: A host as it may stand in a CSP source expression: a name or an IPv6 literal,
+#: so that a mistyped issuer can never add a directive to the header.
+_HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL, the port left out when it is
+    the scheme's own; None for anything else (an issuer need not be a URL)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    if not _HOST.fullmatch(host):
+        return None
+    if port is not None and port != (443 if parts.scheme == "https" else 80):
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+def _registered_origins() -> list[str]:
+    origins = set()
+    for urls in LtiRegistration.objects.filter(is_active=True).values_list(
+        "issuer", "auth_login_url"
+    ):
+        origins.update(origin for url in urls if (origin := origin_of(url)))
+    return sorted(origins)
+
+
+def platform_origins() -> list[str]:
+    """The origins of the active registrations' issuers and authentication URLs
+    (Moodle's are its site). Kept under the content version, which saving or
+    deleting a registration retires (signal_handlers.py): a request asks the
+    database nothing, with or without registrations."""
+    return cached(("lti", "frame-ancestors"), _registered_origins)
+
+
+def _without_policy(path: str) -> bool:
+    """Whether the site sends no CSP on ``path`` (the Wagtail admin, or no CSP at
+    all): such pages keep Django's ``X-Frame-Options: DENY``."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    if not policy:
+        return True
+    prefixes = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
+    return bool(prefixes) and path.startswith(prefixes)
+
+
+class PlatformFramingMiddleware:
+    """Lets the registered platforms frame the site's pages.
+
+    After ``ContentCacheMiddleware`` in ``MIDDLEWARE`` (the origins are cached
+    under its version) and after django-csp's and Django's clickjacking
+    middleware, which then write the headers from what this one left on the
+    response. A response that chose its own framing (an ``X-Frame-Options``
+    header, a replaced ``frame-ancestors``, no CSP) is left as it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.has_header("X-Frame-Options")
+            or getattr(response, "_csp_exempt", False)
+            or "frame-ancestors" in (getattr(response, "_csp_replace", None) or {})
+            or _without_policy(request.path_info)
+        ):
+            return response
+        origins = platform_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            listed = update.get("frame-ancestors") or []
+            if isinstance(listed, str):
+                listed = [listed]
+            update["frame-ancestors"] = [*listed, *origins]
+            response._csp_update = update
+            response.xframe_options_exempt = True
+        return response
