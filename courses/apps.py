@@ -20,6 +20,7 @@ class CoursesConfig(AppConfig):
         from courses.integrations import (  # noqa: F401  (receivers)
             signal_handlers as integration_receivers,
         )
+        from courses.lti import privacy as lti_privacy
         from courses.lti import signal_handlers as lti_receivers  # noqa: F401
         from courses.people import languages  # noqa: F401  (receivers)
         from courses.privacy import declarations
@@ -33,6 +34,7 @@ class CoursesConfig(AppConfig):
         register_upload_limits()
         content.connect()
         declarations.declare()
+        lti_privacy.declare()
         translate_wagtail_labels()
         if apps.is_installed("allauth.account"):
             from courses.people import allauth  # noqa: F401  (receivers)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from certificates.delivery import ensure_pdf
 from courses.api.site import api
-from courses.lti.models import LtiRegistration, LtiScorePassback
+from courses.lti.models import LtiRegistration, LtiResourceLink, LtiScorePassback
 from courses.models import (
     Competence,
     CompetenceArea,
@@ -107,6 +107,7 @@ def pk_for(name: str, world) -> int:
         "lti_registrations:delete": LtiRegistration.objects.get(name="Spare Moodle"),
         "lti_registrations": LtiRegistration.objects.get(name="LU Moodle"),
         "lti_passbacks": LtiScorePassback.objects.first(),
+        "lti:roster": LtiResourceLink.objects.first(),
     }
     namespace, _, action = name.partition(":")
     model = {"certificate_templates": "certificatetemplate"}.get(
@@ -126,6 +127,9 @@ def url_for(name: str, world) -> str:
         "model_name": "cohort",
         "action": "delete",
     }
+    if name.startswith("lti:"):
+        values["registration_uuid"] = LtiRegistration.objects.get(name="LU Moodle").uuid
+        values["launch_id"] = "no-such-launch"
     if name == "courses:quiz_start":
         values["lesson_id"] = world.quiz_lesson.pk
     if name.startswith("certificate_templates:"):

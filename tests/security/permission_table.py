@@ -50,6 +50,7 @@ EXPECTED: dict[str, str] = {
     "lti:jwks GET": "YYYYYYYYY",
     "lti:config GET": "YYYYYYYYY",
     "lti:deep_link GET": "FFFFFFFFF",
+    "lti:roster GET": "NNNNNNNNN",
     "courses:dashboard GET": "LYYYYYYYY",
     "courses:competences GET": "LYYYYYYYY",
     "courses:download_my_data GET": "LYYYYYYYY",
