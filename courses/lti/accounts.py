@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from courses.lti.models import LtiIdentity, LtiRegistration
 
@@ -61,8 +61,27 @@ def trusted_account(issuer: str, email: str) -> AbstractBaseUser | None:
     return user
 
 
-@transaction.atomic
 def account_for_launch(
+    registration: LtiRegistration, claims: dict[str, Any]
+) -> AbstractBaseUser:
+    """:func:`first_account` once per platform user: two first launches at the
+    same moment (a double click) meet on the identity's unique key, and the
+    second signs in to the account the first made."""
+    try:
+        with transaction.atomic():
+            return first_account(registration, claims)
+    except IntegrityError:
+        identity = (
+            LtiIdentity.objects.select_related("user")
+            .filter(issuer=claims["iss"], subject=claims["sub"])
+            .first()
+        )
+        if identity is None:
+            raise
+        return identity.user
+
+
+def first_account(
     registration: LtiRegistration, claims: dict[str, Any]
 ) -> AbstractBaseUser:
     """The account of the launch's (issuer, ``sub``). On the first launch: the
