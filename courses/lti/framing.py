@@ -88,7 +88,9 @@ class PlatformFramingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.has_header("X-Frame-Options")
+            # Only pages are framed: the API and files need no platform.
+            not response.get("Content-Type", "").startswith("text/html")
+            or response.has_header("X-Frame-Options")
             or getattr(response, "_csp_exempt", False)
             or "frame-ancestors" in (getattr(response, "_csp_replace", None) or {})
             or _without_policy(request.path_info)

@@ -87,6 +87,9 @@ def _registration(request: HttpRequest) -> LtiRegistration:
                 reverse("demo_platform:token")
             ),
             "keyset_url": request.build_absolute_uri(reverse("demo_platform:certs")),
+            # Its course is a group here, which its teacher tutors.
+            "cohort_per_context": True,
+            "instructors_are_staff": True,
         },
     )
     if created:

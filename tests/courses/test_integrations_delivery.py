@@ -201,9 +201,9 @@ def test_a_worker_does_not_take_rows_another_has_claimed():
     make_endpoint()
     emit(Event.COURSE_COMPLETED, {"user": 1}, key="course.completed:1")
     fan_out()
-    claimed = delivery._claim(WebhookDelivery.objects.all(), 10)
+    claimed = delivery.claim_due(WebhookDelivery.objects.all(), 10)
     assert len(claimed) == 1
-    assert delivery._claim(WebhookDelivery.objects.all(), 10) == []
+    assert delivery.claim_due(WebhookDelivery.objects.all(), 10) == []
 
 
 def test_an_address_now_private_is_not_called():
