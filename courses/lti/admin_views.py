@@ -107,6 +107,11 @@ class RegistrationDeleteView(DeleteView):
 
 
 class RegistrationIndexView(IndexView):
+    # The menu's name for them, and a button that says what it adds (Wagtail's
+    # "Add <model>" cannot decline the name in Latvian).
+    page_title = _("LTI platforms")
+    add_item_label = _("Add a platform")
+
     def get_base_queryset(self) -> QuerySet[LtiRegistration]:
         return LtiRegistration.objects.annotate(
             deployment_count=Count("deployments", distinct=True),

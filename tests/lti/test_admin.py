@@ -112,6 +112,8 @@ def test_the_listing_shows_each_platform(admin_client, registration):
     page = text(admin_client.get("/admin/lti_registrations/"))
 
     assert "LTI platformas" in page
+    assert "Pievienot platformu" in page
+    assert "Pievienot LTI" not in page
     assert "University Moodle" in page
     assert "https://moodle.example.edu" in page
     row = page[page.index("University Moodle") :]
