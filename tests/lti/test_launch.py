@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import jwt
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -84,3 +85,31 @@ def test_expired_id_token_is_refused(client, registration, platform_keys):
 
     assert response.status_code == 400
     assert not LtiIdentity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "https://purl.imsglobal.org/spec/lti/claim/message_type",
+        "https://purl.imsglobal.org/spec/lti/claim/version",
+        "https://purl.imsglobal.org/spec/lti/claim/deployment_id",
+        "https://purl.imsglobal.org/spec/lti/claim/resource_link",
+        "https://purl.imsglobal.org/spec/lti/claim/roles",
+        "sub",
+    ],
+)
+def test_launch_missing_a_required_claim_changes_nothing(
+    client, registration, platform_keys, claim
+):
+    platform = platform_for(registration, platform_keys)
+    form = launch_form(client, platform)
+    payload = jwt.decode(form["id_token"], options={"verify_signature": False})
+    del payload[claim]
+    form["id_token"] = platform.get_registration().platform_encode_and_sign(payload)
+
+    response = client.post("/lti/launch/", form)
+
+    assert response.status_code == 400
+    assert "Šo palaišanu neizdevās pārbaudīt" in response.content.decode()
+    assert not LtiIdentity.objects.exists()
+    assert "_auth_user_id" not in client.session
