@@ -20,10 +20,20 @@ stack (Django's test client):
 Targets: launch to first lesson at most 300 ms; the score delivered within one
 worker poll (one attempt, well under the poll interval plus the send).
 
+With ``--demo ADDRESS`` it measures the demo that ``make demo`` serves instead,
+in Chromium: from the demo Moodle's page it opens the course as Pēteris (a first
+launch, when he has none yet) and then as Anna, each in a fresh browser, and adds
+up the tool's share of each launch from the browser's timings: the login (its
+cookie check and the redirect to the platform), the launch POST and the lesson
+page, every request to the platform left out (``demo_launch_ms`` the median,
+``demo_first_launch_ms`` Pēteris's).
+
     .venv/bin/python bench/lti_launch.py [--launches 30]
+    .venv/bin/python bench/lti_launch.py --demo http://127.0.0.1:8000
 
 Last line: launch_ms=… launch_p95_ms=… return_ms=… launch_queries=…
-passback_s=… passback_attempts=…
+passback_s=… passback_attempts=… (or, with --demo: demo_launch_ms=…
+demo_launch_max_ms=… demo_first_launch_ms=… launches=…)
 """
 
 from __future__ import annotations
@@ -79,10 +89,58 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def tool_share_ms(browser, address: str, person: str) -> float:
+    """One launch from the demo Moodle's page in a fresh browser: the time the
+    browser spent on the tool's documents (login, launch, lesson)."""
+    context = browser.new_context(base_url=address, locale="lv-LV")
+    page = context.new_page()
+    page.goto("/demo-platform/")
+    requests = []
+    page.on("requestfinished", requests.append)
+    page.get_by_role("link", name=f"Atvērt kā {person}").first.click()
+    page.wait_for_url("**/lv/stem-competence-approach/**")
+    page.wait_for_load_state("load")
+    total = sum(
+        request.timing["responseEnd"]
+        for request in requests
+        if request.resource_type == "document" and "/demo-platform/" not in request.url
+    )
+    context.close()
+    return total
+
+
+def measure_demo(address: str, launches: int) -> None:
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
+        first = tool_share_ms(browser, address, "Pēteris")
+        again = [tool_share_ms(browser, address, "Anna") for _ in range(launches)]
+        browser.close()
+    print(
+        f"Pēteris's launch {first:.1f} ms; {launches} launches as Anna: median "
+        f"{statistics.median(again):.1f} ms, slowest {max(again):.1f} ms "
+        "(the tool's documents only)"
+    )
+    print(
+        f"demo_launch_ms={statistics.median(again):.1f} "
+        f"demo_launch_max_ms={max(again):.1f} demo_first_launch_ms={first:.1f} "
+        f"launches={launches}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--launches", type=int, default=30)
+    parser.add_argument("--demo", help="the demo's address, e.g. http://127.0.0.1:8000")
     args = parser.parse_args()
+    if args.demo:
+        measure_demo(args.demo, min(args.launches, 20))
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-bench-lti-"))
     env = dict(os.environ)

@@ -143,33 +143,13 @@ def login_redirect(client, platform: Platform, user_id: str) -> dict[str, str]:
 
 
 def launch_form(
-    client,
-    platform: Platform,
-    expires_in: int = 300,
-    signer: Platform | None = None,
-    custom: dict | None = None,
-    claims: dict | None = None,
-    user_id: str = "moodle-user-7",
-    roles: list[str] | None = None,
-    email: str = "anna@example.edu",
-    given_name: str = "Anna",
-    family_name: str = "Bērziņa",
+    client, platform: Platform, user_id: str = "moodle-user-7", **options: Any
 ) -> dict:
     """The platform's OIDC login, our redirect to its auth URL, and the form
-    its browser posts back: ``id_token`` and ``state``. A ``signer`` other than
-    the platform writes claims the login did not agree to."""
+    its browser posts back: ``id_token`` and ``state``; ``options`` as for
+    :func:`signed_launch`."""
     return signed_launch(
-        platform,
-        login_redirect(client, platform, user_id),
-        expires_in=expires_in,
-        signer=signer,
-        custom=custom,
-        claims=claims,
-        user_id=user_id,
-        roles=roles,
-        email=email,
-        given_name=given_name,
-        family_name=family_name,
+        platform, login_redirect(client, platform, user_id), user_id=user_id, **options
     )
 
 
@@ -187,7 +167,8 @@ def signed_launch(
     family_name: str = "Bērziņa",
 ) -> dict:
     """The platform's answer to our auth redirect: the ``id_token`` and ``state``
-    its browser posts to our launch URL."""
+    its browser posts to our launch URL. A ``signer`` other than the platform
+    writes claims the login did not agree to."""
     signer = signer or platform
     launch = DjangoLTI1P3MessageLaunch(
         DjangoRequest(RequestFactory().get("/auth", auth_params)), signer
