@@ -107,8 +107,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "courses.catalogue.content_cache.ContentCacheMiddleware",
-    # After the content cache (the platforms' origins are cached under its version)
-    # and inside the CSP and clickjacking middleware, whose headers it adjusts.
+    # After the content cache (it caches under its version), inside CSP and XFO.
     "courses.lti.framing.PlatformFramingMiddleware",
     # Last: it turns a locked-out sign-in into the page that says so.
     "axes.middleware.AxesMiddleware",
@@ -290,8 +289,7 @@ LMS_SIGNING_KEY = pem("SIGNING_KEY", SIGNING_DIR, "issuer-key.pem")
 LMS_SIGNING_CERTIFICATE = pem(
     "SIGNING_CERTIFICATE", SIGNING_DIR, "issuer-certificate.pem"
 )
-# The LTI tool's RSA key (docs/lti.md), PEM: from LTI_TOOL_KEY or SIGNING_DIR;
-# `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048` makes one.
+# The LTI tool's RSA key (docs/lti.md): `manage.py create_lti_key` writes one.
 LMS_LTI_TOOL_KEY = pem("LTI_TOOL_KEY", SIGNING_DIR, "lti-tool-key.pem")
 # The API's OpenAPI schema and docs page at /api/v1/docs: on while developing.
 LMS_API_DOCS = env_bool("API_DOCS", not PRODUCTION)
@@ -385,16 +383,11 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# LTI (docs/lti.md): a platform such as Moodle shows the courses in an iframe, where
-# this site's cookies are third-party ones, sent only when marked SameSite=None;
-# browsers accept that only on Secure cookies, so it needs the site on https. On by
-# default in production on https; elsewhere the cookies stay Lax.
+# LTI (docs/lti.md): in a platform's iframe the cookies are third-party ones, sent
+# only as SameSite=None, which browsers keep only when Secure (https).
 if env_bool("LTI_EMBED", PRODUCTION and WAGTAILADMIN_BASE_URL.startswith("https://")):
     if not WAGTAILADMIN_BASE_URL.startswith("https://"):
-        fail(
-            "LTI_EMBED needs the site on https (BASE_URL https://…): browsers keep "
-            "cookies for an iframe only when they are Secure."
-        )
+        fail("LTI_EMBED needs BASE_URL on https: iframe cookies must be Secure.")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "None"
 

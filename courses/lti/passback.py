@@ -18,7 +18,6 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-from courses.catalogue.content_cache import cached
 from courses.enrolment.models import Enrolment
 from courses.integrations.delivery import (
     claim_due,
@@ -35,6 +34,7 @@ from courses.lti.models import (
     LtiResourceLink,
     LtiScorePassback,
 )
+from courses.lti.platforms import platforms_in_use
 from courses.lti.services import SCORE_SCOPE, access_token, forget_token
 
 if TYPE_CHECKING:
@@ -150,10 +150,7 @@ def queue_score(
     Returns how many rows. The same state is queued once per link, so
     recounting the summary repeats nothing. A site with no active registration
     asks the database nothing."""
-    if not (course_changed or modules is not None) or not cached(
-        ("lti", "in-use"),
-        lambda: LtiRegistration.objects.filter(is_active=True).exists(),
-    ):
+    if not (course_changed or modules is not None) or not platforms_in_use():
         return 0
     links = (
         LtiGradeLink.objects.filter(

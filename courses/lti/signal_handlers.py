@@ -1,6 +1,6 @@
 """Saving or deleting a registration retires the cached "is LTI in use" answer
 and the platforms' origins that may frame our pages (kept under the content
-version, see passback.queue_score and framing.platform_origins)."""
+version, see courses.lti.platforms)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

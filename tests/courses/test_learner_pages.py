@@ -195,15 +195,15 @@ def test_learner_pages_use_a_fixed_number_of_queries():
     lesson_first, course_first, dashboard_first, *again, complete = measured[0]
     # Cold, the lesson and course pages also read the course's assignments (for
     # "Next" from a module's last lesson and the outline), once for any size; the
-    # first page also reads which LTI platforms may frame the site.
+    # first page also reads the active LTI platforms (who may frame the site, and
+    # whether a score is ever sent), once per content version.
     assert lesson_first <= 21 and course_first <= 20 and dashboard_first <= 9
     # Content version, session, user and enrolment(s); the lesson page also reads
     # the learner's progress.
     assert again == [5, 14, 4]
     # Completing also brings the lesson's module row of the reports' summary up to
-    # date (read, then write the one row that changed), and, once per content
-    # version, asks whether any LTI platform is registered (score passback).
-    assert complete <= 25
+    # date (read, then write the one row that changed).
+    assert complete <= 24
 
 
 def test_module_page_is_open_to_enrolled_learners(client, learner):

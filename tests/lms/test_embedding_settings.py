@@ -54,6 +54,6 @@ def test_embedding_on_plain_http_stops_with_one_clear_line():
 
     assert result.returncode != 0
     assert result.stderr.strip() == (
-        "Configuration error: LTI_EMBED needs the site on https (BASE_URL "
-        "https://…): browsers keep cookies for an iframe only when they are Secure."
+        "Configuration error: LTI_EMBED needs BASE_URL on https: iframe cookies "
+        "must be Secure."
     )

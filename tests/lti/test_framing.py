@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.catalogue.content_cache import content_changed
-from courses.lti.framing import origin_of
+from courses.lti.platforms import origin_of
 from courses.lti.models import LtiIdentity, LtiRegistration
 from tests.factories import make_course, make_user
 from tests.lti.platform import (
