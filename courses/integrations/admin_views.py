@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -22,6 +23,7 @@ from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -164,8 +166,15 @@ class SendAgainView(View):
         return redirect("webhook_deliveries:index")
 
 
+class DeliveryIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[WebhookDelivery]:
+        # The endpoint's name in one query; the payloads are not shown.
+        return WebhookDelivery.objects.select_related("endpoint").defer("payload")
+
+
 class WebhookDeliveryViewSet(ListingOnlyViewSet):
     model = WebhookDelivery
+    index_view_class = DeliveryIndexView
     icon = "list-ul"
     name = "webhook_deliveries"
     menu_label = _("Webhook deliveries")
@@ -188,9 +197,6 @@ class WebhookDeliveryViewSet(ListingOnlyViewSet):
             DateColumn("next_attempt_at", label=_("Next attempt")),
             SendAgainColumn("send_again", label=_("Send again")),
         ]
-
-    def get_queryset(self, request):
-        return WebhookDelivery.objects.select_related("endpoint").defer("payload")
 
     def get_extra_urlpatterns(self) -> list:
         # The log and "send again" only: a delivery is never added or edited.
