@@ -51,11 +51,17 @@ class CookieCheckingLogin(DjangoOIDCLogin):
     Its page runs an inline script, which the site's CSP allows only with the
     request's nonce; the warning's link becomes a button (a ``javascript:`` link
     is blocked too). The login also remembers, under its state, the address that
-    starts it again in a new window, for :func:`cookies_blocked_page`."""
+    starts it again in a new window, for :func:`cookies_blocked_page`. A login
+    the browser opens as a top-level page (``Sec-Fetch-Dest: document``) skips the
+    check."""
 
     def __init__(self, request: HttpRequest, tool_config: Any, **kwargs: Any) -> None:
         super().__init__(request, tool_config, **kwargs)
         self.django_request = request
+        if request.headers.get("Sec-Fetch-Dest") == "document":
+            # A window of its own (the browser says so): the cookies are
+            # first-party, so the check would only cost a round trip.
+            return
         self.enable_check_cookies(
             main_msg=_(
                 "Your browser does not let this course keep you signed in inside "

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.catalogue.content_cache import content_changed
-from courses.lti.platforms import origin_of
 from courses.lti.models import LtiIdentity, LtiRegistration
+from courses.lti.platforms import origin_of
 from tests.factories import make_course, make_user
 from tests.lti.platform import (
     CLIENT_ID,
@@ -203,6 +203,29 @@ def test_launch_without_its_state_cookie_offers_a_new_window(
     assert params["lti_message_hint"] == "resource-link-42"
     assert not LtiIdentity.objects.exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_login_in_a_window_of_its_own_goes_straight_to_the_platform(
+    client, registration, platform_keys
+):
+    """The browser says the login is a top-level page: its cookies are
+    first-party, so there is nothing to check."""
+    response = client.get(
+        login_url(registration, platform_keys), HTTP_SEC_FETCH_DEST="document"
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(f"{ISSUER}/mod/lti/auth.php?")
+    assert [name for name in response.cookies if name.startswith("lti1p3-state")]
+
+
+def test_a_login_inside_a_frame_is_checked(client, registration, platform_keys):
+    response = client.get(
+        login_url(registration, platform_keys), HTTP_SEC_FETCH_DEST="iframe"
+    )
+
+    assert response.status_code == 200
+    assert '"lti1p3_new_window": "1"' in response.content.decode()
 
 
 def test_the_new_window_starts_the_login_without_the_check(
