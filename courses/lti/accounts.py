@@ -61,44 +61,51 @@ def trusted_account(issuer: str, email: str) -> AbstractBaseUser | None:
     return user
 
 
+def _known(claims: dict[str, Any]) -> LtiIdentity | None:
+    return (
+        LtiIdentity.objects.select_related("user")
+        .filter(issuer=claims["iss"], subject=claims["sub"])
+        .first()
+    )
+
+
 def account_for_launch(
     registration: LtiRegistration, claims: dict[str, Any]
 ) -> AbstractBaseUser:
-    """:func:`first_account` once per platform user: two first launches at the
+    """The account of the launch's platform user (:func:`identity_for_launch`)."""
+    return identity_for_launch(registration, claims).user
+
+
+def identity_for_launch(
+    registration: LtiRegistration, claims: dict[str, Any]
+) -> LtiIdentity:
+    """:func:`first_identity` once per platform user: two first launches at the
     same moment (a double click) meet on the identity's unique key, and the
     second signs in to the account the first made."""
     try:
         with transaction.atomic():
-            return first_account(registration, claims)
+            return first_identity(registration, claims)
     except IntegrityError:
-        identity = (
-            LtiIdentity.objects.select_related("user")
-            .filter(issuer=claims["iss"], subject=claims["sub"])
-            .first()
-        )
+        identity = _known(claims)
         if identity is None:
             raise
-        return identity.user
+        return identity
 
 
-def first_account(
+def first_identity(
     registration: LtiRegistration, claims: dict[str, Any]
-) -> AbstractBaseUser:
-    """The account of the launch's (issuer, ``sub``). On the first launch: the
+) -> LtiIdentity:
+    """The launch's (issuer, ``sub``) and its account. On the first launch: the
     existing account with the address, when the registration trusts the
     platform's e-mails (:func:`trusted_account`); otherwise a new account from
     the name and e-mail the platform shares, with no usable password.
 
     A new account does not copy an address another account already has: two
     accounts with one address would make it ambiguous whose it is."""
-    issuer, subject = claims["iss"], claims["sub"]
-    identity = (
-        LtiIdentity.objects.select_related("user")
-        .filter(issuer=issuer, subject=subject)
-        .first()
-    )
+    identity = _known(claims)
     if identity is not None:
-        return identity.user
+        return identity
+    issuer, subject = claims["iss"], claims["sub"]
     user_model = get_user_model()
     email = (claims.get("email") or "").strip()
     user = trusted_account(issuer, email) if registration.trust_emails else None
@@ -113,7 +120,6 @@ def first_account(
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    LtiIdentity.objects.create(
+    return LtiIdentity.objects.create(
         issuer=issuer, subject=subject, user=user, registration=registration
     )
-    return user

@@ -52,13 +52,13 @@ BATCH = 50
 def remember_launch(
     registration: LtiRegistration,
     claims: dict[str, Any],
-    user: Any,
+    identity: LtiIdentity,
     course_key: uuid.UUID | None,
     module_key: uuid.UUID | None = None,
 ) -> LtiGradeLink | None:
     """Keep what a later score needs from this launch: the resource link with its
     grade service addresses (and the course or module it opens), and that this
-    user launched it. None when the launch carries no resource link (deep
+    platform user (``identity``) launched it. None when the launch carries no resource link (deep
     linking) or no known deployment."""
     link = claims.get(RESOURCE_LINK_CLAIM) or {}
     link_id = link.get("id")
@@ -84,9 +84,10 @@ def remember_launch(
     resource_link, _created = LtiResourceLink.objects.update_or_create(
         deployment=deployment, resource_link_id=str(link_id)[:255], defaults=defaults
     )
-    identity = LtiIdentity.objects.get(issuer=claims["iss"], subject=claims["sub"])
     grade_link, _created = LtiGradeLink.objects.update_or_create(
-        resource_link=resource_link, identity=identity, defaults={"user": user}
+        resource_link=resource_link,
+        identity=identity,
+        defaults={"user_id": identity.user_id},
     )
     return grade_link
 

@@ -19,7 +19,7 @@ from pylti1p3.contrib.django import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
 from courses.enrolment.enrolling import EnrolmentError
-from courses.lti.accounts import account_for_launch
+from courses.lti.accounts import identity_for_launch
 from courses.lti.cookies import (
     CookieCheckingLogin,
     cookies_blocked_page,
@@ -135,13 +135,14 @@ def launch(request: HttpRequest) -> HttpResponse:
     try:
         # The account and its enrolment are made together or not at all.
         with transaction.atomic():
-            user = account_for_launch(registration, claims)
+            identity = identity_for_launch(registration, claims)
+            user = identity.user
             if course is not None:
                 landing = enrol_from_launch(user, course, registration, claims)
             grade_link = remember_launch(
                 registration,
                 claims,
-                user,
+                identity,
                 course.translation_key if course is not None else None,
                 module.translation_key if module is not None else None,
             )
